@@ -1,0 +1,2 @@
+// Package scan implements subset scanning.
+package scan
