@@ -79,7 +79,7 @@ type GroupOptions struct {
 // earlier restart, α and smaller subset win.
 //
 // It returns an error for an empty r, an option out of range, or a pmax
-// that is NaN or outside [0, 1].
+// that is NaN or outside (0, 1].
 func Group(r *Ranges, opt GroupOptions) (Result, error) {
 	if r.N == 0 || r.J == 0 {
 		return Result{}, fmt.Errorf("scan: group scan of an empty %d×%d p-value array", r.N, r.J)
@@ -141,14 +141,14 @@ func newGroupScanner(r *Ranges, opt GroupOptions) (*groupScanner, error) {
 	keys := make([]uint64, 0, len(r.Max)/2)
 	idx := make([]int32, 0, len(r.Max)/2)
 	for i, p := range r.Max {
-		if !(p >= 0 && p <= 1) {
-			return nil, fmt.Errorf("scan: pmax of sample %d, node %d is %v, not in [0, 1]", i/r.J, i%r.J, p)
+		if !(p > 0 && p <= 1) {
+			return nil, fmt.Errorf("scan: pmax of sample %d, node %d is %v, not in (0, 1]", i/r.J, i%r.J, p)
 		}
 		if p > opt.AlphaMax {
 			g.rank[i] = noRank
 			continue
 		}
-		keys = append(keys, math.Float64bits(p+0)) // +0 turns -0 into 0
+		keys = append(keys, math.Float64bits(p))
 		idx = append(idx, int32(i))
 	}
 	keys, idx = sortKeys64(keys, idx)
@@ -242,11 +242,9 @@ func (g *groupScanner) run() Result {
 			consider(g.ascend(false, seq(r.J)))
 		default:
 			rng := rand.New(rand.NewPCG(g.opt.Seed, uint64(restart)))
-			var seeds []int
-			for len(seeds) == 0 {
-				size := int(float64(r.J) * rng.Float64())
-				seeds = rng.Perm(r.J)[:size]
-			}
+			// A random size in [1, J]: the reference draws ⌊J·U⌋ and
+			// redraws zeros, which never ends when J = 1.
+			seeds := rng.Perm(r.J)[:1+rng.IntN(r.J)]
 			slices.Sort(seeds)
 			consider(g.ascend(false, seeds))
 		}

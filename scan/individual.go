@@ -22,9 +22,13 @@ func checkAlpha(name string, a float64) error {
 // pmax ≤ α, scored with N_α = N = its size. Individual returns the best
 // score, its α and its nodes; the first (smallest) α wins ties. With no
 // candidate the score and α are 0 and the subset is empty. pmax is not
-// modified. It returns an error when alphaMax is not in (0, 1).
+// modified. It returns an error when alphaMax is not in (0, 1) or a pmax is
+// NaN or outside (0, 1].
 func Individual(pmax []float64, score Scorer, alphaMax float64) (Result, error) {
 	if err := checkAlpha("alpha max", alphaMax); err != nil {
+		return Result{}, err
+	}
+	if err := checkPMax(pmax, 0, len(pmax)); err != nil {
 		return Result{}, err
 	}
 	var s IndividualScanner
@@ -76,6 +80,17 @@ func IndividualFixed(pmax []float64, score Scorer, alpha float64) (Result, error
 	return Result{Score: score.Score(n, n, alpha), Alpha: alpha, Nodes: nodes}, nil
 }
 
+// checkPMax reports the first pmax outside (0, 1] of the row-major
+// matrix with j columns, naming its sample (offset by row0) and node.
+func checkPMax(pmax []float64, row0, j int) error {
+	for i, p := range pmax {
+		if !(p > 0 && p <= 1) {
+			return fmt.Errorf("scan: pmax of sample %d, node %d is %v, not in (0, 1]", row0+i/j, i%j, p)
+		}
+	}
+	return nil
+}
+
 func nodesAtOrBelow(pmax []float64, alpha float64) []int {
 	nodes := []int{}
 	for k, p := range pmax {
@@ -88,13 +103,17 @@ func nodesAtOrBelow(pmax []float64, alpha float64) []int {
 
 // IndividualAll runs Individual on every row of r, in parallel over rows
 // (workers; 0 means GOMAXPROCS). When alphaFixed > 0 it runs
-// IndividualFixed at that α instead.
+// IndividualFixed at that α instead. It returns an error for an α out of
+// range or a pmax outside (0, 1].
 func IndividualAll(r *Ranges, score Scorer, alphaMax, alphaFixed float64, workers int) ([]Result, error) {
 	if alphaFixed != 0 {
 		if err := checkAlpha("alpha fixed", alphaFixed); err != nil {
 			return nil, err
 		}
 	} else if err := checkAlpha("alpha max", alphaMax); err != nil {
+		return nil, err
+	}
+	if err := checkPMax(r.Max, 0, max(r.J, 1)); err != nil {
 		return nil, err
 	}
 	out := make([]Result, r.N)

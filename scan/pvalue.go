@@ -170,7 +170,7 @@ func (bg *Background) PValues(eval []float32, tail Tail, workers int) (*Ranges, 
 }
 
 // fill computes the ranges of the eval rows listed in rows (all rows when
-// nil) into r, whose row i corresponds to eval row i.
+// nil) into the same rows of r.
 func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, workers int) {
 	j, b := bg.j, bg.b
 	n := len(eval) / j
@@ -224,7 +224,11 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 				if tail == TwoTailed {
 					pmin, pmax = twoTailed(pmin, pmax)
 				}
-				at := int(si[t])*j + node
+				out := int(si[t])
+				if rows != nil {
+					out = rows[out]
+				}
+				at := out*j + node
 				r.Min[at] = pmin
 				r.Max[at] = pmax
 			}

@@ -22,9 +22,9 @@ type refCase struct {
 }
 
 type refTail struct {
-	PValueRanges [][][2]float64           `json:"pvalue_ranges"`
-	Individual   map[string][]refResult   `json:"individual"`
-	Fixed        map[string][]refResult   `json:"individual_fixed_alpha_0.05"`
+	PValueRanges [][][2]float64            `json:"pvalue_ranges"`
+	Individual   map[string][]refResult    `json:"individual"`
+	Fixed        map[string][]refResult    `json:"individual_fixed_alpha_0.05"`
 	Group        map[string]refGroupResult `json:"group"`
 }
 

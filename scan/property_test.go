@@ -1,0 +1,243 @@
+package scan
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// randomRanges returns n×j p-value ranges whose pmax values come from a
+// small grid, so that ties (as with ReLU activations) are common.
+func randomRanges(rng *rand.Rand, n, j int) *Ranges {
+	r := NewRanges(n, j)
+	grid := 2 + rng.IntN(20)
+	for i := range r.Max {
+		r.Max[i] = float64(1+rng.IntN(grid)) / float64(grid+1)
+		r.Min[i] = max(0, r.Max[i]-1/float64(grid+1))
+	}
+	return r
+}
+
+var allScorers = []Scorer{BerkJones{}, HigherCriticism{}, KolmogorovSmirnov{}}
+
+const propTol = 1e-12 // scores computed along different paths agree to rounding
+
+func TestIndividualMatchesBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for trial := range 300 {
+		j := 1 + rng.IntN(12)
+		r := randomRanges(rng, 1, j)
+		_, pmax := r.Row(0)
+		alphaMax := []float64{0.5, 0.3, 0.9}[trial%3]
+		for _, sc := range allScorers {
+			got, err := Individual(pmax, sc, alphaMax)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Every non-empty node subset S at every candidate α.
+			want := 0.0
+			for _, a := range pmax {
+				if a > alphaMax {
+					continue
+				}
+				for mask := 1; mask < 1<<j; mask++ {
+					n, na := 0.0, 0.0
+					for k := range j {
+						if mask&(1<<k) != 0 {
+							n++
+							if pmax[k] <= a {
+								na++
+							}
+						}
+					}
+					want = max(want, sc.Score(na, n, a))
+				}
+			}
+			if math.Abs(got.Score-want) > propTol*max(1, want) {
+				t.Fatalf("trial %d %s: pmax %v: got %v, brute force %v", trial, sc.Name(), pmax, got.Score, want)
+			}
+			if got.Score < 0 {
+				t.Fatalf("negative score %v", got.Score)
+			}
+		}
+	}
+}
+
+// bruteStep returns the best score over every non-empty subset of elements
+// and every exact threshold, with the other side fixed.
+func bruteStep(g *groupScanner, fixSamples bool, fixed []int) float64 {
+	r := g.r
+	nElem := r.N
+	if fixSamples {
+		nElem = r.J
+	}
+	at := func(e, f int) float64 {
+		if fixSamples {
+			return r.Max[f*r.J+e]
+		}
+		return r.Max[e*r.J+f]
+	}
+	// Thresholds: distinct pmax of the sub-array below α_max, plus α_max.
+	var thr []float64
+	for e := range nElem {
+		for _, f := range fixed {
+			if v := at(e, f); v < g.opt.AlphaMax {
+				thr = append(thr, v)
+			}
+		}
+	}
+	thr = append(thr, g.opt.AlphaMax)
+	best := math.Inf(-1)
+	for _, a := range thr {
+		for mask := 1; mask < 1<<nElem; mask++ {
+			na, n := 0.0, 0.0
+			for e := range nElem {
+				if mask&(1<<e) == 0 {
+					continue
+				}
+				for _, f := range fixed {
+					n++
+					if at(e, f) <= a {
+						na++
+					}
+				}
+			}
+			best = max(best, g.opt.Score.Score(na, n, a))
+		}
+	}
+	return best
+}
+
+func TestGroupStepExactMatchesBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	for trial := range 150 {
+		n, j := 1+rng.IntN(8), 1+rng.IntN(10)
+		r := randomRanges(rng, n, j)
+		for _, sc := range allScorers {
+			g, err := newGroupScanner(r, GroupOptions{Score: sc, AlphaMax: 0.5, Restarts: 2, Thresholds: Exact})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, fixSamples := range []bool{true, false} {
+				side := j
+				if fixSamples {
+					side = n
+				}
+				fixed := randomSubset(rng, side)
+				got, _, sub := g.step(fixSamples, fixed, nil)
+				want := bruteStep(g, fixSamples, fixed)
+				if math.Abs(got-want) > propTol*max(1, want) {
+					t.Fatalf("trial %d %s fixSamples=%v fixed=%v: got %v, brute force %v", trial, sc.Name(), fixSamples, fixed, got, want)
+				}
+				if len(sub) == 0 || !slices.IsSorted(sub) {
+					t.Fatalf("subset %v: want non-empty and sorted", sub)
+				}
+			}
+		}
+	}
+}
+
+func randomSubset(rng *rand.Rand, n int) []int {
+	var s []int
+	for len(s) == 0 {
+		for i := range n {
+			if rng.IntN(2) == 0 {
+				s = append(s, i)
+			}
+		}
+	}
+	return s
+}
+
+func TestGroupExactNotBelowReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	for trial := range 200 {
+		r := randomRanges(rng, 2+rng.IntN(30), 2+rng.IntN(60))
+		for _, sc := range allScorers {
+			ref, err := Group(r, GroupOptions{Score: sc, Thresholds: Reference})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ex, err := Group(r, GroupOptions{Score: sc, Thresholds: Exact})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ex.Score < ref.Score-propTol*max(1, ref.Score) {
+				t.Fatalf("trial %d %s: exact %v < reference %v", trial, sc.Name(), ex.Score, ref.Score)
+			}
+			if ref.Score < 0 || ex.Score < 0 {
+				t.Fatalf("negative score")
+			}
+		}
+	}
+}
+
+func TestScoresInvariantToNodePermutation(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for trial := range 100 {
+		n, j := 1+rng.IntN(20), 2+rng.IntN(40)
+		r := randomRanges(rng, n, j)
+		perm := rng.Perm(j)
+		p := NewRanges(n, j)
+		for i := range n {
+			for k := range j {
+				p.Max[i*j+perm[k]] = r.Max[i*j+k]
+				p.Min[i*j+perm[k]] = r.Min[i*j+k]
+			}
+		}
+		for _, sc := range allScorers {
+			a, _ := IndividualAll(r, sc, 0.5, 0, 1)
+			b, _ := IndividualAll(p, sc, 0.5, 0, 1)
+			for i := range a {
+				if a[i].Score != b[i].Score || a[i].Alpha != b[i].Alpha {
+					t.Fatalf("trial %d %s row %d: %v vs permuted %v", trial, sc.Name(), i, a[i], b[i])
+				}
+				mapped := make([]int, len(a[i].Nodes))
+				for x, k := range a[i].Nodes {
+					mapped[x] = perm[k]
+				}
+				slices.Sort(mapped)
+				if !slices.Equal(mapped, b[i].Nodes) {
+					t.Fatalf("trial %d row %d: nodes %v map to %v, permuted scan found %v", trial, i, a[i].Nodes, mapped, b[i].Nodes)
+				}
+			}
+			// The group scan visits thresholds and blocks independently of
+			// node order, so its score is invariant too.
+			ga, err := Group(r, GroupOptions{Score: sc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			gb, err := Group(p, GroupOptions{Score: sc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(ga.Score-gb.Score) > propTol*max(1, ga.Score) || ga.Alpha != gb.Alpha {
+				t.Fatalf("trial %d %s group: %v vs permuted %v", trial, sc.Name(), ga, gb)
+			}
+		}
+	}
+}
+
+func TestGroupRandomRestartsDeterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	r := randomRanges(rng, 20, 50)
+	a, err := Group(r, GroupOptions{Restarts: 6, Seed: 42})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Group(r, GroupOptions{Restarts: 6, Seed: 42})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Score != b.Score || !slices.Equal(a.Nodes, b.Nodes) || !slices.Equal(a.Samples, b.Samples) {
+		t.Errorf("same seed, different results: %v vs %v", a, b)
+	}
+	two, err := Group(r, GroupOptions{Restarts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Score < two.Score {
+		t.Errorf("6 restarts scored %v < 2 restarts %v: restarts 0 and 1 must be kept", a.Score, two.Score)
+	}
+}
