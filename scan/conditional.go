@@ -52,9 +52,6 @@ func (c *Conditional) PValues(eval []float32, labels []int, tail Tail, workers i
 	if tail != Upper && tail != TwoTailed {
 		return nil, fmt.Errorf("scan: tail must be 1 or 2, got %d", tail)
 	}
-	if err := CheckFinite(eval, c.j); err != nil {
-		return nil, fmt.Errorf("scan: eval: %w", err)
-	}
 	rows := make([][]int, len(c.labels))
 	for i, l := range labels {
 		k, ok := slices.BinarySearch(c.labels, l)
@@ -65,8 +62,8 @@ func (c *Conditional) PValues(eval []float32, labels []int, tail Tail, workers i
 	}
 	r := NewRanges(len(labels), c.j)
 	for k, bg := range c.bgs {
-		if len(rows[k]) > 0 {
-			bg.fill(r, eval, rows[k], tail, workers)
+		if len(rows[k]) > 0 && !bg.fill(r, eval, rows[k], tail, workers) {
+			return nil, fmt.Errorf("scan: eval: %w", CheckFinite(eval, c.j))
 		}
 	}
 	return r, nil

@@ -136,29 +136,39 @@ const noRank = math.MaxInt32
 
 func newGroupScanner(r *Ranges, opt GroupOptions) (*groupScanner, error) {
 	g := &groupScanner{r: r, opt: opt, rank: make([]int32, len(r.Max))}
-	// Rank the pmax values ≤ α_max: a radix sort of their bit patterns,
-	// whose order is the value order for non-negative floats.
-	keys := make([]uint64, 0, len(r.Max)/2)
-	idx := make([]int32, 0, len(r.Max)/2)
-	for i, p := range r.Max {
-		if !(p > 0 && p <= 1) {
-			return nil, fmt.Errorf("scan: pmax of sample %d, node %d is %v, not in (0, 1]", i/r.J, i%r.J, p)
+	// Validate and rank in one parallel pass over the rows.
+	var denom float64
+	if r.Denom > 0 {
+		// pmax = k/Denom: the rank of k/Denom among the grid values ≤ α_max
+		// is k−1; grid values absent from r are never stamped.
+		denom = float64(r.Denom)
+		for k := 1; k <= r.Denom && float64(k)/denom <= opt.AlphaMax; k++ {
+			g.unique = append(g.unique, float64(k)/denom)
 		}
-		if p > opt.AlphaMax {
-			g.rank[i] = noRank
-			continue
-		}
-		keys = append(keys, math.Float64bits(p))
-		idx = append(idx, int32(i))
 	}
-	keys, idx = sortKeys64(keys, idx)
-	var prev uint64
-	for n, k := range keys {
-		if n == 0 || k != prev {
-			g.unique = append(g.unique, math.Float64frombits(k))
-			prev = k
+	errs := make([]error, r.N)
+	forRows(r.N, 0, func() any { return nil }, func(_ any, i int) {
+		row := r.Max[i*r.J : (i+1)*r.J]
+		ranks := g.rank[i*r.J : (i+1)*r.J]
+		for k, p := range row {
+			if !(p > 0 && p <= 1) {
+				errs[i] = fmt.Errorf("scan: pmax of sample %d, node %d is %v, not in (0, 1]", i, k, p)
+				return
+			}
+			rk := int32(noRank)
+			if denom > 0 && p <= opt.AlphaMax {
+				rk = int32(p*denom+0.5) - 1
+			}
+			ranks[k] = rk
 		}
-		g.rank[idx[n]] = int32(len(g.unique) - 1)
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	if r.Denom == 0 {
+		g.rankBySorting()
 	}
 	if opt.Classes != nil {
 		labels := slices.Clone(opt.Classes)
@@ -177,6 +187,31 @@ func newGroupScanner(r *Ranges, opt GroupOptions) (*groupScanner, error) {
 	g.stamp = make([]uint32, len(g.unique))
 	g.bucket = make([]int32, len(g.unique))
 	return g, nil
+}
+
+// rankBySorting ranks the pmax values ≤ α_max: a radix sort of their bit
+// patterns, whose order is the value order for positive floats.
+func (g *groupScanner) rankBySorting() {
+	r := g.r
+	keys := make([]uint64, 0, len(r.Max)/2)
+	idx := make([]int32, 0, len(r.Max)/2)
+	for i, p := range r.Max {
+		if p > g.opt.AlphaMax {
+			g.rank[i] = noRank
+			continue
+		}
+		keys = append(keys, math.Float64bits(p))
+		idx = append(idx, int32(i))
+	}
+	keys, idx = sortKeys64(keys, idx)
+	var prev uint64
+	for n, k := range keys {
+		if n == 0 || k != prev {
+			g.unique = append(g.unique, math.Float64frombits(k))
+			prev = k
+		}
+		g.rank[idx[n]] = int32(len(g.unique) - 1)
+	}
 }
 
 // sortKeys64 sorts keys ascending with a 16-bit LSD radix sort, carrying
@@ -311,28 +346,15 @@ func (g *groupScanner) step(fixSamples bool, fixed, elems []int) (float64, float
 	} else {
 		nElem = r.N
 	}
-	// visit calls fn(element position, rank) for every entry of the
-	// sub-array (fixed side × elements).
-	visit := func(fn func(e int, rank int32)) {
-		if fixSamples {
-			for _, i := range fixed {
-				row := g.rank[i*r.J : (i+1)*r.J]
-				for k, rk := range row {
-					fn(k, rk)
-				}
-			}
-			return
+	// The sub-array is fixed samples × all nodes, or elements × fixed
+	// nodes; the loops below are written out for each case, since this is
+	// the hot path.
+	rowOf := func(e int) []int32 {
+		i := e
+		if elems != nil {
+			i = elems[e]
 		}
-		for e := range nElem {
-			i := e
-			if elems != nil {
-				i = elems[e]
-			}
-			row := g.rank[i*r.J : (i+1)*r.J]
-			for _, k := range fixed {
-				fn(e, row[k])
-			}
-		}
+		return g.rank[i*r.J : (i+1)*r.J]
 	}
 
 	// Distinct pmax values of the sub-array, ascending, as ranks.
@@ -341,11 +363,25 @@ func (g *groupScanner) step(fixSamples bool, fixed, elems []int) (float64, float
 		clear(g.stamp)
 		g.gen = 1
 	}
-	visit(func(_ int, rk int32) {
-		if rk != noRank {
-			g.stamp[rk] = g.gen
+	gen, stamp := g.gen, g.stamp
+	if fixSamples {
+		for _, i := range fixed {
+			for _, rk := range g.rank[i*r.J : (i+1)*r.J] {
+				if rk != noRank {
+					stamp[rk] = gen
+				}
+			}
 		}
-	})
+	} else {
+		for e := range nElem {
+			row := rowOf(e)
+			for _, k := range fixed {
+				if rk := row[k]; rk != noRank {
+					stamp[rk] = gen
+				}
+			}
+		}
+	}
 	thr := g.thresholds()
 	nt := len(thr)
 
@@ -362,13 +398,30 @@ func (g *groupScanner) step(fixSamples bool, fixed, elems []int) (float64, float
 	// nt collects values above every threshold.
 	g.hist = resize(g.hist, nElem*(nt+1))
 	clear(g.hist)
-	visit(func(e int, rk int32) {
-		b := int32(nt)
-		if rk != noRank {
-			b = g.bucket[rk]
+	hist, bucket, stride := g.hist, g.bucket, nt+1
+	if fixSamples {
+		for _, i := range fixed {
+			for e, rk := range g.rank[i*r.J : (i+1)*r.J] {
+				b := nt
+				if rk != noRank {
+					b = int(bucket[rk])
+				}
+				hist[e*stride+b]++
+			}
 		}
-		g.hist[e*(nt+1)+int(b)]++
-	})
+	} else {
+		for e := range nElem {
+			row := rowOf(e)
+			h := hist[e*stride : (e+1)*stride]
+			for _, k := range fixed {
+				b := nt
+				if rk := row[k]; rk != noRank {
+					b = int(bucket[rk])
+				}
+				h[b]++
+			}
+		}
+	}
 	// Turn the histograms into cumulative priorities per threshold.
 	for e := range nElem {
 		h := g.hist[e*(nt+1) : (e+1)*(nt+1)]

@@ -39,33 +39,82 @@ func Individual(pmax []float64, score Scorer, alphaMax float64) (Result, error) 
 // zero value is ready to use; it is not safe for concurrent use.
 type IndividualScanner struct {
 	vals []float64
+	hist []int32
 }
 
-// Scan is Individual without the argument check: alphaMax must be in (0, 1).
+// Scan is Individual without the argument checks: alphaMax must be in
+// (0, 1) and every pmax in (0, 1].
 func (s *IndividualScanner) Scan(pmax []float64, score Scorer, alphaMax float64) Result {
-	s.vals = s.vals[:0]
-	for _, p := range pmax {
-		if p <= alphaMax {
-			s.vals = append(s.vals, p)
-		}
-	}
-	if len(s.vals) == 0 {
-		return Result{Nodes: []int{}}
-	}
-	sortFloats(s.vals)
-	best, bestAlpha := 0.0, 0.0
+	res, n := s.scan(pmax, 0, score, alphaMax)
+	res.Nodes = make([]int, n)
+	fillNodes(res, pmax)
+	return res
+}
+
+// scan runs the scan and returns the result without its nodes, and their
+// count; when denom > 0 every pmax is k/denom for an integer k, and a
+// counting pass replaces the sort.
+func (s *IndividualScanner) scan(pmax []float64, denom int, score Scorer, alphaMax float64) (Result, int) {
+	best, bestAlpha, bestN := 0.0, 0.0, 0
 	first := true
-	for i := 0; i < len(s.vals); {
-		a := s.vals[i]
-		for i < len(s.vals) && s.vals[i] == a {
-			i++
-		}
-		n := float64(i)
-		if sc := score.Score(n, n, a); first || sc > best {
-			best, bestAlpha, first = sc, a, false
+	consider := func(n int, a float64) {
+		if sc := score.Score(float64(n), float64(n), a); first || sc > best {
+			best, bestAlpha, bestN, first = sc, a, n, false
 		}
 	}
-	return Result{Score: best, Alpha: bestAlpha, Nodes: nodesAtOrBelow(pmax, bestAlpha)}
+	if denom > 0 {
+		s.hist = resize(s.hist, denom+1)
+		clear(s.hist)
+		d := float64(denom)
+		kMax := 0
+		for _, p := range pmax {
+			if p <= alphaMax {
+				k := int(p*d + 0.5)
+				s.hist[k]++
+				kMax = max(kMax, k)
+			}
+		}
+		n := 0
+		for k := 1; k <= kMax; k++ {
+			if c := int(s.hist[k]); c > 0 {
+				n += c
+				// The same division that produced the p-values, so α is
+				// bit-for-bit one of them.
+				consider(n, float64(k)/d)
+			}
+		}
+	} else {
+		s.vals = s.vals[:0]
+		for _, p := range pmax {
+			if p <= alphaMax {
+				s.vals = append(s.vals, p)
+			}
+		}
+		slices.Sort(s.vals)
+		for i := 0; i < len(s.vals); {
+			a := s.vals[i]
+			for i < len(s.vals) && s.vals[i] == a {
+				i++
+			}
+			consider(i, a)
+		}
+	}
+	if first {
+		return Result{}, 0
+	}
+	return Result{Score: best, Alpha: bestAlpha}, bestN
+}
+
+// fillNodes fills res.Nodes, sized by scan, with the nodes whose pmax ≤
+// res.Alpha.
+func fillNodes(res Result, pmax []float64) {
+	n := 0
+	for k, p := range pmax {
+		if p <= res.Alpha && n < len(res.Nodes) {
+			res.Nodes[n] = k
+			n++
+		}
+	}
 }
 
 // IndividualFixed scores the nodes of one sample at the single threshold
@@ -113,20 +162,42 @@ func IndividualAll(r *Ranges, score Scorer, alphaMax, alphaFixed float64, worker
 	} else if err := checkAlpha("alpha max", alphaMax); err != nil {
 		return nil, err
 	}
-	if err := checkPMax(r.Max, 0, max(r.J, 1)); err != nil {
-		return nil, err
-	}
 	out := make([]Result, r.N)
+	errs := make([]error, r.N)
+	counts := make([]int, r.N)
 	forRows(r.N, workers, func() any { return new(IndividualScanner) }, func(s any, i int) {
 		_, pmax := r.Row(i)
+		if err := checkPMax(pmax, i, r.J); err != nil {
+			errs[i] = err
+			return
+		}
 		if alphaFixed != 0 {
 			out[i], _ = IndividualFixed(pmax, score, alphaFixed)
 			return
 		}
-		out[i] = s.(*IndividualScanner).Scan(pmax, score, alphaMax)
+		out[i], counts[i] = s.(*IndividualScanner).scan(pmax, r.Denom, score, alphaMax)
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	if alphaFixed != 0 {
+		return out, nil
+	}
+	// One allocation holds every subset: far fewer, larger allocations
+	// than one per row.
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	all := make([]int, total)
+	for i, n := range counts {
+		out[i].Nodes, all = all[:n:n], all[n:]
+	}
+	forRows(r.N, workers, func() any { return nil }, func(_ any, i int) {
+		_, pmax := r.Row(i)
+		fillNodes(out[i], pmax)
 	})
 	return out, nil
 }
-
-// sortFloats sorts non-negative-or-any finite float64 values ascending.
-func sortFloats(x []float64) { slices.Sort(x) }

@@ -241,3 +241,56 @@ func TestGroupRandomRestartsDeterministic(t *testing.T) {
 		t.Errorf("6 restarts scored %v < 2 restarts %v: restarts 0 and 1 must be kept", a.Score, two.Score)
 	}
 }
+
+// The counting paths (Ranges.Denom set) must agree with the sorting paths.
+func TestDenomPathsMatchSorting(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	for trial := range 50 {
+		b, n, j := 2+rng.IntN(40), 1+rng.IntN(15), 1+rng.IntN(30)
+		acts := make([]float32, (b+n)*j)
+		for i := range acts {
+			acts[i] = float32(rng.IntN(5)) // many ties
+		}
+		bg, err := NewBackground(acts[:b*j], b, j, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := bg.PValues(acts[b*j:], Upper, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Denom != b+1 {
+			t.Fatalf("Denom = %d, want %d", r.Denom, b+1)
+		}
+		plain := *r
+		plain.Denom = 0
+		for _, sc := range allScorers {
+			a, err := IndividualAll(r, sc, 0.5, 0, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := IndividualAll(&plain, sc, 0.5, 0, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range a {
+				if a[i].Score != c[i].Score || a[i].Alpha != c[i].Alpha || !slices.Equal(a[i].Nodes, c[i].Nodes) {
+					t.Fatalf("trial %d row %d: counting %v, sorting %v", trial, i, a[i], c[i])
+				}
+			}
+			for _, th := range []Thresholds{Reference, Exact, Grid} {
+				ga, err := Group(r, GroupOptions{Score: sc, Thresholds: th, Restarts: 3, Seed: 9})
+				if err != nil {
+					t.Fatal(err)
+				}
+				gc, err := Group(&plain, GroupOptions{Score: sc, Thresholds: th, Restarts: 3, Seed: 9})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ga.Score != gc.Score || ga.Alpha != gc.Alpha || !slices.Equal(ga.Nodes, gc.Nodes) || !slices.Equal(ga.Samples, gc.Samples) {
+					t.Fatalf("trial %d %s %v: counting %v, sorting %v", trial, sc.Name(), th, ga, gc)
+				}
+			}
+		}
+	}
+}

@@ -84,19 +84,26 @@ func NewBackground(acts []float32, b, j, workers int) (*Background, error) {
 	if j < 1 {
 		return nil, errors.New("scan: background has no nodes")
 	}
-	if err := CheckFinite(acts, j); err != nil {
-		return nil, fmt.Errorf("scan: background: %w", err)
-	}
 	bg := &Background{b: b, j: j, sorted: make([]uint32, j*b)}
+	var bad atomic.Bool
 	forBlocks(j, workers, func() any { return &bgScratch{tmp: make([]uint32, b)} }, func(s any, j0, j1 int) {
 		sc := s.(*bgScratch)
 		w := j1 - j0
-		// Transpose the block into node-major keys, reading whole row chunks.
+		// Transpose the block into node-major keys, reading whole row
+		// chunks, and look for NaN and Inf on the way (exponent all ones).
+		nonFinite := false
 		for r := range b {
 			row := acts[r*j+j0 : r*j+j1]
 			for c, v := range row {
+				if math.Float32bits(v)&expMask == expMask {
+					nonFinite = true
+				}
 				bg.sorted[(j0+c)*b+r] = key32(v)
 			}
+		}
+		if nonFinite {
+			bad.Store(true)
+			return
 		}
 		for c := range w {
 			col := bg.sorted[(j0+c)*b : (j0+c+1)*b]
@@ -106,8 +113,14 @@ func NewBackground(acts []float32, b, j, workers int) (*Background, error) {
 			}
 		}
 	})
+	if bad.Load() {
+		return nil, fmt.Errorf("scan: background: %w", CheckFinite(acts, j))
+	}
 	return bg, nil
 }
+
+// expMask selects the exponent bits of a float32: all ones for NaN and Inf.
+const expMask = 0x7f800000
 
 type bgScratch struct {
 	rs  radixScratch
@@ -125,6 +138,11 @@ func (bg *Background) Nodes() int { return bg.j }
 type Ranges struct {
 	N, J     int
 	Min, Max []float64
+	// Denom, when not 0, says that every pmax is exactly
+	// float64(k)/float64(Denom) for an integer k in [1, Denom], as one-tailed
+	// empirical p-values are (Denom = B+1). Scans then count instead of
+	// sorting. Leave it 0 for p-values of any other origin.
+	Denom int
 }
 
 // Row returns the p-value bounds of sample i (aliasing r).
@@ -161,34 +179,39 @@ func (bg *Background) PValues(eval []float32, tail Tail, workers int) (*Ranges, 
 		return nil, fmt.Errorf("scan: tail must be 1 or 2, got %d", tail)
 	}
 	n := len(eval) / bg.j
-	if err := CheckFinite(eval, bg.j); err != nil {
-		return nil, fmt.Errorf("scan: eval: %w", err)
-	}
 	r := NewRanges(n, bg.j)
-	bg.fill(r, eval, nil, tail, workers)
+	if tail == Upper {
+		r.Denom = bg.b + 1
+	}
+	if !bg.fill(r, eval, nil, tail, workers) {
+		return nil, fmt.Errorf("scan: eval: %w", CheckFinite(eval, bg.j))
+	}
 	return r, nil
 }
 
 // fill computes the ranges of the eval rows listed in rows (all rows when
-// nil) into the same rows of r.
-func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, workers int) {
+// nil) into the same rows of r. It returns false if it met a NaN or Inf.
+func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, workers int) bool {
 	j, b := bg.j, bg.b
 	n := len(eval) / j
 	if rows != nil {
 		n = len(rows)
 	}
 	if n == 0 {
-		return
+		return true
 	}
 	denom := float64(b + 1)
+	var bad atomic.Bool
 	forBlocks(j, workers, func() any {
 		return &evalScratch{
 			keys: make([]uint32, blockNodes*n), tmp: make([]uint32, n),
 			idx: make([]int32, n), tidx: make([]int32, n),
+			pmin: make([]float64, blockNodes*n), pmax: make([]float64, blockNodes*n),
 		}
 	}, func(s any, j0, j1 int) {
 		sc := s.(*evalScratch)
 		w := j1 - j0
+		nonFinite := false
 		for t := range n {
 			row := t
 			if rows != nil {
@@ -196,8 +219,15 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 			}
 			src := eval[row*j+j0 : row*j+j1]
 			for c, v := range src {
+				if math.Float32bits(v)&expMask == expMask {
+					nonFinite = true
+				}
 				sc.keys[c*n+t] = key32(v)
 			}
+		}
+		if nonFinite {
+			bad.Store(true)
+			return
 		}
 		for c := range w {
 			node := j0 + c
@@ -207,33 +237,41 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 			}
 			sk, si := sc.rs.sortKeys(keys, sc.tmp, sc.idx, sc.tidx)
 			col := bg.sorted[node*b : (node+1)*b]
+			pmins, pmaxs := sc.pmin[c*n:(c+1)*n], sc.pmax[c*n:(c+1)*n]
 			lt, le := 0, 0 // background values < x and ≤ x
 			for t, k := range sk {
 				for lt < b && col[lt] < k {
 					lt++
 				}
-				if le < lt {
-					le = lt
-				}
+				le = max(le, lt)
 				for le < b && col[le] <= k {
 					le++
 				}
-				gt, ge := b-le, b-lt
-				pmin := float64(gt) / denom
-				pmax := float64(ge+1) / denom
+				pmin := float64(b-le) / denom  // gt/(B+1)
+				pmax := float64(b-lt+1) / denom // (ge+1)/(B+1)
 				if tail == TwoTailed {
 					pmin, pmax = twoTailed(pmin, pmax)
 				}
-				out := int(si[t])
-				if rows != nil {
-					out = rows[out]
-				}
-				at := out*j + node
-				r.Min[at] = pmin
-				r.Max[at] = pmax
+				pmins[si[t]] = pmin
+				pmaxs[si[t]] = pmax
+			}
+		}
+		// Write the block out row by row: contiguous stores, not one
+		// page per value.
+		for t := range n {
+			row := t
+			if rows != nil {
+				row = rows[t]
+			}
+			dmin := r.Min[row*j+j0 : row*j+j1]
+			dmax := r.Max[row*j+j0 : row*j+j1]
+			for c := range w {
+				dmin[c] = sc.pmin[c*n+t]
+				dmax[c] = sc.pmax[c*n+t]
 			}
 		}
 	})
+	return !bad.Load()
 }
 
 // twoTailed converts a one-tailed (upper) range into a two-tailed one.
@@ -249,9 +287,10 @@ func twoTailed(pmin, pmax float64) (float64, float64) {
 }
 
 type evalScratch struct {
-	rs        radixScratch
-	keys, tmp []uint32
-	idx, tidx []int32
+	rs         radixScratch
+	keys, tmp  []uint32
+	idx, tidx  []int32
+	pmin, pmax []float64
 }
 
 // forBlocks calls fn for consecutive blocks of nodes [j0, j1) covering
