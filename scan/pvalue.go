@@ -247,7 +247,7 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 				for le < b && col[le] <= k {
 					le++
 				}
-				pmin := float64(b-le) / denom  // gt/(B+1)
+				pmin := float64(b-le) / denom   // gt/(B+1)
 				pmax := float64(b-lt+1) / denom // (ge+1)/(B+1)
 				if tail == TwoTailed {
 					pmin, pmax = twoTailed(pmin, pmax)
