@@ -307,6 +307,25 @@ func EncodeNPY[T float32 | float64 | int64](w io.Writer, shape []int, data []T) 
 	case int64:
 		descr = "<i8"
 	}
+	if err := EncodeNPYHeader(w, descr, shape); err != nil {
+		return err
+	}
+	// In chunks: binary.Write would copy the whole array at once.
+	const chunk = 1 << 16
+	for len(data) > 0 {
+		m := min(len(data), chunk)
+		if err := binary.Write(w, binary.LittleEndian, data[:m]); err != nil {
+			return err
+		}
+		data = data[m:]
+	}
+	return nil
+}
+
+// EncodeNPYHeader writes the header of a version 1.0 .npy stream of the
+// given numpy dtype ("<f4", "<f8", "<i8", ...) and shape, in C order; the
+// little-endian data must follow.
+func EncodeNPYHeader(w io.Writer, descr string, shape []int) error {
 	dims := make([]string, len(shape))
 	for i, d := range shape {
 		dims[i] = strconv.Itoa(d)
@@ -330,8 +349,6 @@ func EncodeNPY[T float32 | float64 | int64](w io.Writer, shape []int, data []T) 
 	if _, err := w.Write(pre[:]); err != nil {
 		return err
 	}
-	if _, err := io.WriteString(w, hdr); err != nil {
-		return err
-	}
-	return binary.Write(w, binary.LittleEndian, data)
+	_, err := io.WriteString(w, hdr)
+	return err
 }
