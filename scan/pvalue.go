@@ -35,6 +35,9 @@ func ParseTail(n int) (Tail, error) {
 // and write whole cache lines of row-major data, few enough to stay in cache.
 const blockNodes = 32
 
+// tileRows is the number of rows transposed at a time.
+const tileRows = 16
+
 // Background holds clean activations sorted per node, the reference
 // distribution of the empirical p-values. It is safe for concurrent use.
 type Background struct {
@@ -92,13 +95,19 @@ func NewBackground(acts []float32, b, j, workers int) (*Background, error) {
 		// Transpose the block into node-major keys, reading whole row
 		// chunks, and look for NaN and Inf on the way (exponent all ones).
 		nonFinite := false
-		for r := range b {
-			row := acts[r*j+j0 : r*j+j1]
-			for c, v := range row {
-				if math.Float32bits(v)&expMask == expMask {
-					nonFinite = true
+		// Tiles of tileRows rows: reads stay in L1 and each node's keys
+		// are written a cache line at a time.
+		for r0 := 0; r0 < b; r0 += tileRows {
+			r1 := min(r0+tileRows, b)
+			for c := range w {
+				dst := bg.sorted[(j0+c)*b+r0 : (j0+c)*b+r1]
+				for r := range dst {
+					v := acts[(r0+r)*j+j0+c]
+					if math.Float32bits(v)&expMask == expMask {
+						nonFinite = true
+					}
+					dst[r] = key32(v)
 				}
-				bg.sorted[(j0+c)*b+r] = key32(v)
 			}
 		}
 		if nonFinite {
@@ -212,17 +221,23 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 		sc := s.(*evalScratch)
 		w := j1 - j0
 		nonFinite := false
-		for t := range n {
-			row := t
+		rowOf := func(t int) int {
 			if rows != nil {
-				row = rows[t]
+				return rows[t]
 			}
-			src := eval[row*j+j0 : row*j+j1]
-			for c, v := range src {
-				if math.Float32bits(v)&expMask == expMask {
-					nonFinite = true
+			return t
+		}
+		for t0 := 0; t0 < n; t0 += tileRows {
+			t1 := min(t0+tileRows, n)
+			for c := range w {
+				dst := sc.keys[c*n+t0 : c*n+t1]
+				for t := range dst {
+					v := eval[rowOf(t0+t)*j+j0+c]
+					if math.Float32bits(v)&expMask == expMask {
+						nonFinite = true
+					}
+					dst[t] = key32(v)
 				}
-				sc.keys[c*n+t] = key32(v)
 			}
 		}
 		if nonFinite {
@@ -258,16 +273,16 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 		}
 		// Write the block out row by row: contiguous stores, not one
 		// page per value.
-		for t := range n {
-			row := t
-			if rows != nil {
-				row = rows[t]
-			}
-			dmin := r.Min[row*j+j0 : row*j+j1]
-			dmax := r.Max[row*j+j0 : row*j+j1]
-			for c := range w {
-				dmin[c] = sc.pmin[c*n+t]
-				dmax[c] = sc.pmax[c*n+t]
+		for t0 := 0; t0 < n; t0 += tileRows {
+			t1 := min(t0+tileRows, n)
+			for t := t0; t < t1; t++ {
+				row := rowOf(t)
+				dmin := r.Min[row*j+j0 : row*j+j1]
+				dmax := r.Max[row*j+j0 : row*j+j1]
+				for c := range w {
+					dmin[c] = sc.pmin[c*n+t]
+					dmax[c] = sc.pmax[c*n+t]
+				}
 			}
 		}
 	})
