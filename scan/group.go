@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Thresholds selects the candidate α thresholds of each group-scan step.
@@ -123,8 +124,9 @@ type groupScanner struct {
 	// classes lists the samples of each label, in label order.
 	classes [][]int
 
-	// Scratch reused by every step.
-	stamp  []uint32
+	// Scratch reused by every step; stamps[p] marks the ranks part p of
+	// the sub-array holds (see parts).
+	stamps [2][]uint32
 	gen    uint32
 	bucket []int32
 	hist   []int32
@@ -184,7 +186,9 @@ func newGroupScanner(r *Ranges, opt GroupOptions) (*groupScanner, error) {
 			g.classes = append(g.classes, members)
 		}
 	}
-	g.stamp = make([]uint32, len(g.unique))
+	for p := range g.stamps {
+		g.stamps[p] = make([]uint32, len(g.unique))
+	}
 	g.bucket = make([]int32, len(g.unique))
 	return g, nil
 }
@@ -360,20 +364,25 @@ func (g *groupScanner) step(fixSamples bool, fixed, elems []int) (float64, float
 	// Distinct pmax values of the sub-array, ascending, as ranks.
 	g.gen++
 	if g.gen == 0 { // wrapped: reset the stamps
-		clear(g.stamp)
+		for _, st := range g.stamps {
+			clear(st)
+		}
 		g.gen = 1
 	}
-	gen, stamp := g.gen, g.stamp
-	if fixSamples {
-		for _, i := range fixed {
-			for _, rk := range g.rank[i*r.J : (i+1)*r.J] {
-				if rk != noRank {
-					stamp[rk] = gen
+	gen := g.gen
+	g.parts(nElem, len(fixed), func(part, lo, hi int) {
+		stamp := g.stamps[part]
+		if fixSamples {
+			for _, i := range fixed {
+				for _, rk := range g.rank[i*r.J+lo : i*r.J+hi] {
+					if rk != noRank {
+						stamp[rk] = gen
+					}
 				}
 			}
+			return
 		}
-	} else {
-		for e := range nElem {
+		for e := lo; e < hi; e++ {
 			row := rowOf(e)
 			for _, k := range fixed {
 				if rk := row[k]; rk != noRank {
@@ -381,7 +390,7 @@ func (g *groupScanner) step(fixSamples bool, fixed, elems []int) (float64, float
 				}
 			}
 		}
-	}
+	})
 	thr := g.thresholds()
 	nt := len(thr)
 
@@ -399,18 +408,20 @@ func (g *groupScanner) step(fixSamples bool, fixed, elems []int) (float64, float
 	g.hist = resize(g.hist, nElem*(nt+1))
 	clear(g.hist)
 	hist, bucket, stride := g.hist, g.bucket, nt+1
-	if fixSamples {
-		for _, i := range fixed {
-			for e, rk := range g.rank[i*r.J : (i+1)*r.J] {
-				b := nt
-				if rk != noRank {
-					b = int(bucket[rk])
+	g.parts(nElem, len(fixed), func(_, lo, hi int) {
+		if fixSamples {
+			for _, i := range fixed {
+				for e, rk := range g.rank[i*r.J+lo : i*r.J+hi] {
+					b := nt
+					if rk != noRank {
+						b = int(bucket[rk])
+					}
+					hist[(lo+e)*stride+b]++
 				}
-				hist[e*stride+b]++
 			}
+			return
 		}
-	} else {
-		for e := range nElem {
+		for e := lo; e < hi; e++ {
 			row := rowOf(e)
 			h := hist[e*stride : (e+1)*stride]
 			for _, k := range fixed {
@@ -421,7 +432,7 @@ func (g *groupScanner) step(fixSamples bool, fixed, elems []int) (float64, float
 				h[b]++
 			}
 		}
-	}
+	})
 	// Turn the histograms into cumulative priorities per threshold.
 	for e := range nElem {
 		h := g.hist[e*(nt+1) : (e+1)*(nt+1)]
@@ -485,6 +496,25 @@ func (g *groupScanner) step(fixSamples bool, fixed, elems []int) (float64, float
 	return bestScore, thr[bestT], sub
 }
 
+// parts splits the elements [0, nElem) in two halves processed
+// concurrently when the sub-array is large enough to pay for a goroutine.
+// fn gets the part number (0 or 1) and its element range.
+func (g *groupScanner) parts(nElem, nFixed int, fn func(part, lo, hi int)) {
+	if nElem*nFixed < 1<<16 || nElem < 2 {
+		fn(0, 0, nElem)
+		return
+	}
+	mid := nElem / 2
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		fn(1, mid, nElem)
+	}()
+	fn(0, 0, mid)
+	wg.Wait()
+}
+
 // thresholds returns the candidate thresholds for the stamped ranks.
 func (g *groupScanner) thresholds() []float64 {
 	aMax := g.opt.AlphaMax
@@ -500,14 +530,14 @@ func (g *groupScanner) thresholds() []float64 {
 		thr = append(thr, aMax)
 	case Exact:
 		for rk, v := range g.unique {
-			if g.stamp[rk] == g.gen && v < aMax {
+			if (g.stamps[0][rk] == g.gen || g.stamps[1][rk] == g.gen) && v < aMax {
 				thr = append(thr, v)
 			}
 		}
 		thr = append(thr, aMax)
 	default: // Reference
 		for rk, v := range g.unique {
-			if g.stamp[rk] == g.gen && v < aMax {
+			if (g.stamps[0][rk] == g.gen || g.stamps[1][rk] == g.gen) && v < aMax {
 				thr = append(thr, v)
 			}
 		}
