@@ -1,0 +1,542 @@
+package nn
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"subsetscan/data"
+)
+
+type activation int
+
+const (
+	linear activation = iota
+	relu
+	sigmoid
+	softmax
+)
+
+func parseActivation(s string) (activation, error) {
+	switch s {
+	case "", "linear":
+		return linear, nil
+	case "relu":
+		return relu, nil
+	case "sigmoid":
+		return sigmoid, nil
+	case "softmax":
+		return softmax, nil
+	}
+	return 0, fmt.Errorf("unknown activation %q", s)
+}
+
+// layer is a layer with its resolved shapes and weights.
+type layer struct {
+	spec    LayerSpec
+	in, out [3]int // height, width, channels; Dense and Flatten use [1, 1, n]
+	act     activation
+	same    bool      // padding "same"
+	kernel  []float32 // Conv2D: (k·k·in)×filters; Dense: in×units; row-major (Keras layouts)
+	bias    []float32
+	kshape  []int // Keras kernel shape
+}
+
+func (l *layer) outSize() int { return l.out[0] * l.out[1] * l.out[2] }
+func (l *layer) inSize() int  { return l.in[0] * l.in[1] * l.in[2] }
+func (l *layer) hasWeights() bool {
+	return l.spec.Kind == Conv2D || l.spec.Kind == Dense
+}
+
+// Model is a network: an architecture with weights.
+type Model struct {
+	Arch   Arch
+	layers []*layer
+}
+
+// New builds a model of the architecture with zero weights, checking that
+// the layer shapes chain. Errors name the layer.
+func New(arch Arch) (*Model, error) {
+	m := &Model{Arch: arch}
+	shape := arch.Input
+	if shape[0] < 1 || shape[1] < 1 || shape[2] < 1 {
+		return nil, fmt.Errorf("nn: %s: input shape %v must be positive", arch.Name, shape)
+	}
+	seen := map[string]bool{}
+	for i, spec := range arch.Layers {
+		if spec.Name == "" || seen[spec.Name] || spec.Name == "input" {
+			return nil, fmt.Errorf("nn: %s: layer %d: name %q is empty, reserved or repeated", arch.Name, i, spec.Name)
+		}
+		seen[spec.Name] = true
+		l := &layer{spec: spec, in: shape}
+		var err error
+		if l.act, err = parseActivation(spec.Activation); err != nil {
+			return nil, fmt.Errorf("nn: %s: layer %s: %w", arch.Name, spec.Name, err)
+		}
+		bad := func(format string, args ...any) error {
+			return fmt.Errorf("nn: %s: layer %s (%s, input %v): %s", arch.Name, spec.Name, spec.Kind, shape, fmt.Sprintf(format, args...))
+		}
+		switch spec.Padding {
+		case "same":
+			l.same = true
+		case "", "valid":
+		default:
+			return nil, bad("unknown padding %q", spec.Padding)
+		}
+		h, w, c := shape[0], shape[1], shape[2]
+		switch spec.Kind {
+		case Conv2D:
+			k := spec.Kernel
+			if k < 1 || spec.Filters < 1 {
+				return nil, bad("kernel %d and filters %d must be positive", k, spec.Filters)
+			}
+			if !l.same {
+				h, w = h-k+1, w-k+1
+			}
+			if h < 1 || w < 1 {
+				return nil, bad("a %dx%d valid convolution does not fit", k, k)
+			}
+			l.out = [3]int{h, w, spec.Filters}
+			l.kshape = []int{k, k, c, spec.Filters}
+			l.kernel = make([]float32, k*k*c*spec.Filters)
+			l.bias = make([]float32, spec.Filters)
+		case MaxPooling2D:
+			p := spec.Pool
+			if p < 1 {
+				return nil, bad("pool %d must be positive", p)
+			}
+			if l.same {
+				h, w = (h+p-1)/p, (w+p-1)/p
+			} else {
+				h, w = h/p, w/p
+			}
+			if h < 1 || w < 1 {
+				return nil, bad("a %dx%d valid pooling does not fit", p, p)
+			}
+			l.out = [3]int{h, w, c}
+		case UpSampling2D:
+			if spec.Size < 1 {
+				return nil, bad("size %d must be positive", spec.Size)
+			}
+			l.out = [3]int{h * spec.Size, w * spec.Size, c}
+		case Flatten:
+			l.out = [3]int{1, 1, h * w * c}
+		case Dense:
+			if h != 1 || w != 1 {
+				return nil, bad("dense needs a flat input; add a flatten layer")
+			}
+			if spec.Units < 1 {
+				return nil, bad("units %d must be positive", spec.Units)
+			}
+			l.out = [3]int{1, 1, spec.Units}
+			l.kshape = []int{c, spec.Units}
+			l.kernel = make([]float32, c*spec.Units)
+			l.bias = make([]float32, spec.Units)
+		default:
+			return nil, bad("unknown layer kind %q", spec.Kind)
+		}
+		if l.act == softmax && l.spec.Kind != Dense {
+			return nil, bad("softmax is supported on dense layers only")
+		}
+		m.layers = append(m.layers, l)
+		shape = l.out
+	}
+	if len(m.layers) == 0 {
+		return nil, fmt.Errorf("nn: %s: no layers", arch.Name)
+	}
+	return m, nil
+}
+
+// Load builds a model of the architecture and loads its weights from the
+// .npz file at path.
+func Load(arch Arch, path string) (*Model, error) {
+	m, err := New(arch)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.LoadWeights(path); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// LoadWeights reads "<layer>/kernel" and "<layer>/bias" for every layer
+// with weights from a .npz file. A missing key, a wrong shape or a NaN is
+// an error naming the file, the layer and the expected and actual shapes.
+func (m *Model) LoadWeights(path string) error {
+	arrays, err := data.ReadNPZ(path)
+	if err != nil {
+		return fmt.Errorf("nn: loading weights: %w", err)
+	}
+	for _, l := range m.layers {
+		if !l.hasWeights() {
+			continue
+		}
+		for _, part := range []struct {
+			key   string
+			shape []int
+			dst   []float32
+		}{
+			{l.spec.Name + "/kernel", l.kshape, l.kernel},
+			{l.spec.Name + "/bias", []int{len(l.bias)}, l.bias},
+		} {
+			a, ok := arrays[part.key]
+			if !ok {
+				return fmt.Errorf("nn: %s: missing %q (layer %s needs shape %v)", path, part.key, l.spec.Name, part.shape)
+			}
+			if !slices.Equal(a.Shape, part.shape) {
+				return fmt.Errorf("nn: %s: %q has shape %v, layer %s needs %v", path, part.key, a.Shape, l.spec.Name, part.shape)
+			}
+			for i, v := range a.Data {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					return fmt.Errorf("nn: %s: %q holds %v at flat index %d", path, part.key, v, i)
+				}
+			}
+			copy(part.dst, a.Data)
+		}
+	}
+	return nil
+}
+
+// SaveWeights writes the weights as a .npz file in Keras layouts,
+// atomically.
+func (m *Model) SaveWeights(path string) error {
+	arrays := map[string]*data.Array{}
+	for _, l := range m.layers {
+		if !l.hasWeights() {
+			continue
+		}
+		arrays[l.spec.Name+"/kernel"] = &data.Array{Shape: slices.Clone(l.kshape), Data: slices.Clone(l.kernel)}
+		arrays[l.spec.Name+"/bias"] = &data.Array{Shape: []int{len(l.bias)}, Data: slices.Clone(l.bias)}
+	}
+	if err := data.WriteNPZ(path, arrays); err != nil {
+		return fmt.Errorf("nn: saving weights: %w", err)
+	}
+	return nil
+}
+
+// LayerNames returns the names of the layers in order.
+func (m *Model) LayerNames() []string {
+	names := make([]string, len(m.layers))
+	for i, l := range m.layers {
+		names[i] = l.spec.Name
+	}
+	return names
+}
+
+// OutputShape returns the per-sample output shape (h, w, c) of a layer.
+func (m *Model) OutputShape(name string) ([]int, bool) {
+	for _, l := range m.layers {
+		if l.spec.Name == name {
+			return l.out[:], true
+		}
+	}
+	return nil, false
+}
+
+// ErrShape is wrapped by errors about inputs of the wrong shape.
+var ErrShape = errors.New("input shape mismatch")
+
+func (m *Model) checkInput(x *data.Array) error {
+	in := m.Arch.Input
+	want := in[0] * in[1] * in[2]
+	if x.Len() == 0 || x.RowSize() != want {
+		return fmt.Errorf("nn: %s: %w: got images of shape %v, want [n %d %d %d]", m.Arch.Name, ErrShape, x.Shape, in[0], in[1], in[2])
+	}
+	return nil
+}
+
+// tape holds one sample's activations through the network.
+type tape struct {
+	input []float32
+	pre   [][]float32 // pre-activation outputs of Conv2D and Dense layers
+	out   [][]float32
+	cols  []float32 // im2col scratch
+}
+
+func (m *Model) newTape() *tape {
+	t := &tape{pre: make([][]float32, len(m.layers)), out: make([][]float32, len(m.layers))}
+	maxCols := 0
+	for i, l := range m.layers {
+		t.out[i] = make([]float32, l.outSize())
+		if l.hasWeights() {
+			t.pre[i] = make([]float32, l.outSize())
+		}
+		if l.spec.Kind == Conv2D {
+			k := l.spec.Kernel
+			maxCols = max(maxCols, l.out[0]*l.out[1]*k*k*l.in[2])
+		}
+	}
+	t.cols = make([]float32, maxCols)
+	return t
+}
+
+// forward runs one sample through the network into t.
+func (m *Model) forward(t *tape, x []float32) {
+	t.input = x
+	in := x
+	for i, l := range m.layers {
+		out := t.out[i]
+		switch l.spec.Kind {
+		case Conv2D:
+			l.conv(t.pre[i], in, t.cols)
+			activate(out, t.pre[i], l.act)
+		case Dense:
+			pre := t.pre[i]
+			copy(pre, l.bias)
+			blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
+				blas32.General{Rows: 1, Cols: l.in[2], Stride: l.in[2], Data: in},
+				blas32.General{Rows: l.in[2], Cols: l.out[2], Stride: l.out[2], Data: l.kernel},
+				1, blas32.General{Rows: 1, Cols: l.out[2], Stride: l.out[2], Data: pre})
+			activate(out, pre, l.act)
+		case MaxPooling2D:
+			l.maxPool(out, in)
+		case UpSampling2D:
+			l.upSample(out, in)
+		case Flatten:
+			copy(out, in)
+		}
+		in = out
+	}
+}
+
+// conv computes a stride-1 convolution of in into dst (pre-activation)
+// through im2col and a matrix product.
+func (l *layer) conv(dst, in, cols []float32) {
+	h, w, c := l.in[0], l.in[1], l.in[2]
+	oh, ow, f := l.out[0], l.out[1], l.out[2]
+	k := l.spec.Kernel
+	pad := 0
+	if l.same {
+		pad = (k - 1) / 2 // TensorFlow pads (k-1)/2 before and the rest after
+	}
+	kc := k * k * c
+	cols = cols[:oh*ow*kc]
+	for y := range oh {
+		for x := range ow {
+			row := cols[(y*ow+x)*kc : (y*ow+x+1)*kc]
+			for ky := range k {
+				iy := y + ky - pad
+				for kx := range k {
+					ix := x + kx - pad
+					seg := row[(ky*k+kx)*c : (ky*k+kx+1)*c]
+					if iy < 0 || iy >= h || ix < 0 || ix >= w {
+						clear(seg)
+						continue
+					}
+					copy(seg, in[(iy*w+ix)*c:(iy*w+ix+1)*c])
+				}
+			}
+		}
+	}
+	for p := range oh * ow {
+		copy(dst[p*f:(p+1)*f], l.bias)
+	}
+	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
+		blas32.General{Rows: oh * ow, Cols: kc, Stride: kc, Data: cols},
+		blas32.General{Rows: kc, Cols: f, Stride: f, Data: l.kernel},
+		1, blas32.General{Rows: oh * ow, Cols: f, Stride: f, Data: dst})
+}
+
+// maxPool takes the maximum over Pool×Pool windows with stride Pool; "same"
+// windows that run over the bottom or right edge use the pixels inside.
+func (l *layer) maxPool(dst, in []float32) {
+	h, w, c := l.in[0], l.in[1], l.in[2]
+	oh, ow := l.out[0], l.out[1]
+	p := l.spec.Pool
+	for y := range oh {
+		for x := range ow {
+			o := dst[(y*ow+x)*c : (y*ow+x+1)*c]
+			first := true
+			for dy := range p {
+				iy := y*p + dy
+				if iy >= h {
+					continue
+				}
+				for dx := range p {
+					ix := x*p + dx
+					if ix >= w {
+						continue
+					}
+					src := in[(iy*w+ix)*c : (iy*w+ix+1)*c]
+					if first {
+						copy(o, src)
+						first = false
+						continue
+					}
+					for ch, v := range src {
+						if v > o[ch] {
+							o[ch] = v
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// upSample repeats each pixel Size×Size times (nearest neighbour).
+func (l *layer) upSample(dst, in []float32) {
+	w, c := l.in[1], l.in[2]
+	ow := l.out[1]
+	s := l.spec.Size
+	for y := range l.out[0] {
+		for x := range ow {
+			copy(dst[(y*ow+x)*c:(y*ow+x+1)*c], in[((y/s)*w+x/s)*c:((y/s)*w+x/s+1)*c])
+		}
+	}
+}
+
+func activate(dst, pre []float32, act activation) {
+	switch act {
+	case linear:
+		copy(dst, pre)
+	case relu:
+		for i, v := range pre {
+			dst[i] = max(v, 0)
+		}
+	case sigmoid:
+		for i, v := range pre {
+			dst[i] = float32(1 / (1 + math.Exp(-float64(v))))
+		}
+	case softmax:
+		// In float32, as TensorFlow computes it: whether the top
+		// probability rounds to 1 decides whether Keras' clipped
+		// cross-entropy has a gradient at all.
+		mx := pre[0]
+		for _, v := range pre {
+			mx = max(mx, v)
+		}
+		var sum float32
+		for i, v := range pre {
+			e := float32(math.Exp(float64(v - mx)))
+			dst[i] = e
+			sum += e
+		}
+		for i := range dst {
+			dst[i] /= sum
+		}
+	}
+}
+
+// forEach runs fn(tape, i) for every sample i of x on up to workers
+// goroutines (0 means GOMAXPROCS), each with its own tape. Samples are
+// independent, so results do not depend on workers.
+func (m *Model) forEach(n, workers int, fn func(t *tape, i int)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := m.newTape()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				fn(t, i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Forward runs the images x ([n, h, w, c], NHWC) through the network and
+// returns the outputs of the named layers ([n, h, w, c] each, or [n, units]
+// after a Flatten or Dense layer), keyed by name; nil layers means every
+// layer. The name "input" returns x itself. Samples run in parallel on
+// workers goroutines (0 means all cores).
+func (m *Model) Forward(x *data.Array, layers []string, workers int) (map[string]*data.Array, error) {
+	if err := m.checkInput(x); err != nil {
+		return nil, err
+	}
+	if layers == nil {
+		layers = m.LayerNames()
+	}
+	want := make([]*data.Array, len(m.layers))
+	out := map[string]*data.Array{}
+	n := x.Len()
+	for _, name := range layers {
+		if name == "input" {
+			out[name] = x
+			continue
+		}
+		i := slices.IndexFunc(m.layers, func(l *layer) bool { return l.spec.Name == name })
+		if i < 0 {
+			return nil, fmt.Errorf("nn: %s has no layer %q (layers: %v)", m.Arch.Name, name, m.LayerNames())
+		}
+		l := m.layers[i]
+		shape := append([]int{n}, l.out[:]...)
+		if l.out[0] == 1 && l.out[1] == 1 && (l.spec.Kind == Dense || l.spec.Kind == Flatten) {
+			shape = []int{n, l.out[2]}
+		}
+		want[i] = data.NewArray(shape...)
+		out[name] = want[i]
+	}
+	m.forEach(n, workers, func(t *tape, s int) {
+		m.forward(t, x.Row(s))
+		for i, a := range want {
+			if a != nil {
+				copy(a.Row(s), t.out[i])
+			}
+		}
+	})
+	return out, nil
+}
+
+// Predict returns the output of the last layer for the images x.
+func (m *Model) Predict(x *data.Array, workers int) (*data.Array, error) {
+	last := m.layers[len(m.layers)-1].spec.Name
+	out, err := m.Forward(x, []string{last}, workers)
+	if err != nil {
+		return nil, err
+	}
+	return out[last], nil
+}
+
+// Logits returns the pre-activation output of the last layer (the logits
+// of a softmax classifier), [n, units].
+func (m *Model) Logits(x *data.Array, workers int) (*data.Array, error) {
+	if err := m.checkInput(x); err != nil {
+		return nil, err
+	}
+	last := len(m.layers) - 1
+	l := m.layers[last]
+	if !l.hasWeights() {
+		return nil, fmt.Errorf("nn: %s: the last layer %s has no pre-activation output", m.Arch.Name, l.spec.Name)
+	}
+	out := data.NewArray(x.Len(), l.outSize())
+	m.forEach(x.Len(), workers, func(t *tape, s int) {
+		m.forward(t, x.Row(s))
+		copy(out.Row(s), t.pre[last])
+	})
+	return out, nil
+}
+
+// Argmax returns the index of the largest value of each row of p.
+func Argmax(p *data.Array) []int {
+	out := make([]int, p.Len())
+	for i := range out {
+		row := p.Row(i)
+		best := 0
+		for k, v := range row {
+			if v > row[best] {
+				best = k
+			}
+		}
+		out[i] = best
+	}
+	return out
+}
