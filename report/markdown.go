@@ -1,0 +1,174 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// Table is a plain table of strings.
+type Table struct {
+	Header []string
+	Rows   [][]string
+}
+
+// WriteMarkdownTable writes t as a GitHub Markdown table. Headers are
+// written as given (tablewriter v1 would otherwise upper-case them).
+func WriteMarkdownTable(w io.Writer, t Table) error {
+	tbl := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewMarkdown()),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+	)
+	tbl.Header(anySlice(t.Header)...)
+	for _, r := range t.Rows {
+		if err := tbl.Append(anySlice(r)...); err != nil {
+			return err
+		}
+	}
+	return tbl.Render()
+}
+
+func anySlice(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+func f3(x float64) string { return fmt.Sprintf("%.3f", x) }
+
+// AUCTable is the per-layer AUC table in the paper's shape: layers as rows;
+// for each set the reproduced AUC, the published one and their difference,
+// flagged with ⚠ when outside the tolerance.
+func (r *Results) AUCTable() Table {
+	t := Table{Header: []string{"layer", "nodes"}}
+	published := map[string]bool{}
+	for _, l := range r.Layers {
+		for s := range l.Published {
+			published[s] = true
+		}
+	}
+	for _, s := range r.Sets {
+		if published[s] {
+			t.Header = append(t.Header, s, s+" published", "Δ")
+		} else {
+			t.Header = append(t.Header, s)
+		}
+	}
+	for _, l := range r.Layers {
+		row := []string{l.Layer, fmt.Sprint(l.Nodes)}
+		for _, s := range r.Sets {
+			auc, ok := l.AUC[s]
+			cell := "–"
+			if ok {
+				cell = f3(auc)
+			}
+			if !published[s] {
+				row = append(row, cell)
+				continue
+			}
+			p, ok := l.Published[s]
+			if !ok {
+				row = append(row, cell, "–", "–")
+				continue
+			}
+			d := auc - p
+			delta := fmt.Sprintf("%+.3f", d)
+			if math.Abs(d) > l.Tolerance {
+				delta += " ⚠"
+			}
+			row = append(row, cell, f3(p), delta)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// WriteMarkdown writes the report: provenance, sample counts, the AUC
+// table, deviations with their explanations, warnings, figures and, last,
+// the timings (the only part that changes between identical runs).
+func (r *Results) WriteMarkdown(w io.Writer, figures []string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", r.Experiment)
+	if r.Description != "" {
+		fmt.Fprintf(&b, "%s\n\n", strings.TrimSpace(r.Description))
+	}
+	p := r.Provenance
+	fmt.Fprintf(&b, "Seed %d · config %s · %s · revision %s\n\n", p.Seed, p.ConfigHash, p.GoVersion, p.Revision)
+	fmt.Fprintf(&b, "## Samples\n\n")
+	counts := Table{Header: []string{"set", "samples"}}
+	keys := []string{"background", "clean"}
+	keys = append(keys, r.Sets...)
+	for _, k := range keys {
+		if n, ok := r.Samples[k]; ok {
+			counts.Rows = append(counts.Rows, []string{k, fmt.Sprint(n)})
+		}
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if err := WriteMarkdownTable(w, counts); err != nil {
+		return err
+	}
+	b.Reset()
+	fmt.Fprintf(&b, "\n## Detection power per layer (AUC, clean vs set)\n\n")
+	fmt.Fprintf(&b, "AUC of the individual-scan subset scores of the clean images against each anomalous set. "+
+		"Where a published value exists, Δ is reproduced − published; ⚠ marks |Δ| above the tolerance.\n\n")
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if err := WriteMarkdownTable(w, r.AUCTable()); err != nil {
+		return err
+	}
+	b.Reset()
+	devs := r.Deviations()
+	fmt.Fprintf(&b, "\n## Deviations from the published numbers\n\n")
+	if len(devs) == 0 {
+		fmt.Fprintf(&b, "Every reproduced AUC is within the tolerance of its published value.\n")
+	} else {
+		fmt.Fprintf(&b, "%d reproduced AUCs are outside the tolerance:\n\n", len(devs))
+		for _, d := range devs {
+			fmt.Fprintf(&b, "- %s, %s: %.3f vs %.3f published (Δ %+.3f)\n", d.Layer, d.Set, d.Got, d.Published, d.Diff)
+		}
+	}
+	if len(r.Notes) > 0 {
+		fmt.Fprintf(&b, "\nKnown deviations and their explanations:\n\n")
+		for _, n := range r.Notes {
+			fmt.Fprintf(&b, "- %s\n", strings.TrimSpace(n))
+		}
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(&b, "\n## Warnings\n\n")
+		for _, n := range r.Warnings {
+			fmt.Fprintf(&b, "- %s\n", n)
+		}
+	}
+	if len(figures) > 0 {
+		fmt.Fprintf(&b, "\n## Figures\n\n")
+		for _, f := range figures {
+			fmt.Fprintf(&b, "![%s](%s)\n\n", strings.TrimSuffix(f, ".png"), f)
+		}
+	}
+	if len(r.Timings) > 0 {
+		fmt.Fprintf(&b, "\n## Timings\n\n")
+		keys := make([]string, 0, len(r.Timings))
+		for k := range r.Timings {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			fmt.Fprintf(&b, "- %s: %.1f s\n", k, r.Timings[k])
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

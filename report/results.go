@@ -1,0 +1,98 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"subsetscan/data"
+)
+
+// Results is the content of results.json.
+type Results struct {
+	Experiment  string             `json:"experiment"`
+	Description string             `json:"description,omitempty"`
+	Config      json.RawMessage    `json:"config"`
+	Provenance  Provenance         `json:"provenance"`
+	Samples     map[string]int     `json:"samples"`
+	Sets        []string           `json:"sets"`
+	Layers      []Layer            `json:"layers"`
+	Notes       []string           `json:"notes,omitempty"`
+	Warnings    []string           `json:"warnings,omitempty"`
+	Timings     map[string]float64 `json:"timings,omitempty"` // seconds; the only non-deterministic part
+}
+
+// Provenance records what produced the results.
+type Provenance struct {
+	Seed       uint64            `json:"seed"`
+	ConfigHash string            `json:"config_hash"`
+	GoVersion  string            `json:"go_version"`
+	Revision   string            `json:"revision"`
+	Modules    map[string]string `json:"modules,omitempty"`
+}
+
+// Layer holds one layer's detection results.
+type Layer struct {
+	Layer     string               `json:"layer"`
+	Nodes     int                  `json:"nodes"`
+	AUC       map[string]float64   `json:"auc"`                  // set -> AUC of clean vs set
+	Published map[string]float64   `json:"published,omitempty"`  // set -> published AUC
+	Tolerance float64              `json:"tolerance,omitempty"`  // |auc - published| allowed
+	Scores    map[string][]float64 `json:"scores,omitempty"`     // "clean" and each set: subset scores
+}
+
+// Deviation is a reproduced number outside its published tolerance.
+type Deviation struct {
+	Layer, Set           string
+	Got, Published, Diff float64
+}
+
+// Deviations lists the AUCs outside the published tolerance, in layer and
+// set order.
+func (r *Results) Deviations() []Deviation {
+	var out []Deviation
+	for _, l := range r.Layers {
+		for _, s := range r.Sets {
+			p, ok := l.Published[s]
+			if !ok {
+				continue
+			}
+			got := l.AUC[s]
+			if d := got - p; d > l.Tolerance || -d > l.Tolerance {
+				out = append(out, Deviation{Layer: l.Layer, Set: s, Got: got, Published: p, Diff: d})
+			}
+		}
+	}
+	return out
+}
+
+// FileName is the name of the results file in a results directory.
+const FileName = "results.json"
+
+// Save writes r to dir/results.json atomically.
+func Save(dir string, r *Results) error {
+	return data.WriteFileAtomic(filepath.Join(dir, FileName), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", " ")
+		return enc.Encode(r)
+	})
+}
+
+// Load reads dir/results.json.
+func Load(dir string) (*Results, error) {
+	path := filepath.Join(dir, FileName)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	var r Results
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, fmt.Errorf("report: %s: %w", path, err)
+	}
+	if r.Experiment == "" || len(r.Layers) == 0 {
+		return nil, fmt.Errorf("report: %s: no experiment name or no layers", path)
+	}
+	return &r, nil
+}
