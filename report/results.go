@@ -37,10 +37,10 @@ type Provenance struct {
 type Layer struct {
 	Layer     string               `json:"layer"`
 	Nodes     int                  `json:"nodes"`
-	AUC       map[string]float64   `json:"auc"`                  // set -> AUC of clean vs set
-	Published map[string]float64   `json:"published,omitempty"`  // set -> published AUC
-	Tolerance float64              `json:"tolerance,omitempty"`  // |auc - published| allowed
-	Scores    map[string][]float64 `json:"scores,omitempty"`     // "clean" and each set: subset scores
+	AUC       map[string]float64   `json:"auc"`                 // set -> AUC of clean vs set
+	Published map[string]float64   `json:"published,omitempty"` // set -> published AUC
+	Tolerance float64              `json:"tolerance,omitempty"` // |auc - published| allowed
+	Scores    map[string][]float64 `json:"scores,omitempty"`    // "clean" and each set: subset scores
 }
 
 // Deviation is a reproduced number outside its published tolerance.
