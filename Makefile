@@ -1,14 +1,28 @@
 # subsetscan: thin wrappers around the Go tool and the subsetscan CLI.
-GO       ?= go
-REV      := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-LDFLAGS  := -X main.revision=$(REV)
-BIN      := bin/subsetscan
-PKGS     := ./...
+GO        ?= go
+REV       := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS   := -X main.revision=$(REV)
+BIN       := bin/subsetscan
+PKGS      := ./...
+# The authors' published artefacts (models, adversarial images).
+ARTIFACTS ?= ../shared/reference
+FUZZTIME  ?= 30s
 
-.PHONY: build test lint bench race fuzz
+.PHONY: build test lint bench race fuzz reproduce reproduce-all verify
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/subsetscan
+
+# The default experiment: the published per-layer AUC table, regenerated.
+reproduce: build
+	$(BIN) run -artifacts $(ARTIFACTS)
+
+reproduce-all: build
+	$(BIN) run -artifacts $(ARTIFACTS) $$($(BIN) list | grep -v '^ ' | cut -d' ' -f1)
+
+# Exit 1 when a reproduced number leaves its published tolerance.
+verify: build
+	$(BIN) verify -artifacts $(ARTIFACTS) -out $${TMPDIR:-/tmp}/subsetscan-verify ae-mnist-authors
 
 test:
 	$(GO) test -count=1 $(PKGS)
@@ -23,3 +37,10 @@ bench:
 
 race:
 	$(GO) test -race ./scan/... ./runner/...
+
+fuzz:
+	$(GO) test ./data -run '^$$' -fuzz FuzzDecodeNPY -fuzztime $(FUZZTIME)
+	$(GO) test ./data -run '^$$' -fuzz FuzzDecodeIDX -fuzztime $(FUZZTIME)
+	$(GO) test ./scan -run '^$$' -fuzz FuzzScan -fuzztime $(FUZZTIME)
+	$(GO) test ./cmd/subsetscan -run '^$$' -fuzz FuzzScanNPY -fuzztime $(FUZZTIME)
+	$(GO) test ./experiments -run '^$$' -fuzz FuzzConfig -fuzztime $(FUZZTIME)

@@ -80,8 +80,9 @@ func (r *Results) aucPlot() (*plot.Plot, error) {
 	p.X.Tick.Label.Rotation = math.Pi / 4
 	p.X.Tick.Label.XAlign = draw.XRight
 	p.X.Tick.Label.YAlign = draw.YCenter
+	// Top centre: the middle layers sit low, the ends high.
 	p.Legend.Top = true
-	p.Legend.Left = true
+	p.Legend.XOffs = -2.5 * vg.Inch
 	for k, s := range r.Sets {
 		var got, pub plotter.XYs
 		for i, l := range r.Layers {

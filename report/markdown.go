@@ -84,7 +84,11 @@ func (r *Results) AUCTable() Table {
 			d := auc - p
 			delta := fmt.Sprintf("%+.3f", d)
 			if math.Abs(d) > l.Tolerance {
-				delta += " ⚠"
+				if l.Known[s] != "" {
+					delta += " †"
+				} else {
+					delta += " ⚠"
+				}
 			}
 			row = append(row, cell, f3(p), delta)
 		}
@@ -135,13 +139,19 @@ func (r *Results) WriteMarkdown(w io.Writer, figures []string) error {
 	if len(devs) == 0 {
 		fmt.Fprintf(&b, "Every reproduced AUC is within the tolerance of its published value.\n")
 	} else {
-		fmt.Fprintf(&b, "%d reproduced AUCs are outside the tolerance:\n\n", len(devs))
+		fmt.Fprintf(&b, "%d reproduced AUCs are outside the tolerance (⚠ unexpected, † known and explained):\n\n", len(devs))
 		for _, d := range devs {
-			fmt.Fprintf(&b, "- %s, %s: %.3f vs %.3f published (Δ %+.3f)\n", d.Layer, d.Set, d.Got, d.Published, d.Diff)
+			fmt.Fprintf(&b, "- %s, %s: %.3f vs %.3f published (Δ %+.3f)", d.Layer, d.Set, d.Got, d.Published, d.Diff)
+			if d.Known != "" {
+				fmt.Fprintf(&b, " †: %s", strings.TrimSpace(d.Known))
+			} else {
+				fmt.Fprintf(&b, " ⚠: not explained")
+			}
+			fmt.Fprintf(&b, "\n")
 		}
 	}
 	if len(r.Notes) > 0 {
-		fmt.Fprintf(&b, "\nKnown deviations and their explanations:\n\n")
+		fmt.Fprintf(&b, "\nNotes:\n\n")
 		for _, n := range r.Notes {
 			fmt.Fprintf(&b, "- %s\n", strings.TrimSpace(n))
 		}

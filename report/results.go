@@ -40,6 +40,7 @@ type Layer struct {
 	AUC       map[string]float64   `json:"auc"`                 // set -> AUC of clean vs set
 	Published map[string]float64   `json:"published,omitempty"` // set -> published AUC
 	Tolerance float64              `json:"tolerance,omitempty"` // |auc - published| allowed
+	Known     map[string]string    `json:"known,omitempty"`     // set -> explanation of a known deviation
 	Scores    map[string][]float64 `json:"scores,omitempty"`    // "clean" and each set: subset scores
 }
 
@@ -47,6 +48,9 @@ type Layer struct {
 type Deviation struct {
 	Layer, Set           string
 	Got, Published, Diff float64
+	// Known is the explanation of a known deviation, "" for an unexpected
+	// one.
+	Known string
 }
 
 // Deviations lists the AUCs outside the published tolerance, in layer and
@@ -61,7 +65,7 @@ func (r *Results) Deviations() []Deviation {
 			}
 			got := l.AUC[s]
 			if d := got - p; d > l.Tolerance || -d > l.Tolerance {
-				out = append(out, Deviation{Layer: l.Layer, Set: s, Got: got, Published: p, Diff: d})
+				out = append(out, Deviation{Layer: l.Layer, Set: s, Got: got, Published: p, Diff: d, Known: l.Known[s]})
 			}
 		}
 	}

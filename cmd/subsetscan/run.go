@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"subsetscan/configs"
+	"subsetscan/experiments"
+	"subsetscan/report"
+	"subsetscan/runner"
+)
+
+func init() {
+	register(&command{
+		Name:  "run",
+		Short: "run experiment configs and write results/<name>/ (report.md, results.json, figures)",
+		Usage: "[flags] [CONFIG.yaml|NAME ...]",
+		Run:   runRun,
+	})
+	register(&command{
+		Name:  "verify",
+		Short: "run configs and exit 1 when a reproduced number is outside its published tolerance",
+		Usage: "[flags] [CONFIG.yaml|NAME ...]",
+		Run:   runVerify,
+	})
+	register(&command{
+		Name:  "list",
+		Short: "list the shipped experiment configs",
+		Run:   runList,
+	})
+	register(&command{
+		Name:  "report",
+		Short: "re-render report.md and the figures of results directories without recomputing",
+		Usage: "RESULTS_DIR...",
+		Run:   runReport,
+	})
+}
+
+type runFlags struct {
+	artifacts, data, out *string
+	workers              *int
+}
+
+func addRunFlags(fs *flag.FlagSet) runFlags {
+	return runFlags{
+		artifacts: fs.String("artifacts", "../shared/reference", "directory of the authors' artefacts (${artifacts} in configs)"),
+		data:      fs.String("data", "", "directory of user-supplied IDX files (${data} in configs)"),
+		out:       fs.String("out", "results", "parent directory of the results directories"),
+		workers:   fs.Int("workers", 0, "goroutines to use (0 = all cores)"),
+	}
+}
+
+// loadConfigs reads each argument as a config file, or as the name of a
+// shipped config; no argument means the default config.
+func loadConfigs(args []string, f runFlags) ([]*experiments.Config, error) {
+	if len(args) == 0 {
+		args = []string{configs.Default}
+	}
+	vars := experiments.Vars{Artifacts: *f.artifacts, Data: *f.data}
+	var out []*experiments.Config
+	for _, a := range args {
+		var cfg *experiments.Config
+		var err error
+		if raw, ok := configs.Read(a); ok && !strings.HasSuffix(a, ".yaml") {
+			cfg, err = experiments.ParseConfig(raw, "", vars)
+			if err != nil {
+				err = fmt.Errorf("shipped config %s: %w", a, err)
+			}
+		} else {
+			cfg, err = experiments.ReadConfig(a, vars)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cfg)
+	}
+	return out, nil
+}
+
+func runConfigs(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer) ([]*report.Results, error) {
+	f := addRunFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	if *f.workers < 0 {
+		return nil, usagef("-workers must be ≥ 0")
+	}
+	cfgs, err := loadConfigs(fs.Args(), f)
+	if err != nil {
+		return nil, err
+	}
+	var all []*report.Results
+	for _, cfg := range cfgs {
+		fmt.Fprintf(stderr, "%s: running\n", cfg.Name)
+		dir, res, err := runner.Run(ctx, cfg, runner.Options{
+			OutDir: *f.out, Workers: *f.workers, Revision: revision,
+			Progress: func(format string, a ...any) {
+				fmt.Fprintf(stderr, "%s: %s\n", cfg.Name, fmt.Sprintf(format, a...))
+			},
+		})
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(stderr, "%s: report written to %s\n", cfg.Name, dir+string(os.PathSeparator)+"report.md")
+		all = append(all, res)
+	}
+	return all, nil
+}
+
+func runRun(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	_, err := runConfigs(ctx, fs, args, stderr)
+	return err
+}
+
+func runVerify(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	all, err := runConfigs(ctx, fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, r := range all {
+		for _, d := range r.Deviations() {
+			if d.Known != "" {
+				fmt.Fprintf(stdout, "%s: %s %s: reproduced %.3f, published %.3f (Δ %+.3f): known: %s\n", r.Experiment, d.Layer, d.Set, d.Got, d.Published, d.Diff, strings.Join(strings.Fields(d.Known), " "))
+				continue
+			}
+			fmt.Fprintf(stdout, "%s: %s %s: reproduced %.3f, published %.3f (Δ %+.3f): OUTSIDE TOLERANCE\n", r.Experiment, d.Layer, d.Set, d.Got, d.Published, d.Diff)
+			n++
+		}
+	}
+	if n > 0 {
+		return fmt.Errorf("%d reproduced numbers outside the published tolerance", n)
+	}
+	fmt.Fprintln(stdout, "every reproduced number is within its published tolerance or a known, explained deviation")
+	return nil
+}
+
+func runList(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	for _, name := range configs.Names() {
+		raw, _ := configs.Read(name)
+		desc := ""
+		var head struct {
+			Description string `yaml:"description"`
+		}
+		if err := yamlUnmarshal(raw, &head); err == nil {
+			desc = strings.Join(strings.Fields(head.Description), " ")
+		}
+		def := ""
+		if name == configs.Default {
+			def = " (default)"
+		}
+		fmt.Fprintf(stdout, "%s%s\n    %s\n", name, def, desc)
+	}
+	return nil
+}
+
+func runReport(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("give at least one results directory")
+	}
+	for _, dir := range fs.Args() {
+		r, err := report.Load(dir)
+		if err != nil {
+			return err
+		}
+		if err := report.Render(dir, r); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "%s: report re-rendered\n", dir)
+	}
+	return nil
+}

@@ -1,0 +1,271 @@
+package experiments
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"subsetscan/nn"
+	"subsetscan/scan"
+)
+
+// Config is an experiment configuration. Every key is documented in
+// configs/README.md.
+type Config struct {
+	Name        string     `yaml:"name" json:"name"`
+	Description string     `yaml:"description" json:"description,omitempty"`
+	Kind        string     `yaml:"kind" json:"kind"`
+	Seed        uint64     `yaml:"seed" json:"seed"`
+	Dataset     Dataset    `yaml:"dataset" json:"dataset"`
+	Model       ModelRef   `yaml:"model" json:"model"`
+	Layers      Layers     `yaml:"layers" json:"layers"`
+	Sets        []Set      `yaml:"sets" json:"sets"`
+	Scan        Scan       `yaml:"scan" json:"scan"`
+	Published   *Published `yaml:"published" json:"published,omitempty"`
+
+	// Path is the file the config was read from ("" for embedded ones),
+	// and Hash the SHA-256 of its bytes; neither is a YAML key.
+	Path string `yaml:"-" json:"-"`
+	Hash string `yaml:"-" json:"-"`
+}
+
+// Dataset selects the images.
+type Dataset struct {
+	// Name is "mnist" (shipped with the GoMNIST module) or "idx" (the IDX
+	// files of Dir, e.g. Fashion-MNIST).
+	Name string `yaml:"name" json:"name"`
+	Dir  string `yaml:"dir" json:"dir,omitempty"`
+	// Split is "test" or "train".
+	Split string `yaml:"split" json:"split"`
+	// Background and Clean are [first, end) index ranges into the split.
+	Background [2]int `yaml:"background" json:"background"`
+	Clean      [2]int `yaml:"clean" json:"clean"`
+}
+
+// ModelRef names an architecture and its weights.
+type ModelRef struct {
+	Arch    string `yaml:"arch" json:"arch"`
+	Weights string `yaml:"weights" json:"weights"`
+}
+
+// Layers is "all" or a list of layer names.
+type Layers []string
+
+// UnmarshalYAML accepts the scalar "all" (stored as nil) or a sequence.
+func (l *Layers) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		if n.Value != "all" {
+			return fmt.Errorf("line %d: layers must be \"all\" or a list of layer names, got %q", n.Line, n.Value)
+		}
+		*l = nil
+		return nil
+	}
+	var names []string
+	if err := n.Decode(&names); err != nil {
+		return err
+	}
+	*l = names
+	return nil
+}
+
+// Set is a named set of anomalous images.
+type Set struct {
+	Name string `yaml:"name" json:"name"`
+	// File is a .npy file of images ([n, 28, 28, 1] or [n, 784]) in [0, 1].
+	File string `yaml:"file" json:"file"`
+}
+
+// Scan holds the scan settings.
+type Scan struct {
+	Mode     string  `yaml:"mode" json:"mode"`
+	Score    string  `yaml:"score" json:"score"`
+	Tail     int     `yaml:"tail" json:"tail"`
+	AlphaMax float64 `yaml:"alpha_max" json:"alpha_max"`
+}
+
+// Published holds published numbers to compare with, never results.
+type Published struct {
+	Source    string                        `yaml:"source" json:"source,omitempty"`
+	Tolerance float64                       `yaml:"tolerance" json:"tolerance"`
+	Notes     []string                      `yaml:"notes" json:"notes,omitempty"`
+	AUC       map[string]map[string]float64 `yaml:"auc" json:"auc,omitempty"` // set -> layer -> AUC
+	// Known lists deviations that are understood and explained: set ->
+	// layer -> explanation. The report shows them; verify accepts them.
+	Known map[string]map[string]string `yaml:"known" json:"known,omitempty"`
+}
+
+// Vars are the values of the ${...} variables of a config.
+type Vars struct {
+	// Artifacts is the directory of the authors' artefacts (${artifacts}).
+	Artifacts string
+	// Data is the directory of user-supplied IDX files (${data}).
+	Data string
+}
+
+// ReadConfig reads and validates a config file.
+func ReadConfig(path string, vars Vars) (*Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return ParseConfig(raw, path, vars)
+}
+
+// ParseConfig decodes and validates a config. path names the source in
+// errors and is the base of relative paths ("" means the working
+// directory). Unknown keys are errors.
+func ParseConfig(raw []byte, path string, vars Vars) (*Config, error) {
+	name := path
+	if name == "" {
+		name = "config"
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	var c Config
+	if err := dec.Decode(&c); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("config %s: empty", name)
+		}
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
+	c.Path = path
+	sum := sha256.Sum256(raw)
+	c.Hash = hex.EncodeToString(sum[:6])
+	base := "."
+	if path != "" {
+		base = filepath.Dir(path)
+	}
+	resolve := func(p string) string {
+		if p == "" {
+			return ""
+		}
+		// Variables hold paths relative to the working directory; other
+		// relative paths are relative to the config file.
+		fromVar := strings.HasPrefix(p, "${")
+		p = strings.ReplaceAll(p, "${artifacts}", vars.Artifacts)
+		p = strings.ReplaceAll(p, "${data}", vars.Data)
+		if !filepath.IsAbs(p) && !fromVar {
+			p = filepath.Join(base, p)
+		}
+		return p
+	}
+	c.Model.Weights = resolve(c.Model.Weights)
+	c.Dataset.Dir = resolve(c.Dataset.Dir)
+	for i := range c.Sets {
+		c.Sets[i].File = resolve(c.Sets[i].File)
+	}
+	if err := c.validate(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
+	return &c, nil
+}
+
+func (c *Config) validate() error {
+	bad := func(key, format string, args ...any) error {
+		return fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...))
+	}
+	if c.Name == "" || strings.ContainsAny(c.Name, "/\\ ") {
+		return bad("name", "must be a non-empty name without slashes or spaces, got %q", c.Name)
+	}
+	if _, ok := kinds[c.Kind]; !ok {
+		return bad("kind", "unknown experiment kind %q (known: %v)", c.Kind, KindNames())
+	}
+	switch c.Dataset.Name {
+	case "mnist":
+	case "idx":
+		if c.Dataset.Dir == "" {
+			return bad("dataset.dir", "is required for dataset idx")
+		}
+	default:
+		return bad("dataset.name", "must be mnist or idx, got %q", c.Dataset.Name)
+	}
+	if c.Dataset.Split != "test" && c.Dataset.Split != "train" {
+		return bad("dataset.split", "must be test or train, got %q", c.Dataset.Split)
+	}
+	for key, r := range map[string][2]int{"dataset.background": c.Dataset.Background, "dataset.clean": c.Dataset.Clean} {
+		if r[0] < 0 || r[1] <= r[0] {
+			return bad(key, "must be [first, end) with 0 ≤ first < end, got %v", r)
+		}
+	}
+	if _, err := nn.ArchByName(c.Model.Arch); err != nil {
+		return bad("model.arch", "%v", err)
+	}
+	if c.Model.Weights == "" {
+		return bad("model.weights", "is required")
+	}
+	if _, err := os.Stat(c.Model.Weights); err != nil {
+		return bad("model.weights", "%v", err)
+	}
+	arch, _ := nn.ArchByName(c.Model.Arch)
+	for _, l := range c.Layers {
+		if !slices.ContainsFunc(arch.Layers, func(s nn.LayerSpec) bool { return s.Name == l }) {
+			return bad("layers", "%s has no layer %q", c.Model.Arch, l)
+		}
+	}
+	if len(c.Sets) == 0 {
+		return bad("sets", "at least one anomalous set is required")
+	}
+	seen := map[string]bool{"clean": true, "background": true}
+	for i, s := range c.Sets {
+		if s.Name == "" || seen[s.Name] {
+			return bad(fmt.Sprintf("sets[%d].name", i), "%q is empty, reserved or repeated", s.Name)
+		}
+		seen[s.Name] = true
+		if s.File == "" {
+			return bad(fmt.Sprintf("sets[%d].file", i), "is required")
+		}
+		if _, err := os.Stat(s.File); err != nil {
+			return bad(fmt.Sprintf("sets[%d].file", i), "%v", err)
+		}
+	}
+	if c.Scan.Mode != "individual" {
+		return bad("scan.mode", "must be individual (group scans come with the group experiment kind), got %q", c.Scan.Mode)
+	}
+	if _, err := scan.ScorerByName(c.Scan.Score); err != nil {
+		return bad("scan.score", "%v", err)
+	}
+	if _, err := scan.ParseTail(c.Scan.Tail); err != nil {
+		return bad("scan.tail", "%v", err)
+	}
+	if !(c.Scan.AlphaMax > 0 && c.Scan.AlphaMax < 1) {
+		return bad("scan.alpha_max", "must be in (0, 1), got %v", c.Scan.AlphaMax)
+	}
+	if p := c.Published; p != nil {
+		if !(p.Tolerance >= 0) {
+			return bad("published.tolerance", "must be ≥ 0, got %v", p.Tolerance)
+		}
+		for set, layers := range p.AUC {
+			if !seen[set] {
+				return bad("published.auc", "unknown set %q", set)
+			}
+			for l, v := range layers {
+				if !slices.ContainsFunc(arch.Layers, func(s nn.LayerSpec) bool { return s.Name == l }) {
+					return bad("published.auc."+set, "unknown layer %q", l)
+				}
+				if !(v >= 0 && v <= 1) {
+					return bad("published.auc."+set+"."+l, "must be in [0, 1], got %v", v)
+				}
+			}
+		}
+		for set, layers := range p.Known {
+			for l, why := range layers {
+				if _, ok := p.AUC[set][l]; !ok {
+					return bad("published.known."+set+"."+l, "names no published value")
+				}
+				if strings.TrimSpace(why) == "" {
+					return bad("published.known."+set+"."+l, "needs an explanation")
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,103 @@
+package experiments_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"subsetscan/experiments"
+)
+
+// valid is a minimal valid config; each case below breaks one key.
+const valid = `
+name: toy
+kind: autoencoder-adversarial
+seed: 1
+dataset: {name: mnist, split: test, background: [0, 100], clean: [100, 150]}
+model: {arch: autoencoder, weights: w.npz}
+layers: all
+sets:
+  - {name: adv, file: adv.npy}
+scan: {mode: individual, score: bj, tail: 1, alpha_max: 0.5}
+published:
+  tolerance: 0.02
+  auc: {adv: {conv2d_1: 0.9}}
+`
+
+func writeFixture(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"w.npz", "adv.npy"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestParseConfig(t *testing.T) {
+	dir := writeFixture(t)
+	path := filepath.Join(dir, "toy.yaml")
+	cfg, err := experiments.ParseConfig([]byte(valid), path, experiments.Vars{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Model.Weights != filepath.Join(dir, "w.npz") || cfg.Sets[0].File != filepath.Join(dir, "adv.npy") {
+		t.Errorf("relative paths not resolved against the config's directory: %q %q", cfg.Model.Weights, cfg.Sets[0].File)
+	}
+	if cfg.Layers != nil {
+		t.Errorf("layers: all should decode to nil, got %v", cfg.Layers)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	dir := writeFixture(t)
+	path := filepath.Join(dir, "toy.yaml")
+	tests := []struct {
+		name, old, new, msg string
+	}{
+		{"unknown key", "seed: 1", "seed: 1\nsede: 2", "sede"},
+		{"wrong type", "seed: 1", "seed: one", "line 4: cannot unmarshal !!str `one`"},
+		{"kind", "kind: autoencoder-adversarial", "kind: gan", `kind: unknown experiment kind "gan"`},
+		{"dataset name", "name: mnist", "name: cifar", "dataset.name"},
+		{"split", "split: test", "split: dev", "dataset.split"},
+		{"range", "background: [0, 100]", "background: [100, 0]", "dataset.background"},
+		{"arch", "arch: autoencoder", "arch: vae", "model.arch"},
+		{"weights path", "weights: w.npz", "weights: missing.npz", "model.weights"},
+		{"layer", "layers: all", "layers: [conv2d_1, conv9]", `"conv9"`},
+		{"layers scalar", "layers: all", "layers: some", `"all"`},
+		{"set file", "file: adv.npy", "file: nope.npy", "sets[0].file"},
+		{"set name", "name: adv,", "name: clean,", "sets[0].name"},
+		{"score", "score: bj", "score: xx", "scan.score"},
+		{"tail", "tail: 1", "tail: 3", "scan.tail"},
+		{"alpha", "alpha_max: 0.5", "alpha_max: 1.5", "scan.alpha_max"},
+		{"mode", "mode: individual", "mode: pairs", "scan.mode"},
+		{"published set", "auc: {adv:", "auc: {fgsm:", `unknown set "fgsm"`},
+		{"published value", "conv2d_1: 0.9", "conv2d_1: 1.9", "published.auc.adv.conv2d_1"},
+		{"known without value", "tolerance: 0.02", "tolerance: 0.02\n  known: {adv: {conv2d_2: why}}", "published.known.adv.conv2d_2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := strings.Replace(valid, tc.old, tc.new, 1)
+			if raw == valid {
+				t.Fatalf("test case does not change the config (%q not found)", tc.old)
+			}
+			_, err := experiments.ParseConfig([]byte(raw), path, experiments.Vars{})
+			if err == nil {
+				t.Fatal("got no error")
+			}
+			if !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), path) {
+				t.Errorf("error %q does not name %q and the file", err, tc.msg)
+			}
+		})
+	}
+}
+
+func FuzzConfig(f *testing.F) {
+	f.Add([]byte(valid))
+	f.Add([]byte("name: [\n"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		experiments.ParseConfig(raw, "", experiments.Vars{})
+	})
+}

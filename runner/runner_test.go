@@ -1,0 +1,70 @@
+package runner_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"subsetscan/experiments"
+	"subsetscan/internal/refdata"
+	"subsetscan/report"
+	"subsetscan/runner"
+)
+
+// withoutTimings returns results.json with its timings removed: everything
+// else must be identical between runs of the same config.
+func withoutTimings(t *testing.T, dir string) []byte {
+	t.Helper()
+	r, err := report.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Timings = nil
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestQuickEndToEnd(t *testing.T) {
+	artifacts := filepath.Dir(refdata.Path(t, "models/mnist_autoencoder.npz"))
+	artifacts = filepath.Dir(artifacts)
+	cfg, err := experiments.ReadConfig(filepath.Join("testdata", "quick.yaml"), experiments.Vars{Artifacts: artifacts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first []byte
+	for run := range 2 {
+		out := t.TempDir()
+		dir, res, err := runner.Run(t.Context(), cfg, runner.Options{OutDir: out, Revision: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Layers) != 3 || res.Samples["background"] != 400 || res.Samples["fgsm-authors"] != 17 || res.Samples["deepfool-authors"] != 1126 {
+			t.Fatalf("unexpected results: %d layers, samples %v", len(res.Layers), res.Samples)
+		}
+		// The first layer separates the authors' FGSM images from clean ones
+		// almost perfectly, even with a background of 400 images (the
+		// published AUC with 7000 is 1.0).
+		if auc := res.Layers[0].AUC["fgsm-authors"]; auc < 0.95 {
+			t.Errorf("conv2d_1 FGSM AUC %.3f, want ≥ 0.95", auc)
+		}
+		if got := len(res.Layers[0].Scores["clean"]); got != 200 {
+			t.Errorf("%d clean scores, want 200", got)
+		}
+		for _, f := range []string{"results.json", "report.md", "auc_layers.png", "roc_conv2d_1.png"} {
+			if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+				t.Error(err)
+			}
+		}
+		b := withoutTimings(t, dir)
+		if run == 0 {
+			first = b
+		} else if !bytes.Equal(first, b) {
+			t.Error("two runs of the same config differ beyond their timings")
+		}
+	}
+}
