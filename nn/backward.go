@@ -1,0 +1,244 @@
+package nn
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"subsetscan/data"
+)
+
+// gradTape holds one sample's gradient buffers.
+type gradTape struct {
+	g    [][]float32 // gradient w.r.t. each layer's output
+	pre  []float32   // gradient w.r.t. a pre-activation, largest layer
+	cols []float32   // gradient w.r.t. the im2col matrix
+	in   []float32   // gradient w.r.t. the input
+}
+
+func (m *Model) newGradTape() *gradTape {
+	gt := &gradTape{g: make([][]float32, len(m.layers))}
+	maxOut, maxCols := 0, 0
+	for i, l := range m.layers {
+		gt.g[i] = make([]float32, l.outSize())
+		maxOut = max(maxOut, l.outSize())
+		if l.spec.Kind == Conv2D {
+			k := l.spec.Kernel
+			maxCols = max(maxCols, l.out[0]*l.out[1]*k*k*l.in[2])
+		}
+	}
+	gt.pre = make([]float32, maxOut)
+	gt.cols = make([]float32, maxCols)
+	in := m.Arch.Input
+	gt.in = make([]float32, in[0]*in[1]*in[2])
+	return gt
+}
+
+// backward propagates grad, the gradient w.r.t. the output of the last
+// layer (or w.r.t. its pre-activation when pre is true), down to the input,
+// using the activations t recorded by forward. The result is in gt.in.
+func (m *Model) backward(t *tape, gt *gradTape, grad []float32, pre bool) {
+	last := len(m.layers) - 1
+	copy(gt.g[last], grad)
+	for i := last; i >= 0; i-- {
+		l := m.layers[i]
+		gout := gt.g[i]
+		in := t.input
+		gin := gt.in
+		if i > 0 {
+			in = t.out[i-1]
+			gin = gt.g[i-1]
+		}
+		switch l.spec.Kind {
+		case Conv2D, Dense:
+			gp := gt.pre[:l.outSize()]
+			if i == last && pre {
+				copy(gp, gout)
+			} else {
+				activationGrad(gp, gout, t.out[i], l.act)
+			}
+			if l.spec.Kind == Dense {
+				// gin = W · gp, W is in×units.
+				blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+					blas32.General{Rows: 1, Cols: l.out[2], Stride: l.out[2], Data: gp},
+					blas32.General{Rows: l.in[2], Cols: l.out[2], Stride: l.out[2], Data: l.kernel},
+					0, blas32.General{Rows: 1, Cols: l.in[2], Stride: l.in[2], Data: gin})
+			} else {
+				l.convInputGrad(gin, gp, gt.cols)
+			}
+		case MaxPooling2D:
+			l.maxPoolGrad(gin, gout, in)
+		case UpSampling2D:
+			l.upSampleGrad(gin, gout)
+		case Flatten:
+			copy(gin, gout)
+		}
+	}
+}
+
+// activationGrad turns the gradient w.r.t. an activation's output into the
+// gradient w.r.t. its input, given the output.
+func activationGrad(dst, g, out []float32, act activation) {
+	switch act {
+	case linear:
+		copy(dst, g)
+	case relu:
+		// TensorFlow's ReluGrad passes the gradient where the output is > 0.
+		for i, v := range out {
+			if v > 0 {
+				dst[i] = g[i]
+			} else {
+				dst[i] = 0
+			}
+		}
+	case sigmoid:
+		for i, v := range out {
+			dst[i] = g[i] * v * (1 - v)
+		}
+	case softmax:
+		var dot float32
+		for i, v := range out {
+			dot += g[i] * v
+		}
+		for i, v := range out {
+			dst[i] = v * (g[i] - dot)
+		}
+	}
+}
+
+// convInputGrad computes the gradient w.r.t. the input of a convolution
+// from the gradient gp w.r.t. its pre-activation output: the im2col
+// gradient gp·Kᵀ, folded back onto the input (col2im).
+func (l *layer) convInputGrad(gin, gp, cols []float32) {
+	h, w, c := l.in[0], l.in[1], l.in[2]
+	oh, ow, f := l.out[0], l.out[1], l.out[2]
+	k := l.spec.Kernel
+	kc := k * k * c
+	cols = cols[:oh*ow*kc]
+	blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+		blas32.General{Rows: oh * ow, Cols: f, Stride: f, Data: gp},
+		blas32.General{Rows: kc, Cols: f, Stride: f, Data: l.kernel},
+		0, blas32.General{Rows: oh * ow, Cols: kc, Stride: kc, Data: cols})
+	pad := 0
+	if l.same {
+		pad = (k - 1) / 2
+	}
+	clear(gin)
+	for y := range oh {
+		for x := range ow {
+			row := cols[(y*ow+x)*kc : (y*ow+x+1)*kc]
+			for ky := range k {
+				iy := y + ky - pad
+				if iy < 0 || iy >= h {
+					continue
+				}
+				for kx := range k {
+					ix := x + kx - pad
+					if ix < 0 || ix >= w {
+						continue
+					}
+					seg := row[(ky*k+kx)*c : (ky*k+kx+1)*c]
+					dst := gin[(iy*w+ix)*c : (iy*w+ix+1)*c]
+					for ch, v := range seg {
+						dst[ch] += v
+					}
+				}
+			}
+		}
+	}
+}
+
+// maxPoolGrad routes each window's gradient to the first (row-major)
+// position holding the window's maximum, as TensorFlow's MaxPoolGrad does.
+func (l *layer) maxPoolGrad(gin, gout, in []float32) {
+	h, w, c := l.in[0], l.in[1], l.in[2]
+	oh, ow := l.out[0], l.out[1]
+	p := l.spec.Pool
+	clear(gin)
+	for y := range oh {
+		for x := range ow {
+			for ch := range c {
+				best, bestAt := float32(0), -1
+				for dy := range p {
+					iy := y*p + dy
+					if iy >= h {
+						continue
+					}
+					for dx := range p {
+						ix := x*p + dx
+						if ix >= w {
+							continue
+						}
+						at := (iy*w+ix)*c + ch
+						if bestAt < 0 || in[at] > best {
+							best, bestAt = in[at], at
+						}
+					}
+				}
+				gin[bestAt] += gout[(y*ow+x)*c+ch]
+			}
+		}
+	}
+}
+
+// upSampleGrad sums the gradients of each pixel's copies.
+func (l *layer) upSampleGrad(gin, gout []float32) {
+	w, c := l.in[1], l.in[2]
+	ow := l.out[1]
+	s := l.spec.Size
+	clear(gin)
+	for y := range l.out[0] {
+		for x := range ow {
+			src := gout[(y*ow+x)*c : (y*ow+x+1)*c]
+			dst := gin[((y/s)*w+x/s)*c : ((y/s)*w+x/s+1)*c]
+			for ch, v := range src {
+				dst[ch] += v
+			}
+		}
+	}
+}
+
+// InputGradient returns, for each sample of x, the gradient w.r.t. the
+// input of Σ upstream ⊙ output, where output is the last layer's output, or
+// its pre-activation (the logits of a softmax classifier) when logits is
+// true: a vector-Jacobian product, from which attacks build loss and class
+// gradients. upstream is [n, outputs]. Samples run in parallel on workers
+// goroutines (0 means all cores).
+func (m *Model) InputGradient(x, upstream *data.Array, logits bool, workers int) (*data.Array, error) {
+	if err := m.checkInput(x); err != nil {
+		return nil, err
+	}
+	last := m.layers[len(m.layers)-1]
+	if upstream.Len() != x.Len() || upstream.RowSize() != last.outSize() {
+		return nil, fmt.Errorf("nn: %s: upstream gradient of shape %v for %d samples of %d outputs", m.Arch.Name, upstream.Shape, x.Len(), last.outSize())
+	}
+	if logits && !last.hasWeights() {
+		return nil, fmt.Errorf("nn: %s: the last layer %s has no pre-activation output", m.Arch.Name, last.spec.Name)
+	}
+	out := &data.Array{Shape: append([]int{}, x.Shape...), Data: make([]float32, len(x.Data))}
+	m.forEachGrad(x.Len(), workers, func(t *tape, gt *gradTape, s int) {
+		m.forward(t, x.Row(s))
+		m.backward(t, gt, upstream.Row(s), logits)
+		copy(out.Row(s), gt.in)
+	})
+	return out, nil
+}
+
+// forEachGrad is forEach with a gradient tape per worker.
+func (m *Model) forEachGrad(n, workers int, fn func(t *tape, gt *gradTape, i int)) {
+	var pool = make(chan *gradTape, 64)
+	m.forEach(n, workers, func(t *tape, i int) {
+		var gt *gradTape
+		select {
+		case gt = <-pool:
+		default:
+			gt = m.newGradTape()
+		}
+		fn(t, gt, i)
+		select {
+		case pool <- gt:
+		default:
+		}
+	})
+}
