@@ -2,6 +2,7 @@ package attack_test
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"subsetscan/attack"
@@ -81,6 +82,90 @@ func TestFGSMErrors(t *testing.T) {
 	for i, v := range adv.Data {
 		if v < 0 || v > 1 || v != v {
 			t.Fatalf("pixel %d is %v with clipping to [0, 1]", i, v)
+		}
+	}
+}
+
+// l2Quantiles returns the 10th, 50th and 90th percentiles of the L2
+// distances between each image of adv and its source in x (src[i] is the
+// index of adv's image i in x).
+func l2Quantiles(adv, x *data.Array, src []int) [3]float64 {
+	var d []float64
+	for j, i := range src {
+		s := 0.0
+		for p, v := range adv.Row(j) {
+			e := float64(v - x.Row(i)[p])
+			s += e * e
+		}
+		d = append(d, math.Sqrt(s))
+	}
+	slices.Sort(d)
+	return [3]float64{d[len(d)/10], d[len(d)/2], d[len(d)*9/10]}
+}
+
+// nearestSources returns, for each image of adv, the index of the closest
+// image of x: the authors' files do not record their source indices.
+func nearestSources(adv, x *data.Array) []int {
+	src := make([]int, adv.Len())
+	for i := range adv.Len() {
+		w := adv.Row(i)
+		best := math.Inf(1)
+		for s := range x.Len() {
+			xs := x.Row(s)
+			d := 0.0
+			for p, v := range w {
+				e := float64(v - xs[p])
+				if d += e * e; d > best {
+					break
+				}
+			}
+			if d < best {
+				best, src[i] = d, s
+			}
+		}
+	}
+	return src
+}
+
+// TestDeepFoolPerturbationsMatchAuthors compares the sizes of this
+// DeepFool's perturbations with the authors'. On the first 500 source
+// images (to keep the test short) the distributions agree; the number of
+// successful attacks does not (see the log and the package documentation).
+func TestDeepFoolPerturbationsMatchAuthors(t *testing.T) {
+	m, x, labels := authorsSetup(t)
+	want, err := data.ReadNPY(refdata.Path(t, "adversarial/np_mnist_df_cnn_keras.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 500
+	// The authors' images whose source is among the first n.
+	var mine, src []int
+	for i, s := range nearestSources(want, x) {
+		if s < n {
+			mine = append(mine, i)
+			src = append(src, s)
+		}
+	}
+	theirs := l2Quantiles(want.Gather(mine), x, src)
+	adv, err := attack.DeepFool{}.Generate(t.Context(), m, x.Slice(0, n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, idx, err := attack.KeepSuccessful(m, adv, labels[:n], 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := l2Quantiles(kept, x, idx)
+	t.Logf("successful: %d of %d (authors: %d of the same %d, %d of all 1500)", kept.Len(), n, len(mine), n, want.Len())
+	t.Logf("L2 p10/median/p90: ours %.3f %.3f %.3f, authors' %.3f %.3f %.3f", ours[0], ours[1], ours[2], theirs[0], theirs[1], theirs[2])
+	for q := range ours {
+		if math.Abs(ours[q]-theirs[q]) > 0.05*theirs[q] {
+			t.Errorf("L2 quantile %d: ours %.3f, authors' %.3f (want within 5%%)", q, ours[q], theirs[q])
+		}
+	}
+	for i, v := range adv.Data {
+		if v != v {
+			t.Fatalf("NaN pixel %d", i)
 		}
 	}
 }

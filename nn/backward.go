@@ -242,3 +242,31 @@ func (m *Model) forEachGrad(n, workers int, fn func(t *tape, gt *gradTape, i int
 		}
 	})
 }
+
+// Jacobian returns, for each sample of x, the gradient w.r.t. the input of
+// every output of the last layer (of its pre-activation when logits is
+// true): an array [n, outputs, inputs...]. One forward pass serves all the
+// outputs of a sample.
+func (m *Model) Jacobian(x *data.Array, logits bool, workers int) (*data.Array, error) {
+	if err := m.checkInput(x); err != nil {
+		return nil, err
+	}
+	last := m.layers[len(m.layers)-1]
+	if logits && !last.hasWeights() {
+		return nil, fmt.Errorf("nn: %s: the last layer %s has no pre-activation output", m.Arch.Name, last.spec.Name)
+	}
+	k := last.outSize()
+	in := x.RowSize()
+	out := data.NewArray(append([]int{x.Len(), k}, x.Shape[1:]...)...)
+	m.forEachGrad(x.Len(), workers, func(t *tape, gt *gradTape, s int) {
+		m.forward(t, x.Row(s))
+		up := make([]float32, k)
+		for c := range k {
+			clear(up)
+			up[c] = 1
+			m.backward(t, gt, up, logits)
+			copy(out.Data[(s*k+c)*in:(s*k+c+1)*in], gt.in)
+		}
+	})
+	return out, nil
+}
