@@ -22,7 +22,7 @@ func init() { Register("autoencoder-adversarial", runAdversarial) }
 func runAdversarial(ctx context.Context, cfg *Config, env Env) (*report.Results, error) {
 	t0 := time.Now()
 	timings := map[string]float64{}
-	images, err := loadImages(cfg)
+	images, labels, err := loadImages(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +38,13 @@ func runAdversarial(ctx context.Context, cfg *Config, env Env) (*report.Results,
 	samples := map[string]int{"background": bg.Len(), "clean": clean.Len()}
 	var setNames, warnings []string
 	for _, s := range cfg.Sets {
-		a, err := loadSet(s.File, images)
+		var a *data.Array
+		var err error
+		if s.Attack != nil {
+			a, err = generateSet(ctx, cfg, s, images, labels, env)
+		} else {
+			a, err = loadSet(s.File, images)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("set %s: %w", s.Name, err)
 		}
@@ -168,17 +174,16 @@ func formatAUC(auc map[string]float64, sets []string) string {
 	return s
 }
 
-func loadImages(cfg *Config) (*data.Array, error) {
+func loadImages(cfg *Config) (*data.Array, []int, error) {
 	if cfg.Dataset.Name == "idx" {
-		images, _, err := data.LoadIDXSet(cfg.Dataset.Dir, cfg.Dataset.Split)
+		images, labels, err := data.LoadIDXSet(cfg.Dataset.Dir, cfg.Dataset.Split)
 		if err != nil {
 			names, _ := data.IDXFiles(cfg.Dataset.Split)
-			return nil, fmt.Errorf("dataset: %w (supply %s and %s, optionally gzipped, in the directory given by -data)", err, names[0], names[1])
+			return nil, nil, fmt.Errorf("dataset: %w (supply %s and %s, optionally gzipped, in the directory given by -data)", err, names[0], names[1])
 		}
-		return images, nil
+		return images, labels, nil
 	}
-	images, _, err := data.LoadMNIST(cfg.Dataset.Split)
-	return images, err
+	return data.LoadMNIST(cfg.Dataset.Split)
 }
 
 // outOfRange describes the pixels of a outside [0, 1], or returns "".

@@ -27,6 +27,7 @@ type Config struct {
 	Seed        uint64     `yaml:"seed" json:"seed"`
 	Dataset     Dataset    `yaml:"dataset" json:"dataset"`
 	Model       ModelRef   `yaml:"model" json:"model"`
+	Classifier  *ModelRef  `yaml:"classifier" json:"classifier,omitempty"`
 	Layers      Layers     `yaml:"layers" json:"layers"`
 	Sets        []Set      `yaml:"sets" json:"sets"`
 	Scan        Scan       `yaml:"scan" json:"scan"`
@@ -49,6 +50,8 @@ type Dataset struct {
 	// Background and Clean are [first, end) index ranges into the split.
 	Background [2]int `yaml:"background" json:"background"`
 	Clean      [2]int `yaml:"clean" json:"clean"`
+	// AttackSource is the [first, end) range the attacks start from.
+	AttackSource [2]int `yaml:"attack_source" json:"attack_source"`
 }
 
 // ModelRef names an architecture and its weights.
@@ -77,11 +80,32 @@ func (l *Layers) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// Set is a named set of anomalous images.
+// Set is a named set of anomalous images: a file, or an attack.
 type Set struct {
 	Name string `yaml:"name" json:"name"`
 	// File is a .npy file of images ([n, 28, 28, 1] or [n, 784]) in [0, 1].
-	File string `yaml:"file" json:"file"`
+	File string `yaml:"file" json:"file,omitempty"`
+	// Attack generates the set against the classifier from the images of
+	// dataset.attack_source.
+	Attack *AttackSpec `yaml:"attack" json:"attack,omitempty"`
+	// Keep is "successful" (only the images whose prediction differs from
+	// the true label, as the authors did) or "all".
+	Keep string `yaml:"keep" json:"keep,omitempty"`
+}
+
+// AttackSpec configures an attack.
+type AttackSpec struct {
+	// Method is fgsm or deepfool.
+	Method string `yaml:"method" json:"method"`
+	// Eps is FGSM's step.
+	Eps float32 `yaml:"eps" json:"eps,omitempty"`
+	// MaxIter and Overshoot are DeepFool's max_iter and epsilon (0 means
+	// ART's defaults, 100 and 1e-6).
+	MaxIter   int     `yaml:"max_iter" json:"max_iter,omitempty"`
+	Overshoot float32 `yaml:"overshoot" json:"overshoot,omitempty"`
+	// Clip, when set, bounds the pixels ([0, 1]); ART clips only when the
+	// classifier has clip values, and the authors' had none.
+	Clip *[2]float32 `yaml:"clip" json:"clip,omitempty"`
 }
 
 // Scan holds the scan settings.
@@ -159,6 +183,9 @@ func ParseConfig(raw []byte, path string, vars Vars) (*Config, error) {
 		return p
 	}
 	c.Model.Weights = resolve(c.Model.Weights)
+	if c.Classifier != nil {
+		c.Classifier.Weights = resolve(c.Classifier.Weights)
+	}
 	c.Dataset.Dir = resolve(c.Dataset.Dir)
 	for i := range c.Sets {
 		c.Sets[i].File = resolve(c.Sets[i].File)
@@ -167,6 +194,41 @@ func ParseConfig(raw []byte, path string, vars Vars) (*Config, error) {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
 	return &c, nil
+}
+
+func (c *Config) validateAttack(key string, s Set) error {
+	bad := func(k, format string, args ...any) error {
+		return fmt.Errorf("%s: %s", k, fmt.Sprintf(format, args...))
+	}
+	if c.Classifier == nil {
+		return bad("classifier", "is required by the attack of %s", key)
+	}
+	if _, err := nn.ArchByName(c.Classifier.Arch); err != nil {
+		return bad("classifier.arch", "%v", err)
+	}
+	if _, err := os.Stat(c.Classifier.Weights); err != nil {
+		return bad("classifier.weights", "%v", err)
+	}
+	if r := c.Dataset.AttackSource; r[0] < 0 || r[1] <= r[0] {
+		return bad("dataset.attack_source", "must be [first, end) with 0 ≤ first < end, got %v", r)
+	}
+	a := s.Attack
+	switch a.Method {
+	case "fgsm":
+		if !(a.Eps > 0) {
+			return bad(key+".attack.eps", "must be > 0, got %v", a.Eps)
+		}
+	case "deepfool":
+		if a.MaxIter < 0 || a.Overshoot < 0 {
+			return bad(key+".attack", "max_iter and overshoot must be ≥ 0")
+		}
+	default:
+		return bad(key+".attack.method", "must be fgsm or deepfool, got %q", a.Method)
+	}
+	if a.Clip != nil && !(a.Clip[0] < a.Clip[1]) {
+		return bad(key+".attack.clip", "must be [low, high] with low < high, got %v", *a.Clip)
+	}
+	return nil
 }
 
 func (c *Config) validate() error {
@@ -220,11 +282,21 @@ func (c *Config) validate() error {
 			return bad(fmt.Sprintf("sets[%d].name", i), "%q is empty, reserved or repeated", s.Name)
 		}
 		seen[s.Name] = true
-		if s.File == "" {
-			return bad(fmt.Sprintf("sets[%d].file", i), "is required")
+		key := fmt.Sprintf("sets[%d]", i)
+		switch {
+		case (s.File == "") == (s.Attack == nil):
+			return bad(key, "needs exactly one of file and attack")
+		case s.File != "":
+			if _, err := os.Stat(s.File); err != nil {
+				return bad(key+".file", "%v", err)
+			}
+		default:
+			if err := c.validateAttack(key, s); err != nil {
+				return err
+			}
 		}
-		if _, err := os.Stat(s.File); err != nil {
-			return bad(fmt.Sprintf("sets[%d].file", i), "%v", err)
+		if s.Keep != "" && s.Keep != "successful" && s.Keep != "all" {
+			return bad(key+".keep", "must be successful or all, got %q", s.Keep)
 		}
 	}
 	if c.Scan.Mode != "individual" {

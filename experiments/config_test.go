@@ -75,6 +75,9 @@ func TestConfigErrors(t *testing.T) {
 		{"mode", "mode: individual", "mode: pairs", "scan.mode"},
 		{"published set", "auc: {adv:", "auc: {fgsm:", `unknown set "fgsm"`},
 		{"published value", "conv2d_1: 0.9", "conv2d_1: 1.9", "published.auc.adv.conv2d_1"},
+		{"set with both", "file: adv.npy}", "file: adv.npy, attack: {method: fgsm, eps: 0.1}}", "exactly one of file and attack"},
+		{"attack without classifier", "file: adv.npy}", "attack: {method: fgsm, eps: 0.1}}", "classifier: is required"},
+		{"keep", "file: adv.npy}", "file: adv.npy, keep: some}", "sets[0].keep"},
 		{"known without value", "tolerance: 0.02", "tolerance: 0.02\n  known: {adv: {conv2d_2: why}}", "published.known.adv.conv2d_2"},
 	}
 	for _, tc := range tests {

@@ -13,6 +13,9 @@ type Env struct {
 	Workers int
 	// Progress receives one line per step; nil discards them.
 	Progress func(format string, args ...any)
+	// Dir is the experiment's results directory, where generated sets are
+	// saved and reused; "" disables that.
+	Dir string
 }
 
 func (e Env) logf(format string, args ...any) {

@@ -39,7 +39,7 @@ func Run(ctx context.Context, cfg *experiments.Config, opt Options) (string, *re
 	}
 	dir := filepath.Join(out, cfg.Name)
 	t0 := time.Now()
-	res, err := kind(ctx, cfg, experiments.Env{Workers: opt.Workers, Progress: opt.Progress})
+	res, err := kind(ctx, cfg, experiments.Env{Workers: opt.Workers, Progress: opt.Progress, Dir: dir})
 	if err != nil {
 		return "", nil, fmt.Errorf("%s: %w", cfg.Name, err)
 	}

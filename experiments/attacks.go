@@ -1,0 +1,118 @@
+package experiments
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"subsetscan/attack"
+	"subsetscan/data"
+	"subsetscan/nn"
+)
+
+// attackCodeVersion changes whenever the attacks' output would, so that
+// cached sets are regenerated.
+const attackCodeVersion = "attack-v1"
+
+// generateSet runs the attack of s against the classifier on the images of
+// dataset.attack_source, keeps the successful ones when asked, and saves
+// the set as <dir>/sets/<name>.npy with the source indices (into the split)
+// in <name>_indices.npy. A set saved by an earlier run with the same key —
+// a hash of everything it depends on — is reused.
+func generateSet(ctx context.Context, cfg *Config, s Set, images *data.Array, labels []int, env Env) (*data.Array, error) {
+	r := cfg.Dataset.AttackSource
+	if r[1] > images.Len() {
+		return nil, fmt.Errorf("dataset.attack_source: range %v exceeds the %d images of the split", r, images.Len())
+	}
+	weights, err := os.ReadFile(cfg.Classifier.Weights)
+	if err != nil {
+		return nil, err
+	}
+	wsum := sha256.Sum256(weights)
+	spec, _ := json.Marshal(struct {
+		Version, Dataset, Split, Arch, Weights, Keep string
+		Source                                       [2]int
+		Attack                                       *AttackSpec
+	}{attackCodeVersion, cfg.Dataset.Name, cfg.Dataset.Split, cfg.Classifier.Arch, hex.EncodeToString(wsum[:]), s.Keep, r, s.Attack})
+	ksum := sha256.Sum256(spec)
+	key := hex.EncodeToString(ksum[:])
+	dir := filepath.Join(env.Dir, "sets")
+	npy := filepath.Join(dir, s.Name+".npy")
+	keyFile := filepath.Join(dir, s.Name+".key")
+	if env.Dir != "" {
+		if k, err := os.ReadFile(keyFile); err == nil && bytes.Equal(bytes.TrimSpace(k), []byte(key)) {
+			if a, err := data.ReadNPY(npy); err == nil {
+				env.logf("set %s: reusing %s (%d images)", s.Name, npy, a.Len())
+				a.Shape = append([]int{a.Len()}, images.Shape[1:]...)
+				return a, nil
+			}
+		}
+	}
+	arch, err := nn.ArchByName(cfg.Classifier.Arch)
+	if err != nil {
+		return nil, err
+	}
+	clf, err := nn.Load(arch, cfg.Classifier.Weights)
+	if err != nil {
+		return nil, err
+	}
+	x := images.Slice(r[0], r[1])
+	y := labels[r[0]:r[1]]
+	t0 := time.Now()
+	var adv *data.Array
+	switch a := s.Attack; a.Method {
+	case "fgsm":
+		adv, err = attack.FGSM{Eps: a.Eps, Clip: a.Clip, Workers: env.Workers}.Generate(ctx, clf, x, nil)
+	case "deepfool":
+		adv, err = attack.DeepFool{MaxIter: a.MaxIter, Epsilon: a.Overshoot, Clip: a.Clip, Workers: env.Workers,
+			Progress: func(step, active int) {
+				if step <= 3 || step%25 == 0 {
+					env.logf("set %s: DeepFool step %d, %d images still attacked", s.Name, step, active)
+				}
+			},
+		}.Generate(ctx, clf, x)
+	default:
+		err = fmt.Errorf("unknown attack %q", a.Method)
+	}
+	if err != nil {
+		return nil, err
+	}
+	idx := make([]int, x.Len())
+	for i := range idx {
+		idx[i] = i
+	}
+	if s.Keep != "all" {
+		if adv, idx, err = attack.KeepSuccessful(clf, adv, y, env.Workers); err != nil {
+			return nil, err
+		}
+	}
+	if adv.Len() == 0 {
+		return nil, fmt.Errorf("the attack succeeded on none of the %d images", x.Len())
+	}
+	for i := range idx {
+		idx[i] += r[0]
+	}
+	env.logf("set %s: %s kept %d of %d images (%.1f s)", s.Name, s.Attack.Method, adv.Len(), x.Len(), time.Since(t0).Seconds())
+	if env.Dir != "" {
+		if err := data.WriteNPY(npy, adv); err != nil {
+			return nil, err
+		}
+		if err := data.WriteNPYInts(filepath.Join(dir, s.Name+"_indices.npy"), idx); err != nil {
+			return nil, err
+		}
+		if err := data.WriteFileAtomic(keyFile, func(w io.Writer) error {
+			_, err := fmt.Fprintln(w, key)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return adv, nil
+}
