@@ -19,8 +19,20 @@ func init() { Register("autoencoder-adversarial", runAdversarial) }
 // clean background, each image gets an individual-scan score, and the AUC
 // of clean vs each set measures the layer's detection power (Cintas et al.
 // 2020).
-func runAdversarial(ctx context.Context, cfg *Config, env Env) (*report.Results, error) {
-	t0 := time.Now()
+// inputs are what every autoencoder experiment starts from: the images of
+// each set and the activations of every scanned layer.
+type inputs struct {
+	clean    *data.Array
+	samples  map[string]int
+	setNames []string
+	warnings []string
+	layers   []string
+	bgActs   map[string]*data.Array
+	evalActs map[string]*data.Array // clean images, then each set in order
+	timings  map[string]float64
+}
+
+func prepare(ctx context.Context, cfg *Config, env Env) (*inputs, error) {
 	timings := map[string]float64{}
 	images, labels, err := loadImages(cfg)
 	if err != nil {
@@ -82,6 +94,20 @@ func runAdversarial(ctx context.Context, cfg *Config, env Env) (*report.Results,
 		return nil, err
 	}
 	timings["activations"] = time.Since(tAct).Seconds()
+	return &inputs{clean: clean, samples: samples, setNames: setNames, warnings: warnings,
+		layers: layers, bgActs: bgActs, evalActs: evalActs, timings: timings}, nil
+}
+
+func runAdversarial(ctx context.Context, cfg *Config, env Env) (*report.Results, error) {
+	t0 := time.Now()
+	in, err := prepare(ctx, cfg, env)
+	if err != nil {
+		return nil, err
+	}
+	timings := in.timings
+	samples, setNames, warnings := in.samples, in.setNames, in.warnings
+	layers, bgActs, evalActs := in.layers, in.bgActs, in.evalActs
+	clean := in.clean
 	score, _ := scan.ScorerByName(cfg.Scan.Score)
 	tail, _ := scan.ParseTail(cfg.Scan.Tail)
 

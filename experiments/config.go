@@ -31,6 +31,7 @@ type Config struct {
 	Layers      Layers     `yaml:"layers" json:"layers"`
 	Sets        []Set      `yaml:"sets" json:"sets"`
 	Scan        Scan       `yaml:"scan" json:"scan"`
+	Group       *Group     `yaml:"group" json:"group,omitempty"`
 	Published   *Published `yaml:"published" json:"published,omitempty"`
 
 	// Path is the file the config was read from ("" for embedded ones),
@@ -114,6 +115,18 @@ type Scan struct {
 	Score    string  `yaml:"score" json:"score"`
 	Tail     int     `yaml:"tail" json:"tail"`
 	AlphaMax float64 `yaml:"alpha_max" json:"alpha_max"`
+	// Restarts and Thresholds configure group scans (default 2, reference).
+	Restarts   int    `yaml:"restarts" json:"restarts,omitempty"`
+	Thresholds string `yaml:"thresholds" json:"thresholds,omitempty"`
+}
+
+// Group configures group-scan experiments: groups of Size images, clean
+// ones and ones where a Proportion of the images is anomalous, Runs of
+// each.
+type Group struct {
+	Size        int       `yaml:"size" json:"size"`
+	Proportions []float64 `yaml:"proportions" json:"proportions"`
+	Runs        int       `yaml:"runs" json:"runs"`
 }
 
 // Published holds published numbers to compare with, never results.
@@ -299,8 +312,39 @@ func (c *Config) validate() error {
 			return bad(key+".keep", "must be successful or all, got %q", s.Keep)
 		}
 	}
-	if c.Scan.Mode != "individual" {
-		return bad("scan.mode", "must be individual (group scans come with the group experiment kind), got %q", c.Scan.Mode)
+	wantMode := "individual"
+	if c.Kind == "autoencoder-group" {
+		wantMode = "group"
+	}
+	if c.Scan.Mode != wantMode {
+		return bad("scan.mode", "must be %s for kind %s, got %q", wantMode, c.Kind, c.Scan.Mode)
+	}
+	if c.Scan.Thresholds != "" {
+		if _, err := scan.ParseThresholds(c.Scan.Thresholds); err != nil {
+			return bad("scan.thresholds", "%v", err)
+		}
+	}
+	if c.Scan.Restarts < 0 {
+		return bad("scan.restarts", "must be ≥ 0, got %d", c.Scan.Restarts)
+	}
+	if wantMode == "group" {
+		g := c.Group
+		if g == nil {
+			return bad("group", "is required for kind %s", c.Kind)
+		}
+		if g.Size < 2 || g.Runs < 1 || len(g.Proportions) == 0 {
+			return bad("group", "needs size ≥ 2, runs ≥ 1 and at least one proportion")
+		}
+		for _, p := range g.Proportions {
+			if !(p > 0 && p <= 1) {
+				return bad("group.proportions", "must be in (0, 1], got %v", p)
+			}
+		}
+		if n := c.Dataset.Clean[1] - c.Dataset.Clean[0]; n < g.Size {
+			return bad("group.size", "%d exceeds the %d clean images", g.Size, n)
+		}
+	} else if c.Group != nil {
+		return bad("group", "applies to group scans only")
 	}
 	if _, err := scan.ScorerByName(c.Scan.Score); err != nil {
 		return bad("scan.score", "%v", err)

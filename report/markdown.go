@@ -123,15 +123,22 @@ func (r *Results) WriteMarkdown(w io.Writer, figures []string) error {
 	if err := WriteMarkdownTable(w, counts); err != nil {
 		return err
 	}
-	b.Reset()
-	fmt.Fprintf(&b, "\n## Detection power per layer (AUC, clean vs set)\n\n")
-	fmt.Fprintf(&b, "AUC of the individual-scan subset scores of the clean images against each anomalous set. "+
-		"Where a published value exists, Δ is reproduced − published; ⚠ marks |Δ| above the tolerance.\n\n")
-	if _, err := io.WriteString(w, b.String()); err != nil {
-		return err
+	if len(r.Layers) > 0 {
+		b.Reset()
+		fmt.Fprintf(&b, "\n## Detection power per layer (AUC, clean vs set)\n\n")
+		fmt.Fprintf(&b, "AUC of the individual-scan subset scores of the clean images against each anomalous set. "+
+			"Where a published value exists, Δ is reproduced − published; ⚠ marks |Δ| above the tolerance.\n\n")
+		if _, err := io.WriteString(w, b.String()); err != nil {
+			return err
+		}
+		if err := WriteMarkdownTable(w, r.AUCTable()); err != nil {
+			return err
+		}
 	}
-	if err := WriteMarkdownTable(w, r.AUCTable()); err != nil {
-		return err
+	if len(r.Group) > 0 {
+		if err := r.writeGroup(w); err != nil {
+			return err
+		}
 	}
 	b.Reset()
 	devs := r.Deviations()
@@ -181,4 +188,28 @@ func (r *Results) WriteMarkdown(w io.Writer, figures []string) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeGroup writes the group-scan tables: per set, one row per layer and
+// proportion.
+func (r *Results) writeGroup(w io.Writer) error {
+	fmt.Fprintf(w, "\n## Group scans: detection power against the contamination proportion\n\n")
+	fmt.Fprintf(w, "AUC of the group-scan scores of clean groups against groups where the given proportion of the images "+
+		"comes from the set (groups of equal size); precision and recall of the images the scan found, averaged over the runs.\n")
+	for _, set := range r.Sets {
+		t := Table{Header: []string{"layer", "proportion", "runs", "AUC", "precision", "recall"}}
+		for _, gl := range r.Group {
+			for _, p := range gl.Points {
+				if p.Set != set {
+					continue
+				}
+				t.Rows = append(t.Rows, []string{gl.Layer, fmt.Sprintf("%.2f", p.Proportion), fmt.Sprint(p.Runs), f3(p.AUC), f3(p.Precision), f3(p.Recall)})
+			}
+		}
+		fmt.Fprintf(w, "\n### %s\n\n", set)
+		if err := WriteMarkdownTable(w, t); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -18,7 +18,8 @@ type Results struct {
 	Provenance  Provenance         `json:"provenance"`
 	Samples     map[string]int     `json:"samples"`
 	Sets        []string           `json:"sets"`
-	Layers      []Layer            `json:"layers"`
+	Layers      []Layer            `json:"layers,omitempty"`
+	Group       []GroupLayer       `json:"group,omitempty"`
 	Notes       []string           `json:"notes,omitempty"`
 	Warnings    []string           `json:"warnings,omitempty"`
 	Timings     map[string]float64 `json:"timings,omitempty"` // seconds; the only non-deterministic part
@@ -42,6 +43,23 @@ type Layer struct {
 	Tolerance float64              `json:"tolerance,omitempty"` // |auc - published| allowed
 	Known     map[string]string    `json:"known,omitempty"`     // set -> explanation of a known deviation
 	Scores    map[string][]float64 `json:"scores,omitempty"`    // "clean" and each set: subset scores
+}
+
+// GroupLayer holds one layer's group-scan results.
+type GroupLayer struct {
+	Layer  string       `json:"layer"`
+	Points []GroupPoint `json:"points"`
+}
+
+// GroupPoint is the detection power of group scans for one set and
+// contamination proportion.
+type GroupPoint struct {
+	Set        string  `json:"set"`
+	Proportion float64 `json:"proportion"`
+	Runs       int     `json:"runs"`
+	AUC        float64 `json:"auc"`
+	Precision  float64 `json:"precision"`
+	Recall     float64 `json:"recall"`
 }
 
 // Deviation is a reproduced number outside its published tolerance.
@@ -95,7 +113,7 @@ func Load(dir string) (*Results, error) {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, fmt.Errorf("report: %s: %w", path, err)
 	}
-	if r.Experiment == "" || len(r.Layers) == 0 {
+	if r.Experiment == "" || len(r.Layers)+len(r.Group) == 0 {
 		return nil, fmt.Errorf("report: %s: no experiment name or no layers", path)
 	}
 	return &r, nil

@@ -68,3 +68,27 @@ func TestQuickEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+func TestQuickGroup(t *testing.T) {
+	artifacts := filepath.Dir(filepath.Dir(refdata.Path(t, "models/mnist_autoencoder.npz")))
+	cfg, err := experiments.ReadConfig(filepath.Join("testdata", "quick-group.yaml"), experiments.Vars{Artifacts: artifacts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, res, err := runner.Run(t.Context(), cfg, runner.Options{OutDir: t.TempDir(), Revision: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Group) != 2 || len(res.Group[0].Points) != 1 {
+		t.Fatalf("got %+v", res.Group)
+	}
+	p := res.Group[0].Points[0]
+	// Half of each contaminated group is DeepFool images: the first layer
+	// tells those groups apart and finds most of those images.
+	if p.AUC < 0.9 || p.Precision < 0.8 || p.Recall < 0.5 || p.Recall > 1 {
+		t.Errorf("conv2d_1 at proportion 0.5: %+v", p)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "group_deepfool-authors.png")); err != nil {
+		t.Error(err)
+	}
+}
