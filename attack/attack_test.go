@@ -169,3 +169,34 @@ func TestDeepFoolPerturbationsMatchAuthors(t *testing.T) {
 		}
 	}
 }
+
+func TestBIMMatchesAuthors(t *testing.T) {
+	m, x, labels := authorsSetup(t)
+	want, err := data.ReadNPY(refdata.Path(t, "adversarial/np_mnist_bim_cnn_keras.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := 0
+	adv, err := attack.BIM{Eps: 0.01, EpsStep: 0.002, MaxIter: 1000, Progress: func(s, a int) {
+		steps = s
+		if s%50 == 0 || s < 8 {
+			t.Logf("step %d: %d images still changing", s, a)
+		}
+	}}.Generate(t.Context(), m, x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, _, err := attack.KeepSuccessful(m, adv, labels, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("BIM: %d successful of %d after %d steps (authors: %d)", kept.Len(), x.Len(), steps, want.Len())
+	if kept.Len() != want.Len() {
+		t.Fatalf("got %d successful attacks, the authors kept %d", kept.Len(), want.Len())
+	}
+	eq, md := compareImages(kept, want)
+	t.Logf("pixels equal: %.5f, max difference %.3g", eq, md)
+	if eq < 0.999 || md > 0.02 {
+		t.Errorf("pixels equal %.5f (want ≥ 0.999), max difference %.3g (want ≤ 0.02)", eq, md)
+	}
+}
