@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"subsetscan/data"
 	"subsetscan/nn"
 	"subsetscan/scan"
 )
@@ -21,18 +23,23 @@ import (
 // Config is an experiment configuration. Every key is documented in
 // configs/README.md.
 type Config struct {
-	Name        string     `yaml:"name" json:"name"`
-	Description string     `yaml:"description" json:"description,omitempty"`
-	Kind        string     `yaml:"kind" json:"kind"`
-	Seed        uint64     `yaml:"seed" json:"seed"`
-	Dataset     Dataset    `yaml:"dataset" json:"dataset"`
-	Model       ModelRef   `yaml:"model" json:"model"`
-	Classifier  *ModelRef  `yaml:"classifier" json:"classifier,omitempty"`
-	Layers      Layers     `yaml:"layers" json:"layers"`
-	Sets        []Set      `yaml:"sets" json:"sets"`
-	Scan        Scan       `yaml:"scan" json:"scan"`
-	Group       *Group     `yaml:"group" json:"group,omitempty"`
-	Published   *Published `yaml:"published" json:"published,omitempty"`
+	Name        string    `yaml:"name" json:"name"`
+	Description string    `yaml:"description" json:"description,omitempty"`
+	Kind        string    `yaml:"kind" json:"kind"`
+	Seed        uint64    `yaml:"seed" json:"seed"`
+	Dataset     Dataset   `yaml:"dataset" json:"dataset"`
+	Model       ModelRef  `yaml:"model" json:"model"`
+	Classifier  *ModelRef `yaml:"classifier" json:"classifier,omitempty"`
+	Layers      Layers    `yaml:"layers" json:"layers"`
+	// Space is what is scanned: SpaceActivations (the default, the
+	// outputs of Layers) or SpaceReconstructionError (the per-pixel binary
+	// cross-entropy between each image and the model's reconstruction, one
+	// 784-node "layer" named ReconLayer).
+	Space     string     `yaml:"space" json:"space,omitempty"`
+	Sets      []Set      `yaml:"sets" json:"sets"`
+	Scan      Scan       `yaml:"scan" json:"scan"`
+	Group     *Group     `yaml:"group" json:"group,omitempty"`
+	Published *Published `yaml:"published" json:"published,omitempty"`
 
 	// Path is the file the config was read from ("" for embedded ones),
 	// and Hash the SHA-256 of its bytes; neither is a YAML key.
@@ -46,6 +53,9 @@ type Dataset struct {
 	// files of Dir, e.g. Fashion-MNIST).
 	Name string `yaml:"name" json:"name"`
 	Dir  string `yaml:"dir" json:"dir,omitempty"`
+	// Source says where the files of an idx data set come from; it is
+	// quoted when they are missing.
+	Source string `yaml:"source" json:"source,omitempty"`
 	// Split is "test" or "train".
 	Split string `yaml:"split" json:"split"`
 	// Background and Clean are [first, end) index ranges into the split.
@@ -96,12 +106,14 @@ type Set struct {
 
 // AttackSpec configures an attack.
 type AttackSpec struct {
-	// Method is fgsm or deepfool.
+	// Method is fgsm, bim or deepfool.
 	Method string `yaml:"method" json:"method"`
-	// Eps is FGSM's step.
+	// Eps is FGSM's step and BIM's L∞ radius.
 	Eps float32 `yaml:"eps" json:"eps,omitempty"`
-	// MaxIter and Overshoot are DeepFool's max_iter and epsilon (0 means
-	// ART's defaults, 100 and 1e-6).
+	// EpsStep is BIM's step.
+	EpsStep float32 `yaml:"eps_step" json:"eps_step,omitempty"`
+	// MaxIter is BIM's and DeepFool's max_iter (DeepFool: 0 means ART's
+	// default, 100); Overshoot is DeepFool's epsilon (0 means 1e-6).
 	MaxIter   int     `yaml:"max_iter" json:"max_iter,omitempty"`
 	Overshoot float32 `yaml:"overshoot" json:"overshoot,omitempty"`
 	// Clip, when set, bounds the pixels ([0, 1]); ART clips only when the
@@ -129,15 +141,45 @@ type Group struct {
 	Runs        int       `yaml:"runs" json:"runs"`
 }
 
+// The scan spaces of Config.Space.
+const (
+	SpaceActivations         = "activations"
+	SpaceReconstructionError = "reconstruction_error"
+	// ReconLayer names the reconstruction-error "layer" in results.
+	ReconLayer = "reconstruction_error"
+)
+
 // Published holds published numbers to compare with, never results.
 type Published struct {
-	Source    string                        `yaml:"source" json:"source,omitempty"`
-	Tolerance float64                       `yaml:"tolerance" json:"tolerance"`
-	Notes     []string                      `yaml:"notes" json:"notes,omitempty"`
-	AUC       map[string]map[string]float64 `yaml:"auc" json:"auc,omitempty"` // set -> layer -> AUC
+	Source string `yaml:"source" json:"source,omitempty"`
+	// Tolerance is the largest |reproduced − published| accepted for the
+	// sets without an entry in Tolerances, and ToleranceReason why.
+	Tolerance       float64 `yaml:"tolerance" json:"tolerance"`
+	ToleranceReason string  `yaml:"tolerance_reason" json:"tolerance_reason,omitempty"`
+	// Tolerances overrides Tolerance for the named sets; each entry states
+	// its reason.
+	Tolerances map[string]Tolerance          `yaml:"tolerances" json:"tolerances,omitempty"`
+	Notes      []string                      `yaml:"notes" json:"notes,omitempty"`
+	AUC        map[string]map[string]float64 `yaml:"auc" json:"auc,omitempty"` // set -> layer -> AUC
 	// Known lists deviations that are understood and explained: set ->
 	// layer -> explanation. The report shows them; verify accepts them.
 	Known map[string]map[string]string `yaml:"known" json:"known,omitempty"`
+}
+
+// Tolerance is a set's allowed |reproduced − published| and the reason
+// for that value.
+type Tolerance struct {
+	Value  float64 `yaml:"value" json:"value"`
+	Reason string  `yaml:"reason" json:"reason"`
+}
+
+// ToleranceFor returns the tolerance of set: its entry in Tolerances, or
+// the default Tolerance with ToleranceReason.
+func (p *Published) ToleranceFor(set string) Tolerance {
+	if t, ok := p.Tolerances[set]; ok {
+		return t
+	}
+	return Tolerance{Value: p.Tolerance, Reason: p.ToleranceReason}
 }
 
 // Vars are the values of the ${...} variables of a config.
@@ -161,18 +203,20 @@ func ReadConfig(path string, vars Vars) (*Config, error) {
 // errors and is the base of relative paths ("" means the working
 // directory). Unknown keys are errors.
 func ParseConfig(raw []byte, path string, vars Vars) (*Config, error) {
-	name := path
-	if name == "" {
-		name = "config"
+	// name prefixes every error: "config FILE" or, for embedded configs
+	// (which their callers name), "config".
+	name := "config"
+	if path != "" {
+		name += " " + path
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	var c Config
 	if err := dec.Decode(&c); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("config %s: empty", name)
+			return nil, fmt.Errorf("%s: empty", name)
 		}
-		return nil, fmt.Errorf("config %s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	c.Path = path
 	sum := sha256.Sum256(raw)
@@ -181,9 +225,33 @@ func ParseConfig(raw []byte, path string, vars Vars) (*Config, error) {
 	if path != "" {
 		base = filepath.Dir(path)
 	}
-	resolve := func(p string) string {
+	// needData lists the inputs read from ${data} (key and file), for the
+	// message when -data is missing.
+	var needData []string
+	resolve := func(key, p string) string {
 		if p == "" {
 			return ""
+		}
+		if strings.Contains(p, "${data}") {
+			what := strings.TrimPrefix(strings.ReplaceAll(p, "${data}", ""), "/")
+			switch {
+			case key == "dataset.dir":
+				names := idxNames()
+				what = fmt.Sprintf("the IDX files %s (each optionally gzipped)", strings.Join(names, ", "))
+				if src := c.Dataset.Source; src != "" {
+					what = fmt.Sprintf("the IDX files of %s: %s (each optionally gzipped)", src, strings.Join(names, ", "))
+				}
+				if what2 := strings.Trim(strings.ReplaceAll(p, "${data}", ""), "/"); what2 != "" {
+					what += " in the subdirectory " + what2
+				}
+			case key == "model.weights" || key == "classifier.weights":
+				arch := c.Model.Arch
+				if key == "classifier.weights" && c.Classifier != nil {
+					arch = c.Classifier.Arch
+				}
+				what = fmt.Sprintf("%s (.npz weights of the %s architecture trained on this data set)", what, arch)
+			}
+			needData = append(needData, fmt.Sprintf("%s for %s", what, key))
 		}
 		// Variables hold paths relative to the working directory; other
 		// relative paths are relative to the config file.
@@ -195,18 +263,45 @@ func ParseConfig(raw []byte, path string, vars Vars) (*Config, error) {
 		}
 		return p
 	}
-	c.Model.Weights = resolve(c.Model.Weights)
+	c.Dataset.Dir = resolve("dataset.dir", c.Dataset.Dir)
+	c.Model.Weights = resolve("model.weights", c.Model.Weights)
 	if c.Classifier != nil {
-		c.Classifier.Weights = resolve(c.Classifier.Weights)
+		c.Classifier.Weights = resolve("classifier.weights", c.Classifier.Weights)
 	}
-	c.Dataset.Dir = resolve(c.Dataset.Dir)
 	for i := range c.Sets {
-		c.Sets[i].File = resolve(c.Sets[i].File)
+		c.Sets[i].File = resolve(fmt.Sprintf("sets[%d].file", i), c.Sets[i].File)
+	}
+	if len(needData) > 0 && vars.Data == "" {
+		return nil, fmt.Errorf("%s: ${data} is not set: run with -data DIR, where DIR holds %s", name, strings.Join(needData, "; "))
 	}
 	if err := c.validate(); err != nil {
-		return nil, fmt.Errorf("config %s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &c, nil
+}
+
+// idxNames returns the four IDX file names of an MNIST-style data set.
+func idxNames() []string {
+	var names []string
+	for _, split := range []string{"train", "test"} {
+		f, _ := data.IDXFiles(split)
+		names = append(names, f[0], f[1])
+	}
+	return names
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
 }
 
 func (c *Config) validateAttack(key string, s Set) error {
@@ -231,12 +326,16 @@ func (c *Config) validateAttack(key string, s Set) error {
 		if !(a.Eps > 0) {
 			return bad(key+".attack.eps", "must be > 0, got %v", a.Eps)
 		}
+	case "bim":
+		if !(a.Eps > 0) || !(a.EpsStep > 0) || a.MaxIter < 1 {
+			return bad(key+".attack", "bim needs eps > 0, eps_step > 0 and max_iter ≥ 1")
+		}
 	case "deepfool":
 		if a.MaxIter < 0 || a.Overshoot < 0 {
 			return bad(key+".attack", "max_iter and overshoot must be ≥ 0")
 		}
 	default:
-		return bad(key+".attack.method", "must be fgsm or deepfool, got %q", a.Method)
+		return bad(key+".attack.method", "must be fgsm, bim or deepfool, got %q", a.Method)
 	}
 	if a.Clip != nil && !(a.Clip[0] < a.Clip[1]) {
 		return bad(key+".attack.clip", "must be [low, high] with low < high, got %v", *a.Clip)
@@ -259,6 +358,14 @@ func (c *Config) validate() error {
 	case "idx":
 		if c.Dataset.Dir == "" {
 			return bad("dataset.dir", "is required for dataset idx")
+		}
+		if names, ok := data.IDXFiles(c.Dataset.Split); ok {
+			for _, f := range names {
+				if !fileExists(filepath.Join(c.Dataset.Dir, f)) && !fileExists(filepath.Join(c.Dataset.Dir, f+".gz")) {
+					return bad("dataset.dir", "%s holds neither %s nor %s.gz: supply the IDX files %s (each optionally gzipped) there",
+						c.Dataset.Dir, f, f, strings.Join(idxNames(), ", "))
+				}
+			}
 		}
 	default:
 		return bad("dataset.name", "must be mnist or idx, got %q", c.Dataset.Name)
@@ -285,6 +392,19 @@ func (c *Config) validate() error {
 		if !slices.ContainsFunc(arch.Layers, func(s nn.LayerSpec) bool { return s.Name == l }) {
 			return bad("layers", "%s has no layer %q", c.Model.Arch, l)
 		}
+	}
+	switch c.Space {
+	case "", SpaceActivations:
+	case SpaceReconstructionError:
+		if c.Layers != nil {
+			return bad("layers", "must be all (or left out) with space %s, which scans the %d-pixel reconstruction error", c.Space, arch.Input[0]*arch.Input[1]*arch.Input[2])
+		}
+		last := arch.Layers[len(arch.Layers)-1]
+		if last.Kind != nn.Conv2D || last.Activation != "sigmoid" || last.Filters != arch.Input[2] {
+			return bad("space", "%s needs a model whose last layer is a sigmoid reconstruction of the input; %s ends with %s", c.Space, arch.Name, last.Name)
+		}
+	default:
+		return bad("space", "must be %s or %s, got %q", SpaceActivations, SpaceReconstructionError, c.Space)
 	}
 	if len(c.Sets) == 0 {
 		return bad("sets", "at least one anomalous set is required")
@@ -359,27 +479,51 @@ func (c *Config) validate() error {
 		if !(p.Tolerance >= 0) {
 			return bad("published.tolerance", "must be ≥ 0, got %v", p.Tolerance)
 		}
-		for set, layers := range p.AUC {
+		if math.IsInf(p.Tolerance, 0) {
+			return bad("published.tolerance", "must be finite, got %v", p.Tolerance)
+		}
+		layerOK := func(l string) bool {
+			if c.Space == SpaceReconstructionError {
+				return l == ReconLayer
+			}
+			return slices.ContainsFunc(arch.Layers, func(s nn.LayerSpec) bool { return s.Name == l })
+		}
+		// Sorted keys: the first error is the same on every run.
+		for _, set := range sortedKeys(p.AUC) {
 			if !seen[set] {
 				return bad("published.auc", "unknown set %q", set)
 			}
-			for l, v := range layers {
-				if !slices.ContainsFunc(arch.Layers, func(s nn.LayerSpec) bool { return s.Name == l }) {
+			layers := p.AUC[set]
+			for _, l := range sortedKeys(layers) {
+				if !layerOK(l) {
 					return bad("published.auc."+set, "unknown layer %q", l)
 				}
-				if !(v >= 0 && v <= 1) {
+				if v := layers[l]; !(v >= 0 && v <= 1) {
 					return bad("published.auc."+set+"."+l, "must be in [0, 1], got %v", v)
 				}
 			}
 		}
-		for set, layers := range p.Known {
-			for l, why := range layers {
+		for _, set := range sortedKeys(p.Known) {
+			for _, l := range sortedKeys(p.Known[set]) {
 				if _, ok := p.AUC[set][l]; !ok {
 					return bad("published.known."+set+"."+l, "names no published value")
 				}
-				if strings.TrimSpace(why) == "" {
+				if strings.TrimSpace(p.Known[set][l]) == "" {
 					return bad("published.known."+set+"."+l, "needs an explanation")
 				}
+			}
+		}
+		for _, set := range sortedKeys(p.Tolerances) {
+			t := p.Tolerances[set]
+			key := "published.tolerances." + set
+			if _, ok := p.AUC[set]; !ok {
+				return bad(key, "names no set with published values")
+			}
+			if !(t.Value >= 0) || math.IsInf(t.Value, 0) {
+				return bad(key+".value", "must be a finite number ≥ 0, got %v", t.Value)
+			}
+			if strings.TrimSpace(t.Reason) == "" {
+				return bad(key+".reason", "must say why the tolerance is %v", t.Value)
 			}
 		}
 	}

@@ -79,6 +79,16 @@ func TestConfigErrors(t *testing.T) {
 		{"attack without classifier", "file: adv.npy}", "attack: {method: fgsm, eps: 0.1}}", "classifier: is required"},
 		{"keep", "file: adv.npy}", "file: adv.npy, keep: some}", "sets[0].keep"},
 		{"known without value", "tolerance: 0.02", "tolerance: 0.02\n  known: {adv: {conv2d_2: why}}", "published.known.adv.conv2d_2"},
+		{"space", "layers: all", "layers: all\nspace: pixels", "space: must be activations or reconstruction_error"},
+		{"space with layers", "layers: all", "layers: [conv2d_1]\nspace: reconstruction_error", "layers: must be all"},
+		{"space of a classifier", "arch: autoencoder, weights: w.npz}\nlayers: all", "arch: classifier, weights: w.npz}\nlayers: all\nspace: reconstruction_error", "space: reconstruction_error needs a model whose last layer is a sigmoid"},
+		{"recon published layer", "layers: all", "layers: all\nspace: reconstruction_error", "unknown layer \"conv2d_1\""},
+		{"tolerance negative", "tolerance: 0.02", "tolerance: -1", "published.tolerance"},
+		{"tolerances unknown set", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {fgsm: {value: 0.1, reason: why}}", "published.tolerances.fgsm"},
+		{"tolerances no reason", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: 0.1}}", "published.tolerances.adv.reason"},
+		{"tolerances value", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: -0.1, reason: why}}", "published.tolerances.adv.value"},
+		{"tolerances unknown key", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: 0.1, reason: why, note: x}}", "field note not found"},
+		{"idx without files", "name: mnist", "name: idx, dir: .", "supply the IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -103,4 +113,54 @@ func FuzzConfig(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		experiments.ParseConfig(raw, "", experiments.Vars{})
 	})
+}
+
+func TestToleranceFor(t *testing.T) {
+	dir := writeFixture(t)
+	raw := strings.Replace(valid, "tolerance: 0.02", "tolerance: 0.02\n  tolerance_reason: truncation\n  tolerances: {adv: {value: 0.1, reason: a different sample}}", 1)
+	cfg, err := experiments.ParseConfig([]byte(raw), filepath.Join(dir, "toy.yaml"), experiments.Vars{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Published.ToleranceFor("adv"); got.Value != 0.1 || got.Reason != "a different sample" {
+		t.Errorf("adv: got %+v", got)
+	}
+	if got := cfg.Published.ToleranceFor("other"); got.Value != 0.02 || got.Reason != "truncation" {
+		t.Errorf("default: got %+v", got)
+	}
+}
+
+// TestDataVariable checks the message of a config that reads ${data} when
+// -data is not given, and then when it names a directory without the
+// files.
+func TestDataVariable(t *testing.T) {
+	raw := strings.NewReplacer(
+		"name: mnist,", "name: idx, source: Fashion-MNIST, dir: \"${data}\",",
+		"weights: w.npz", "weights: \"${data}/ae.npz\"").Replace(valid)
+	_, err := experiments.ParseConfig([]byte(raw), "fm.yaml", experiments.Vars{})
+	if err == nil {
+		t.Fatal("no error without -data")
+	}
+	for _, want := range []string{"fm.yaml", "-data DIR", "Fashion-MNIST", "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+		"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "ae.npz", "model.weights", "dataset.dir"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	dir := t.TempDir()
+	_, err = experiments.ParseConfig([]byte(raw), "fm.yaml", experiments.Vars{Data: dir})
+	if err == nil || !strings.Contains(err.Error(), "dataset.dir: "+dir) || !strings.Contains(err.Error(), "t10k-labels-idx1-ubyte") {
+		t.Errorf("empty data directory: got %v", err)
+	}
+	// With the IDX files (gzipped names are accepted) the next missing
+	// input is the model.
+	for _, f := range []string{"t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = experiments.ParseConfig([]byte(raw), "fm.yaml", experiments.Vars{Data: dir})
+	if err == nil || !strings.Contains(err.Error(), "model.weights") || !strings.Contains(err.Error(), filepath.Join(dir, "ae.npz")) {
+		t.Errorf("missing model: got %v", err)
+	}
 }

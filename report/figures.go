@@ -19,17 +19,23 @@ import (
 )
 
 // Render writes report.md and the PNG figures of r into dir, each file
-// atomically.
+// atomically: the AUC across layers, the group-scan power curves, per layer
+// the ROC curves and the subset-score distributions, and the pixel maps.
 func Render(dir string, r *Results) error {
-	var figures []string
+	var figures []Figure
+	add := func(name, caption string, p *plot.Plot, w, h vg.Length) error {
+		if err := savePNG(filepath.Join(dir, name), p, w, h); err != nil {
+			return err
+		}
+		figures = append(figures, Figure{File: name, Caption: caption})
+		return nil
+	}
 	if p, err := r.aucPlot(); err != nil {
 		return err
 	} else if p != nil {
-		name := "auc_layers.png"
-		if err := savePNG(filepath.Join(dir, name), p, 9*vg.Inch, 5*vg.Inch); err != nil {
+		if err := add("auc_layers.png", "AUC of each set across the layers, published values dashed", p, 9*vg.Inch, 5*vg.Inch); err != nil {
 			return err
 		}
-		figures = append(figures, name)
 	}
 	for _, set := range r.Sets {
 		p, err := r.groupPlot(set)
@@ -39,25 +45,34 @@ func Render(dir string, r *Results) error {
 		if p == nil {
 			continue
 		}
-		name := fmt.Sprintf("group_%s.png", set)
-		if err := savePNG(filepath.Join(dir, name), p, 8*vg.Inch, 5*vg.Inch); err != nil {
+		if err := add(fmt.Sprintf("group_%s.png", set), "Group-scan AUC against the contamination proportion, "+set, p, 8*vg.Inch, 5*vg.Inch); err != nil {
 			return err
 		}
-		figures = append(figures, name)
 	}
 	for _, l := range r.Layers {
 		p, err := r.rocPlot(l)
 		if err != nil {
 			return err
 		}
-		if p == nil {
-			continue
+		if p != nil {
+			if err := add(fmt.Sprintf("roc_%s.png", l.Layer), "ROC curves, layer "+l.Layer, p, 5*vg.Inch, 5*vg.Inch); err != nil {
+				return err
+			}
 		}
-		name := fmt.Sprintf("roc_%s.png", l.Layer)
-		if err := savePNG(filepath.Join(dir, name), p, 5*vg.Inch, 5*vg.Inch); err != nil {
+		name := fmt.Sprintf("scores_%s.png", l.Layer)
+		if ok, err := r.scoresFigure(filepath.Join(dir, name), l); err != nil {
 			return err
+		} else if ok {
+			figures = append(figures, Figure{File: name, Caption: "Subset-score distributions, layer " + l.Layer + ": clean (grey) vs each set"})
 		}
-		figures = append(figures, name)
+	}
+	for _, set := range append([]string{"clean"}, r.Sets...) {
+		name := fmt.Sprintf("pixels_%s.png", set)
+		if ok, err := r.pixelFigure(filepath.Join(dir, name), set); err != nil {
+			return err
+		} else if ok {
+			figures = append(figures, Figure{File: name, Caption: "Pixel maps, " + set + ": the pixels of each image's highest-scoring subset (red)"})
+		}
 	}
 	return data.WriteFileAtomic(filepath.Join(dir, "report.md"), func(w io.Writer) error {
 		return r.WriteMarkdown(w, figures)

@@ -47,60 +47,100 @@ func anySlice(s []string) []any {
 func f3(x float64) string { return fmt.Sprintf("%.3f", x) }
 
 // AUCTable is the per-layer AUC table in the paper's shape: layers as rows;
-// for each set the reproduced AUC, the published one and their difference,
-// flagged with ⚠ when outside the tolerance.
+// for each set the reproduced AUC, the AUC of the baseline statistic when
+// there is one, the published AUC and their difference Δ (headed with the
+// set's tolerance), flagged with ⚠ when |Δ| exceeds the tolerance, or † when
+// that deviation is known and explained.
 func (r *Results) AUCTable() Table {
 	t := Table{Header: []string{"layer", "nodes"}}
-	published := map[string]bool{}
+	published, baseline := map[string]bool{}, map[string]bool{}
 	for _, l := range r.Layers {
 		for s := range l.Published {
 			published[s] = true
 		}
+		for s := range l.Baseline {
+			baseline[s] = true
+		}
 	}
 	for _, s := range r.Sets {
+		t.Header = append(t.Header, s)
+		if baseline[s] {
+			t.Header = append(t.Header, s+" baseline")
+		}
 		if published[s] {
-			t.Header = append(t.Header, s, s+" published", "Δ")
-		} else {
-			t.Header = append(t.Header, s)
+			delta := "Δ"
+			if tol, ok := r.Tolerances[s]; ok {
+				delta = fmt.Sprintf("Δ (±%g)", tol.Value)
+			}
+			t.Header = append(t.Header, s+" published", delta)
 		}
 	}
 	for _, l := range r.Layers {
 		row := []string{l.Layer, fmt.Sprint(l.Nodes)}
 		for _, s := range r.Sets {
-			auc, ok := l.AUC[s]
-			cell := "–"
-			if ok {
-				cell = f3(auc)
+			row = append(row, f3or(l.AUC, s))
+			if baseline[s] {
+				row = append(row, f3or(l.Baseline, s))
 			}
 			if !published[s] {
-				row = append(row, cell)
 				continue
 			}
 			p, ok := l.Published[s]
-			if !ok {
-				row = append(row, cell, "–", "–")
+			auc, okAUC := l.AUC[s]
+			if !ok || !okAUC {
+				row = append(row, f3or(l.Published, s), "–")
 				continue
 			}
 			d := auc - p
 			delta := fmt.Sprintf("%+.3f", d)
-			if math.Abs(d) > l.Tolerance {
+			if !(math.Abs(d) <= r.Tolerance(l, s).Value) {
 				if l.Known[s] != "" {
 					delta += " †"
 				} else {
 					delta += " ⚠"
 				}
 			}
-			row = append(row, cell, f3(p), delta)
+			row = append(row, f3(p), delta)
 		}
 		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
 
+// f3or formats m[key] with three decimals, or "–" when it is absent.
+func f3or(m map[string]float64, key string) string {
+	if v, ok := m[key]; ok {
+		return f3(v)
+	}
+	return "–"
+}
+
+// ToleranceTable lists, for every set with published values, the
+// tolerance its comparison uses and the reason for it; it has no rows for
+// results without per-set tolerances.
+func (r *Results) ToleranceTable() Table {
+	t := Table{Header: []string{"set", "tolerance", "reason"}}
+	for _, s := range r.Sets {
+		if tol, ok := r.Tolerances[s]; ok {
+			reason := strings.Join(strings.Fields(tol.Reason), " ")
+			if reason == "" {
+				reason = "–"
+			}
+			t.Rows = append(t.Rows, []string{s, fmt.Sprintf("%g", tol.Value), reason})
+		}
+	}
+	return t
+}
+
+// Figure is a PNG figure of a report and its caption.
+type Figure struct {
+	File, Caption string
+}
+
 // WriteMarkdown writes the report: provenance, sample counts, the AUC
 // table, deviations with their explanations, warnings, figures and, last,
 // the timings (the only part that changes between identical runs).
-func (r *Results) WriteMarkdown(w io.Writer, figures []string) error {
+func (r *Results) WriteMarkdown(w io.Writer, figures []Figure) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", r.Experiment)
 	if r.Description != "" {
@@ -126,13 +166,23 @@ func (r *Results) WriteMarkdown(w io.Writer, figures []string) error {
 	if len(r.Layers) > 0 {
 		b.Reset()
 		fmt.Fprintf(&b, "\n## Detection power per layer (AUC, clean vs set)\n\n")
-		fmt.Fprintf(&b, "AUC of the individual-scan subset scores of the clean images against each anomalous set. "+
-			"Where a published value exists, Δ is reproduced − published; ⚠ marks |Δ| above the tolerance.\n\n")
+		fmt.Fprintf(&b, "AUC of the individual-scan subset scores of the clean images against each anomalous set. ")
+		if r.Baseline != "" {
+			fmt.Fprintf(&b, "The baseline columns are the AUC of the %s of each image, without any scan. ", r.Baseline)
+		}
+		fmt.Fprintf(&b, "Where a published value exists, Δ is reproduced − published, headed with the set's tolerance; "+
+			"⚠ marks |Δ| above the tolerance, † a known deviation explained below.\n\n")
 		if _, err := io.WriteString(w, b.String()); err != nil {
 			return err
 		}
 		if err := WriteMarkdownTable(w, r.AUCTable()); err != nil {
 			return err
+		}
+		if tt := r.ToleranceTable(); len(tt.Rows) > 0 {
+			fmt.Fprintf(w, "\n### Tolerances\n\nThe largest |reproduced − published| accepted for each set (by `subsetscan verify` too), and why.\n\n")
+			if err := WriteMarkdownTable(w, tt); err != nil {
+				return err
+			}
 		}
 	}
 	if len(r.Group) > 0 {
@@ -142,13 +192,20 @@ func (r *Results) WriteMarkdown(w io.Writer, figures []string) error {
 	}
 	b.Reset()
 	devs := r.Deviations()
+	nPublished := 0
+	for _, l := range r.Layers {
+		nPublished += len(l.Published)
+	}
 	fmt.Fprintf(&b, "\n## Deviations from the published numbers\n\n")
-	if len(devs) == 0 {
+	switch {
+	case nPublished == 0:
+		fmt.Fprintf(&b, "No published values to compare with.\n")
+	case len(devs) == 0:
 		fmt.Fprintf(&b, "Every reproduced AUC is within the tolerance of its published value.\n")
-	} else {
+	default:
 		fmt.Fprintf(&b, "%d reproduced AUCs are outside the tolerance (⚠ unexpected, † known and explained):\n\n", len(devs))
 		for _, d := range devs {
-			fmt.Fprintf(&b, "- %s, %s: %.3f vs %.3f published (Δ %+.3f)", d.Layer, d.Set, d.Got, d.Published, d.Diff)
+			fmt.Fprintf(&b, "- %s, %s: %.3f vs %.3f published (Δ %+.3f, tolerance %g)", d.Layer, d.Set, d.Got, d.Published, d.Diff, d.Tolerance)
 			if d.Known != "" {
 				fmt.Fprintf(&b, " †: %s", strings.TrimSpace(d.Known))
 			} else {
@@ -172,7 +229,11 @@ func (r *Results) WriteMarkdown(w io.Writer, figures []string) error {
 	if len(figures) > 0 {
 		fmt.Fprintf(&b, "\n## Figures\n\n")
 		for _, f := range figures {
-			fmt.Fprintf(&b, "![%s](%s)\n\n", strings.TrimSuffix(f, ".png"), f)
+			alt := strings.TrimSuffix(f.File, ".png")
+			if f.Caption != "" {
+				fmt.Fprintf(&b, "%s (`%s`):\n\n", f.Caption, f.File)
+			}
+			fmt.Fprintf(&b, "![%s](%s)\n\n", alt, f.File)
 		}
 	}
 	if len(r.Timings) > 0 {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -12,17 +13,27 @@ import (
 
 // Results is the content of results.json.
 type Results struct {
-	Experiment  string             `json:"experiment"`
-	Description string             `json:"description,omitempty"`
-	Config      json.RawMessage    `json:"config"`
-	Provenance  Provenance         `json:"provenance"`
-	Samples     map[string]int     `json:"samples"`
-	Sets        []string           `json:"sets"`
-	Layers      []Layer            `json:"layers,omitempty"`
-	Group       []GroupLayer       `json:"group,omitempty"`
-	Notes       []string           `json:"notes,omitempty"`
-	Warnings    []string           `json:"warnings,omitempty"`
-	Timings     map[string]float64 `json:"timings,omitempty"` // seconds; the only non-deterministic part
+	Experiment  string          `json:"experiment"`
+	Description string          `json:"description,omitempty"`
+	Config      json.RawMessage `json:"config"`
+	Provenance  Provenance      `json:"provenance"`
+	Samples     map[string]int  `json:"samples"`
+	Sets        []string        `json:"sets"`
+	Layers      []Layer         `json:"layers,omitempty"`
+	// Tolerances holds, for every set with published values, the allowed
+	// |reproduced − published| and its reason. Results written before it
+	// existed carry one tolerance per layer instead (Layer.Tolerance).
+	Tolerances map[string]Tolerance `json:"tolerances,omitempty"`
+	// Baseline names the per-image statistic whose AUC Layer.Baseline
+	// holds, e.g. the mean reconstruction error; "" when there is none.
+	Baseline string `json:"baseline,omitempty"`
+	// PixelMaps are images with the subset of pixels their individual scan
+	// found, for reconstruction-error scans.
+	PixelMaps []PixelMap         `json:"pixel_maps,omitempty"`
+	Group     []GroupLayer       `json:"group,omitempty"`
+	Notes     []string           `json:"notes,omitempty"`
+	Warnings  []string           `json:"warnings,omitempty"`
+	Timings   map[string]float64 `json:"timings,omitempty"` // seconds; the only non-deterministic part
 }
 
 // Provenance records what produced the results.
@@ -40,9 +51,30 @@ type Layer struct {
 	Nodes     int                  `json:"nodes"`
 	AUC       map[string]float64   `json:"auc"`                 // set -> AUC of clean vs set
 	Published map[string]float64   `json:"published,omitempty"` // set -> published AUC
-	Tolerance float64              `json:"tolerance,omitempty"` // |auc - published| allowed
+	Tolerance float64              `json:"tolerance,omitempty"` // |auc - published| allowed, unless Results.Tolerances has the set
+	Baseline  map[string]float64   `json:"baseline,omitempty"`  // set -> AUC of Results.Baseline, clean vs set
 	Known     map[string]string    `json:"known,omitempty"`     // set -> explanation of a known deviation
 	Scores    map[string][]float64 `json:"scores,omitempty"`    // "clean" and each set: subset scores
+}
+
+// Tolerance is the allowed |reproduced − published| of a set and the
+// reason for that value.
+type Tolerance struct {
+	Value  float64 `json:"value"`
+	Reason string  `json:"reason,omitempty"`
+}
+
+// PixelMap is one image of a set, row-major Height × Width (one channel),
+// with the pixels in the subset its individual scan found.
+type PixelMap struct {
+	Set    string    `json:"set"`
+	Index  int       `json:"index"` // index of the image within its set
+	Score  float64   `json:"score"`
+	Alpha  float64   `json:"alpha"`
+	Height int       `json:"height"`
+	Width  int       `json:"width"`
+	Image  []float32 `json:"image"`
+	Nodes  []int     `json:"nodes"` // pixel indices, ascending
 }
 
 // GroupLayer holds one layer's group-scan results.
@@ -64,8 +96,8 @@ type GroupPoint struct {
 
 // Deviation is a reproduced number outside its published tolerance.
 type Deviation struct {
-	Layer, Set           string
-	Got, Published, Diff float64
+	Layer, Set                      string
+	Got, Published, Diff, Tolerance float64
 	// Known is the explanation of a known deviation, "" for an unexpected
 	// one.
 	Known string
@@ -81,13 +113,23 @@ func (r *Results) Deviations() []Deviation {
 			if !ok {
 				continue
 			}
-			got := l.AUC[s]
-			if d := got - p; d > l.Tolerance || -d > l.Tolerance {
-				out = append(out, Deviation{Layer: l.Layer, Set: s, Got: got, Published: p, Diff: d, Known: l.Known[s]})
+			got, tol := l.AUC[s], r.Tolerance(l, s).Value
+			if d := got - p; !(math.Abs(d) <= tol) {
+				out = append(out, Deviation{Layer: l.Layer, Set: s, Got: got, Published: p, Diff: d, Tolerance: tol, Known: l.Known[s]})
 			}
 		}
 	}
 	return out
+}
+
+// Tolerance returns the tolerance of set in layer l: the set's entry in
+// r.Tolerances, or else l.Tolerance (results written before per-set
+// tolerances existed).
+func (r *Results) Tolerance(l Layer, set string) Tolerance {
+	if t, ok := r.Tolerances[set]; ok {
+		return t
+	}
+	return Tolerance{Value: l.Tolerance}
 }
 
 // FileName is the name of the results file in a results directory.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -48,7 +49,7 @@ type runFlags struct {
 func addRunFlags(fs *flag.FlagSet) runFlags {
 	return runFlags{
 		artifacts: fs.String("artifacts", "../shared/reference", "directory of the authors' artefacts (${artifacts} in configs)"),
-		data:      fs.String("data", "", "directory of user-supplied IDX files (${data} in configs)"),
+		data:      fs.String("data", "", "directory of user-supplied data: IDX files and models (${data} in configs)"),
 		out:       fs.String("out", "results", "parent directory of the results directories"),
 		workers:   fs.Int("workers", 0, "goroutines to use (0 = all cores)"),
 	}
@@ -125,10 +126,10 @@ func runVerify(ctx context.Context, fs *flag.FlagSet, args []string, stdout, std
 	for _, r := range all {
 		for _, d := range r.Deviations() {
 			if d.Known != "" {
-				fmt.Fprintf(stdout, "%s: %s %s: reproduced %.3f, published %.3f (Δ %+.3f): known: %s\n", r.Experiment, d.Layer, d.Set, d.Got, d.Published, d.Diff, strings.Join(strings.Fields(d.Known), " "))
+				fmt.Fprintf(stdout, "%s: %s %s: reproduced %.3f, published %.3f (Δ %+.3f, tolerance %g): known: %s\n", r.Experiment, d.Layer, d.Set, d.Got, d.Published, d.Diff, d.Tolerance, strings.Join(strings.Fields(d.Known), " "))
 				continue
 			}
-			fmt.Fprintf(stdout, "%s: %s %s: reproduced %.3f, published %.3f (Δ %+.3f): OUTSIDE TOLERANCE\n", r.Experiment, d.Layer, d.Set, d.Got, d.Published, d.Diff)
+			fmt.Fprintf(stdout, "%s: %s %s: reproduced %.3f, published %.3f (Δ %+.3f, tolerance %g): OUTSIDE TOLERANCE\n", r.Experiment, d.Layer, d.Set, d.Got, d.Published, d.Diff, d.Tolerance)
 			n++
 		}
 	}
@@ -155,6 +156,9 @@ func runList(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		def := ""
 		if name == configs.Default {
 			def = " (default)"
+		}
+		if bytes.Contains(raw, []byte("${data}")) {
+			def += " (needs -data DIR)"
 		}
 		fmt.Fprintf(stdout, "%s%s\n    %s\n", name, def, desc)
 	}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestFashionMNISTNeedsData checks that the Fashion-MNIST config, run
+// without its data, stops before any work with a message that says what
+// to supply and where.
+func TestFashionMNISTNeedsData(t *testing.T) {
+	empty := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"no -data", []string{"run", "-out", t.TempDir(), "ae-fmnist"},
+			[]string{"ae-fmnist", "-data DIR", "Fashion-MNIST", "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+				"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "fmnist_autoencoder.npz", "fmnist_classifier.npz"}},
+		{"empty -data", []string{"run", "-out", t.TempDir(), "-data", empty, "ae-fmnist"},
+			[]string{"ae-fmnist", "dataset.dir: " + empty, "train-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}},
+		{"verify too", []string{"verify", "-out", t.TempDir(), "ae-fmnist"}, []string{"-data DIR"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(t.Context(), tc.args, &stdout, &stderr); code != 1 {
+				t.Errorf("exit code %d, want 1 (stderr %q)", code, stderr.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr.String(), w) {
+					t.Errorf("stderr %q does not mention %q", stderr.String(), w)
+				}
+			}
+			if strings.Contains(stderr.String(), "running") {
+				t.Errorf("work started: %q", stderr.String())
+			}
+		})
+	}
+}
+
+func TestListMarksDataConfigs(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"list"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit code %d: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	if !strings.Contains(out, "ae-fmnist (needs -data DIR)\n") {
+		t.Errorf("ae-fmnist is not marked:\n%s", out)
+	}
+	if strings.Contains(out, "ae-mnist-recon (needs") {
+		t.Errorf("ae-mnist-recon is marked:\n%s", out)
+	}
+}
+
+// TestReportRerender checks that "report" re-renders a results directory,
+// figures included, without the config.
+func TestReportRerender(t *testing.T) {
+	dir := t.TempDir()
+	raw := `{"experiment":"x","config":{},"provenance":{"seed":1,"config_hash":"h","go_version":"go","revision":"r"},
+"samples":{"clean":2,"a":2},"sets":["a"],"tolerances":{"a":{"value":0.01,"reason":"why"}},
+"layers":[{"layer":"l1","nodes":3,"auc":{"a":0.5},"published":{"a":0.6},"scores":{"clean":[1,2],"a":[1.5,3]}}]}`
+	if err := os.WriteFile(filepath.Join(dir, "results.json"), []byte(raw), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"report", dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit code %d: %s", code, stderr.String())
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"Δ (±0.01)", "-0.100 ⚠", "| a   | 0.01      | why    |", "scores_l1.png"} {
+		if !strings.Contains(string(md), w) {
+			t.Errorf("report.md lacks %q:\n%s", w, md)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "scores_l1.png")); err != nil {
+		t.Error(err)
+	}
+}
