@@ -14,21 +14,26 @@ type gradTape struct {
 	g    [][]float32 // gradient w.r.t. each layer's output
 	pre  []float32   // gradient w.r.t. a pre-activation, largest layer
 	cols []float32   // gradient w.r.t. the im2col matrix
+	gpT  []float32   // transposed pre-activation gradient of a convolution
+	chw  []float32   // channel-major input-gradient scratch
 	in   []float32   // gradient w.r.t. the input
 }
 
 func (m *Model) newGradTape() *gradTape {
 	gt := &gradTape{g: make([][]float32, len(m.layers))}
-	maxOut, maxCols := 0, 0
+	maxOut, maxCols, maxIn := 0, 0, 0
 	for i, l := range m.layers {
 		gt.g[i] = make([]float32, l.outSize())
 		maxOut = max(maxOut, l.outSize())
+		maxIn = max(maxIn, l.inSize())
 		if l.spec.Kind == Conv2D {
 			k := l.spec.Kernel
 			maxCols = max(maxCols, l.out[0]*l.out[1]*k*k*l.in[2])
 		}
 	}
 	gt.pre = make([]float32, maxOut)
+	gt.gpT = make([]float32, maxOut)
+	gt.chw = make([]float32, maxIn)
 	gt.cols = make([]float32, maxCols)
 	in := m.Arch.Input
 	gt.in = make([]float32, in[0]*in[1]*in[2])
@@ -38,7 +43,11 @@ func (m *Model) newGradTape() *gradTape {
 // backward propagates grad, the gradient w.r.t. the output of the last
 // layer (or w.r.t. its pre-activation when pre is true), down to the input,
 // using the activations t recorded by forward. The result is in gt.in.
-func (m *Model) backward(t *tape, gt *gradTape, grad []float32, pre bool) {
+//
+// When wg is not nil, the gradients w.r.t. the weights are added to it
+// (wg[i] holds layer i's kernel and bias gradients, nil for layers without
+// weights), and the gradient w.r.t. the input itself is not computed.
+func (m *Model) backward(t *tape, gt *gradTape, grad []float32, pre bool, wg []layerGrad) {
 	last := len(m.layers) - 1
 	copy(gt.g[last], grad)
 	for i := last; i >= 0; i-- {
@@ -49,6 +58,8 @@ func (m *Model) backward(t *tape, gt *gradTape, grad []float32, pre bool) {
 		if i > 0 {
 			in = t.out[i-1]
 			gin = gt.g[i-1]
+		} else if wg != nil {
+			gin = nil // the input gradient is not needed
 		}
 		switch l.spec.Kind {
 		case Conv2D, Dense:
@@ -59,13 +70,26 @@ func (m *Model) backward(t *tape, gt *gradTape, grad []float32, pre bool) {
 				activationGrad(gp, gout, t.out[i], l.act)
 			}
 			if l.spec.Kind == Dense {
-				// gin = W · gp, W is in×units.
-				blas32.Gemm(blas.NoTrans, blas.Trans, 1,
-					blas32.General{Rows: 1, Cols: l.out[2], Stride: l.out[2], Data: gp},
-					blas32.General{Rows: l.in[2], Cols: l.out[2], Stride: l.out[2], Data: l.kernel},
-					0, blas32.General{Rows: 1, Cols: l.in[2], Stride: l.in[2], Data: gin})
+				if wg != nil {
+					l.denseWeightGrad(wg[i], in, gp)
+				}
+				if gin != nil {
+					// gin = W · gp, W is in×units.
+					blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+						blas32.General{Rows: 1, Cols: l.out[2], Stride: l.out[2], Data: gp},
+						blas32.General{Rows: l.in[2], Cols: l.out[2], Stride: l.out[2], Data: l.kernel},
+						0, blas32.General{Rows: 1, Cols: l.in[2], Stride: l.in[2], Data: gin})
+				}
 			} else {
-				l.convInputGrad(gin, gp, gt.cols)
+				P, f := l.out[0]*l.out[1], l.out[2]
+				gpT := gt.gpT[:f*P]
+				transpose(gpT, gp, P, f)
+				if wg != nil {
+					l.convWeightGrad(wg[i], t.cols[i], gpT)
+				}
+				if gin != nil {
+					l.convInputGrad(gin, gpT, gt.cols, gt.chw)
+				}
 			}
 		case MaxPooling2D:
 			l.maxPoolGrad(gin, gout, in)
@@ -74,6 +98,51 @@ func (m *Model) backward(t *tape, gt *gradTape, grad []float32, pre bool) {
 		case Flatten:
 			copy(gin, gout)
 		}
+	}
+}
+
+// layerGrad holds the gradients w.r.t. one layer's kernel and bias, in the
+// layouts of the weights.
+type layerGrad struct {
+	kernel, bias []float32
+}
+
+// denseWeightGrad adds the gradients of a dense layer's weights given its
+// input and the gradient gp w.r.t. its pre-activation: ∂W[i,j] += in[i]·gp[j],
+// ∂b[j] += gp[j].
+func (l *layer) denseWeightGrad(g layerGrad, in, gp []float32) {
+	u := l.out[2]
+	for i, v := range in[:l.in[2]] {
+		if v != 0 {
+			axpy(v, gp, g.kernel[i*u:(i+1)*u])
+		}
+	}
+	for j, v := range gp {
+		g.bias[j] += v
+	}
+}
+
+// convWeightGrad adds the gradients of a convolution's weights given the
+// transposed im2col matrix cols of its input (as forward left it) and gpT,
+// the f×P transposed gradient w.r.t. its pre-activation:
+// ∂K[r,j] += Σ_p colsᵀ[r,p]·gpᵀ[j,p] (a dot product of length P), ∂b[j] +=
+// Σ_p gpᵀ[j,p].
+func (l *layer) convWeightGrad(g layerGrad, cols, gpT []float32) {
+	P, f := l.out[0]*l.out[1], l.out[2]
+	kc := l.spec.Kernel * l.spec.Kernel * l.in[2]
+	for r := range kc {
+		src := cols[r*P : (r+1)*P]
+		dst := g.kernel[r*f : (r+1)*f]
+		for j := range dst {
+			dst[j] += dot(src, gpT[j*P:(j+1)*P])
+		}
+	}
+	for j := range f {
+		var s float32
+		for _, v := range gpT[j*P : (j+1)*P] {
+			s += v
+		}
+		g.bias[j] += s
 	}
 }
 
@@ -108,44 +177,59 @@ func activationGrad(dst, g, out []float32, act activation) {
 }
 
 // convInputGrad computes the gradient w.r.t. the input of a convolution
-// from the gradient gp w.r.t. its pre-activation output: the im2col
-// gradient gp·Kᵀ, folded back onto the input (col2im).
-func (l *layer) convInputGrad(gin, gp, cols []float32) {
+// from gpT, the f×P transposed gradient w.r.t. its pre-activation: the
+// transposed im2col gradient K·gpᵀ (kc×P, axpys of length P), folded back
+// onto the input (col2im).
+func (l *layer) convInputGrad(gin, gpT, cols, chw []float32) {
 	h, w, c := l.in[0], l.in[1], l.in[2]
 	oh, ow, f := l.out[0], l.out[1], l.out[2]
+	P := oh * ow
 	k := l.spec.Kernel
 	kc := k * k * c
-	cols = cols[:oh*ow*kc]
-	blas32.Gemm(blas.NoTrans, blas.Trans, 1,
-		blas32.General{Rows: oh * ow, Cols: f, Stride: f, Data: gp},
-		blas32.General{Rows: kc, Cols: f, Stride: f, Data: l.kernel},
-		0, blas32.General{Rows: oh * ow, Cols: kc, Stride: kc, Data: cols})
+	cols = cols[:kc*P]
+	for r := range kc {
+		dst := cols[r*P : (r+1)*P]
+		clear(dst)
+		for j, v := range l.kernel[r*f : (r+1)*f] {
+			if v != 0 {
+				axpy(v, gpT[j*P:(j+1)*P], dst)
+			}
+		}
+	}
 	pad := 0
 	if l.same {
 		pad = (k - 1) / 2
 	}
-	clear(gin)
-	for y := range oh {
-		for x := range ow {
-			row := cols[(y*ow+x)*kc : (y*ow+x+1)*kc]
-			for ky := range k {
-				iy := y + ky - pad
-				if iy < 0 || iy >= h {
-					continue
-				}
-				for kx := range k {
-					ix := x + kx - pad
-					if ix < 0 || ix >= w {
+	planes := gin
+	if c > 1 {
+		planes = chw[:h*w*c]
+	}
+	clear(planes)
+	for ky := range k {
+		for kx := range k {
+			x0, x1 := max(0, pad-kx), min(ow, w+pad-kx)
+			if x0 >= x1 {
+				continue
+			}
+			for ch := range c {
+				row := cols[((ky*k+kx)*c+ch)*P : ((ky*k+kx)*c+ch+1)*P]
+				plane := planes[ch*h*w : (ch+1)*h*w]
+				for y := range oh {
+					iy := y + ky - pad
+					if iy < 0 || iy >= h {
 						continue
 					}
-					seg := row[(ky*k+kx)*c : (ky*k+kx+1)*c]
-					dst := gin[(iy*w+ix)*c : (iy*w+ix+1)*c]
-					for ch, v := range seg {
-						dst[ch] += v
+					src := row[y*ow+x0 : y*ow+x1]
+					dst := plane[iy*w+x0+kx-pad : iy*w+x1+kx-pad]
+					for x, v := range src {
+						dst[x] += v
 					}
 				}
 			}
 		}
+	}
+	if c > 1 {
+		transpose(gin, planes, c, h*w)
 	}
 }
 
@@ -219,7 +303,7 @@ func (m *Model) InputGradient(x, upstream *data.Array, logits bool, workers int)
 	out := &data.Array{Shape: append([]int{}, x.Shape...), Data: make([]float32, len(x.Data))}
 	m.forEachGrad(x.Len(), workers, func(t *tape, gt *gradTape, s int) {
 		m.forward(t, x.Row(s))
-		m.backward(t, gt, upstream.Row(s), logits)
+		m.backward(t, gt, upstream.Row(s), logits, nil)
 		copy(out.Row(s), gt.in)
 	})
 	return out, nil
@@ -264,7 +348,7 @@ func (m *Model) Jacobian(x *data.Array, logits bool, workers int) (*data.Array, 
 		for c := range k {
 			clear(up)
 			up[c] = 1
-			m.backward(t, gt, up, logits)
+			m.backward(t, gt, up, logits, nil)
 			copy(out.Data[(s*k+c)*in:(s*k+c+1)*in], gt.in)
 		}
 	})

@@ -11,6 +11,7 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/gonum"
 
 	"subsetscan/data"
 )
@@ -258,23 +259,28 @@ type tape struct {
 	input []float32
 	pre   [][]float32 // pre-activation outputs of Conv2D and Dense layers
 	out   [][]float32
-	cols  []float32 // im2col scratch
+	cols  [][]float32 // transposed im2col matrix of each convolution's input (kept for the weight gradients)
+	tmp   []float32   // transposed-output scratch
+	chw   []float32   // channel-major input scratch
 }
 
 func (m *Model) newTape() *tape {
-	t := &tape{pre: make([][]float32, len(m.layers)), out: make([][]float32, len(m.layers))}
-	maxCols := 0
+	t := &tape{pre: make([][]float32, len(m.layers)), out: make([][]float32, len(m.layers)), cols: make([][]float32, len(m.layers))}
+	maxOut, maxIn := 0, 0
 	for i, l := range m.layers {
 		t.out[i] = make([]float32, l.outSize())
+		maxOut = max(maxOut, l.outSize())
+		maxIn = max(maxIn, l.inSize())
 		if l.hasWeights() {
 			t.pre[i] = make([]float32, l.outSize())
 		}
 		if l.spec.Kind == Conv2D {
 			k := l.spec.Kernel
-			maxCols = max(maxCols, l.out[0]*l.out[1]*k*k*l.in[2])
+			t.cols[i] = make([]float32, l.out[0]*l.out[1]*k*k*l.in[2])
 		}
 	}
-	t.cols = make([]float32, maxCols)
+	t.tmp = make([]float32, maxOut)
+	t.chw = make([]float32, maxIn)
 	return t
 }
 
@@ -286,7 +292,7 @@ func (m *Model) forward(t *tape, x []float32) {
 		out := t.out[i]
 		switch l.spec.Kind {
 		case Conv2D:
-			l.conv(t.pre[i], in, t.cols)
+			l.conv(t.pre[i], in, t.cols[i], t.tmp, t.chw)
 			activate(out, t.pre[i], l.act)
 		case Dense:
 			pre := t.pre[i]
@@ -307,43 +313,106 @@ func (m *Model) forward(t *tape, x []float32) {
 	}
 }
 
-// conv computes a stride-1 convolution of in into dst (pre-activation)
-// through im2col and a matrix product.
-func (l *layer) conv(dst, in, cols []float32) {
+// conv computes a stride-1 convolution of in into dst (pre-activation,
+// HWC) through a transposed im2col and a matrix product: with P = oh·ow
+// output positions and kc = k·k·in, colsᵀ is kc×P, the kernel K is kc×f,
+// and outᵀ = bias + Kᵀ·colsᵀ is f×P, computed as axpys of length P (long
+// vectors, whatever the number of filters), then transposed into dst. Each
+// output sums bias + Σ_l K[l,j]·cols[l,p] in ascending l.
+func (l *layer) conv(dst, in, cols, tmp, chw []float32) {
+	P, f := l.out[0]*l.out[1], l.out[2]
+	kc := l.spec.Kernel * l.spec.Kernel * l.in[2]
+	cols = cols[:kc*P]
+	l.im2colT(cols, in, chw)
+	outT := tmp[:f*P]
+	for j, b := range l.bias {
+		row := outT[j*P : (j+1)*P]
+		for p := range row {
+			row[p] = b
+		}
+	}
+	for r := range kc {
+		src := cols[r*P : (r+1)*P]
+		for j, v := range l.kernel[r*f : (r+1)*f] {
+			if v != 0 {
+				axpy(v, src, outT[j*P:(j+1)*P])
+			}
+		}
+	}
+	transpose(dst[:P*f], outT, f, P)
+}
+
+// im2colT writes the transposed im2col matrix of in: row (ky·k+kx)·c+ch,
+// column y·ow+x holds the input pixel (y+ky−pad, x+kx−pad) of channel ch,
+// or 0 outside the image. TensorFlow's "same" pads (k−1)/2 before and the
+// rest after. chw is scratch for the input in channel-major order, so that
+// each row of the matrix is built from contiguous copies.
+func (l *layer) im2colT(cols, in, chw []float32) {
 	h, w, c := l.in[0], l.in[1], l.in[2]
-	oh, ow, f := l.out[0], l.out[1], l.out[2]
+	oh, ow := l.out[0], l.out[1]
+	P := oh * ow
 	k := l.spec.Kernel
 	pad := 0
 	if l.same {
-		pad = (k - 1) / 2 // TensorFlow pads (k-1)/2 before and the rest after
+		pad = (k - 1) / 2
 	}
-	kc := k * k * c
-	cols = cols[:oh*ow*kc]
-	for y := range oh {
-		for x := range ow {
-			row := cols[(y*ow+x)*kc : (y*ow+x+1)*kc]
-			for ky := range k {
-				iy := y + ky - pad
-				for kx := range k {
-					ix := x + kx - pad
-					seg := row[(ky*k+kx)*c : (ky*k+kx+1)*c]
-					if iy < 0 || iy >= h || ix < 0 || ix >= w {
+	planes := in
+	if c > 1 {
+		planes = chw[:h*w*c]
+		transpose(planes, in, h*w, c)
+	}
+	for ky := range k {
+		for kx := range k {
+			// Output columns x in [x0, x1) read input columns x+kx−pad
+			// inside the image.
+			x0, x1 := max(0, pad-kx), min(ow, w+pad-kx)
+			for ch := range c {
+				row := cols[((ky*k+kx)*c+ch)*P : ((ky*k+kx)*c+ch+1)*P]
+				plane := planes[ch*h*w : (ch+1)*h*w]
+				for y := range oh {
+					iy := y + ky - pad
+					seg := row[y*ow : (y+1)*ow]
+					if iy < 0 || iy >= h || x0 >= x1 {
 						clear(seg)
 						continue
 					}
-					copy(seg, in[(iy*w+ix)*c:(iy*w+ix+1)*c])
+					clear(seg[:x0])
+					copy(seg[x0:x1], plane[iy*w+x0+kx-pad:iy*w+x1+kx-pad])
+					clear(seg[x1:])
 				}
 			}
 		}
 	}
-	for p := range oh * ow {
-		copy(dst[p*f:(p+1)*f], l.bias)
-	}
-	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
-		blas32.General{Rows: oh * ow, Cols: kc, Stride: kc, Data: cols},
-		blas32.General{Rows: kc, Cols: f, Stride: f, Data: l.kernel},
-		1, blas32.General{Rows: oh * ow, Cols: f, Stride: f, Data: dst})
 }
+
+// transpose writes the transpose of the rows×cols matrix src into dst
+// (cols×rows).
+func transpose(dst, src []float32, rows, cols int) {
+	const tile = 32
+	for r0 := 0; r0 < rows; r0 += tile {
+		r1 := min(r0+tile, rows)
+		for c0 := 0; c0 < cols; c0 += tile {
+			c1 := min(c0+tile, cols)
+			for r := r0; r < r1; r++ {
+				s := src[r*cols : (r+1)*cols]
+				for c := c0; c < c1; c++ {
+					dst[c*rows+r] = s[c]
+				}
+			}
+		}
+	}
+}
+
+// blasImpl is gonum's pure-Go BLAS, whose float32 axpy and dot run in
+// assembly on amd64. Calling it directly keeps the small products of one
+// sample serial: the samples are what runs in parallel.
+var blasImpl gonum.Implementation
+
+// axpy computes y += a·x.
+func axpy(a float32, x, y []float32) { blasImpl.Saxpy(len(x), a, x, 1, y, 1) }
+
+// dot returns Σ x[i]·y[i].
+func dot(x, y []float32) float32 { return blasImpl.Sdot(len(x), x, 1, y, 1) }
 
 // maxPool takes the maximum over Pool×Pool windows with stride Pool; "same"
 // windows that run over the bottom or right edge use the pixels inside.

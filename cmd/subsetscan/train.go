@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"subsetscan/data"
+	"subsetscan/nn"
+)
+
+func init() {
+	register(&command{
+		Name:  "train",
+		Short: "train the autoencoder or the classifier on MNIST and write its weights (.npz)",
+		Usage: "-arch autoencoder|classifier -o OUT.npz [flags]",
+		Run:   runTrain,
+	})
+}
+
+// trainRecipe is how an architecture is trained: the authors' choices.
+type trainRecipe struct {
+	loss      nn.Loss
+	optimizer func() nn.Optimizer
+	epochs    int // default number of epochs
+}
+
+var trainRecipes = map[string]trainRecipe{
+	// The Keras blog's convolutional autoencoder, as the authors trained
+	// it: Adadelta (lr 1.0), binary cross-entropy, 50 epochs of batch 128.
+	"autoencoder": {nn.BinaryCrossEntropy, func() nn.Optimizer { return nn.NewAdadelta() }, 50},
+	// The classifier: Adam (lr 0.001), categorical cross-entropy.
+	"classifier": {nn.CategoricalCrossEntropy, func() nn.Optimizer { return nn.NewAdam() }, 12},
+}
+
+func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	archName := fs.String("arch", "", "architecture to train: autoencoder (Adadelta, binary cross-entropy) or classifier (Adam, categorical cross-entropy)")
+	epochs := fs.Int("epochs", 0, "epochs (0 = the architecture's default: 50 for the autoencoder, 12 for the classifier)")
+	batch := fs.Int("batch", 128, "mini-batch size")
+	seed := fs.Uint64("seed", 1, "seed of the initialisation and of the shuffling")
+	out := fs.String("o", "", "output weights file (.npz, written atomically)")
+	workers := fs.Int("workers", 0, "goroutines to use (0 = all cores); the weights do not depend on it")
+	nTrain := fs.Int("train-n", 0, "train on the first N MNIST training images only (0 = all 60000)")
+	nTest := fs.Int("test-n", 0, "evaluate on the first N MNIST test images only (0 = all 10000)")
+	checkpoints := fs.String("checkpoints", "", "directory to write the weights after every epoch (<arch>-epoch<N>.npz) and print the test metric of each epoch; training N epochs gives the same weights as the first N epochs of a longer run")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected arguments %q", fs.Args())
+	}
+	recipe, ok := trainRecipes[*archName]
+	if !ok {
+		return usagef("-arch %q: want autoencoder or classifier", *archName)
+	}
+	arch, err := nn.ArchByName(*archName)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	switch {
+	case *out == "":
+		return usagef("-o OUT.npz is required")
+	case *epochs < 0:
+		return usagef("-epochs %d must be ≥ 0", *epochs)
+	case *batch < 1:
+		return usagef("-batch %d must be ≥ 1", *batch)
+	case *workers < 0:
+		return usagef("-workers %d must be ≥ 0", *workers)
+	case *nTrain < 0 || *nTest < 0:
+		return usagef("-train-n and -test-n must be ≥ 0")
+	}
+	if *epochs == 0 {
+		*epochs = recipe.epochs
+	}
+
+	xTrain, yTrain, xTest, yTest, testLabels, err := trainData(*archName, *nTrain, *nTest)
+	if err != nil {
+		return err
+	}
+	m, err := nn.New(arch)
+	if err != nil {
+		return err
+	}
+	m.InitGlorot(*seed)
+	fmt.Fprintf(stdout, "training %s on %d MNIST images: %v, %d epochs, batch %d, seed %d\n",
+		*archName, xTrain.Len(), recipe.loss, *epochs, *batch, *seed)
+
+	// evaluate prints the test metric: the loss, and the accuracy of a
+	// classifier.
+	evaluate := func(prefix string) error {
+		loss, err := m.Evaluate(xTest, yTest, recipe.loss, *workers)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%stest %v on %d images: %.6f\n", prefix, recipe.loss, xTest.Len(), loss)
+		if testLabels != nil {
+			acc, err := m.Accuracy(xTest, testLabels, *workers)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%stest accuracy on %d images: %.4f\n", prefix, xTest.Len(), acc)
+		}
+		return nil
+	}
+	var cbErr error
+	prog := newTrainProgress(stderr, xTrain.Len())
+	start := time.Now()
+	epochStart := start
+	_, err = m.Train(ctx, xTrain, yTrain, nn.TrainOptions{
+		Loss: recipe.loss, Optimizer: recipe.optimizer(), Epochs: *epochs, BatchSize: *batch,
+		Seed: *seed, Workers: *workers,
+		Progress: func(p nn.Progress) {
+			if !p.EpochDone {
+				prog.batch(p)
+				return
+			}
+			prog.done()
+			now := time.Now()
+			fmt.Fprintf(stdout, "epoch %d/%d: loss %.6f (%.1f s)\n", p.Epoch, p.Epochs, p.Loss, now.Sub(epochStart).Seconds())
+			if *checkpoints != "" && cbErr == nil {
+				path := filepath.Join(*checkpoints, fmt.Sprintf("%s-epoch%d.npz", *archName, p.Epoch))
+				if cbErr = m.SaveWeights(path); cbErr == nil {
+					cbErr = evaluate(fmt.Sprintf("epoch %d: ", p.Epoch))
+				}
+			}
+			epochStart = time.Now()
+		},
+	})
+	prog.done()
+	if err != nil {
+		return fmt.Errorf("training %s: %w", *archName, err)
+	}
+	if cbErr != nil {
+		return cbErr
+	}
+	elapsed := time.Since(start)
+	if err := m.SaveWeights(*out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "trained in %.1f s (%.1f s per epoch); weights written to %s\n", elapsed.Seconds(), elapsed.Seconds()/float64(*epochs), *out)
+
+	return evaluate("")
+}
+
+// trainData loads the MNIST training and test images (the first nTrain and
+// nTest of each when positive) with the architecture's targets: the images
+// themselves for the autoencoder, one-hot labels for the classifier (whose
+// test labels are returned too).
+func trainData(arch string, nTrain, nTest int) (xTrain, yTrain, xTest, yTest *data.Array, testLabels []int, err error) {
+	xTrain, trainLabels, err := data.LoadMNIST("train")
+	if err != nil {
+		return nil, nil, nil, nil, nil, err
+	}
+	xTest, testLabels, err = data.LoadMNIST("test")
+	if err != nil {
+		return nil, nil, nil, nil, nil, err
+	}
+	if nTrain > 0 && nTrain < xTrain.Len() {
+		xTrain, trainLabels = xTrain.Slice(0, nTrain), trainLabels[:nTrain]
+	}
+	if nTest > 0 && nTest < xTest.Len() {
+		xTest, testLabels = xTest.Slice(0, nTest), testLabels[:nTest]
+	}
+	if arch == "autoencoder" {
+		return xTrain, xTrain, xTest, xTest, nil, nil
+	}
+	if yTrain, err = nn.OneHot(trainLabels, 10); err != nil {
+		return nil, nil, nil, nil, nil, fmt.Errorf("MNIST training labels: %w", err)
+	}
+	if yTest, err = nn.OneHot(testLabels, 10); err != nil {
+		return nil, nil, nil, nil, nil, fmt.Errorf("MNIST test labels: %w", err)
+	}
+	return xTrain, yTrain, xTest, yTest, testLabels, nil
+}
+
+// trainProgress shows the progress of an epoch on w: a progress bar when
+// w is a terminal, otherwise a plain log line every tenth of an epoch.
+type trainProgress struct {
+	w     io.Writer
+	n     int
+	isTTY bool
+	bar   *progressbar.ProgressBar
+}
+
+func newTrainProgress(w io.Writer, n int) *trainProgress {
+	p := &trainProgress{w: w, n: n}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.isTTY = true
+	}
+	return p
+}
+
+func (p *trainProgress) batch(pr nn.Progress) {
+	if !p.isTTY {
+		if every := max(1, pr.Batches/10); pr.Batch%every == 0 && pr.Batch < pr.Batches {
+			fmt.Fprintf(p.w, "epoch %d/%d: batch %d/%d, loss %.6f\n", pr.Epoch, pr.Epochs, pr.Batch, pr.Batches, pr.Loss)
+		}
+		return
+	}
+	if p.bar == nil {
+		p.bar = progressbar.NewOptions(p.n,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	p.bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4f", pr.Epoch, pr.Epochs, pr.Loss))
+	p.bar.Set(pr.Samples)
+}
+
+func (p *trainProgress) done() {
+	if p.bar != nil {
+		p.bar.Finish()
+		p.bar = nil
+	}
+}
