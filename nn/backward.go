@@ -221,6 +221,7 @@ func (l *layer) convInputGrad(gin, gpT, cols, chw []float32) {
 					}
 					src := row[y*ow+x0 : y*ow+x1]
 					dst := plane[iy*w+x0+kx-pad : iy*w+x1+kx-pad]
+					dst = dst[:len(src)]
 					for x, v := range src {
 						dst[x] += v
 					}
@@ -240,27 +241,44 @@ func (l *layer) maxPoolGrad(gin, gout, in []float32) {
 	oh, ow := l.out[0], l.out[1]
 	p := l.spec.Pool
 	clear(gin)
+	var stack [64]int
+	bestAt := stack[:0]
+	if c > len(stack) {
+		bestAt = make([]int, c)
+	}
+	bestAt = bestAt[:c]
 	for y := range oh {
 		for x := range ow {
-			for ch := range c {
-				best, bestAt := float32(0), -1
-				for dy := range p {
-					iy := y*p + dy
-					if iy >= h {
+			first := true
+			for dy := range p {
+				iy := y*p + dy
+				if iy >= h {
+					continue
+				}
+				for dx := range p {
+					ix := x*p + dx
+					if ix >= w {
 						continue
 					}
-					for dx := range p {
-						ix := x*p + dx
-						if ix >= w {
-							continue
+					at := (iy*w + ix) * c
+					if first {
+						for ch := range bestAt {
+							bestAt[ch] = at + ch
 						}
-						at := (iy*w+ix)*c + ch
-						if bestAt < 0 || in[at] > best {
-							best, bestAt = in[at], at
+						first = false
+						continue
+					}
+					src := in[at : at+c]
+					for ch, v := range src {
+						if v > in[bestAt[ch]] {
+							bestAt[ch] = at + ch
 						}
 					}
 				}
-				gin[bestAt] += gout[(y*ow+x)*c+ch]
+			}
+			g := gout[(y*ow+x)*c : (y*ow+x+1)*c]
+			for ch, at := range bestAt {
+				gin[at] += g[ch]
 			}
 		}
 	}

@@ -218,7 +218,7 @@ func (m *Model) SaveWeights(path string) error {
 		arrays[l.spec.Name+"/bias"] = &data.Array{Shape: []int{len(l.bias)}, Data: slices.Clone(l.bias)}
 	}
 	if err := data.WriteNPZ(path, arrays); err != nil {
-		return fmt.Errorf("nn: saving weights: %w", err)
+		return fmt.Errorf("nn: saving weights to %s: %w", path, err)
 	}
 	return nil
 }

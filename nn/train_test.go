@@ -489,23 +489,3 @@ func TestTrainErrors(t *testing.T) {
 		t.Error("Accuracy with 1 label for 10 images: no error")
 	}
 }
-
-func BenchmarkTrainAutoencoderEpoch(b *testing.B) {
-	images, _, err := data.LoadMNIST("train")
-	if err != nil {
-		b.Fatal(err)
-	}
-	const n = 6000 // a tenth of the training set; ×10 for one epoch
-	x := images.Slice(0, n)
-	m, err := New(AutoencoderArch)
-	if err != nil {
-		b.Fatal(err)
-	}
-	m.InitGlorot(1)
-	for b.Loop() {
-		if _, err := m.Train(context.Background(), x, x, TrainOptions{Loss: BinaryCrossEntropy, Optimizer: NewAdadelta(), Epochs: 1, Seed: 1}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)*60000/n, "s/epoch60k")
-}

@@ -79,6 +79,15 @@ func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 	if *epochs == 0 {
 		*epochs = recipe.epochs
 	}
+	// Fail before training, not after, when the output cannot be written.
+	for _, d := range []string{filepath.Dir(*out), *checkpoints} {
+		if d == "" {
+			continue
+		}
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("output %s: %w", *out, err)
+		}
+	}
 
 	xTrain, yTrain, xTest, yTest, testLabels, err := trainData(*archName, *nTrain, *nTest)
 	if err != nil {

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"subsetscan/nn"
+)
+
+// TestTrainTiny trains each architecture for one epoch on a few MNIST
+// images and checks the output, the weights file, the checkpoints, and
+// that the weights do not depend on the number of workers.
+func TestTrainTiny(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		arch string
+		want []string
+	}{
+		{"autoencoder", []string{"binary_crossentropy, 1 epochs, batch 32", "epoch 1/1: loss ", "test binary_crossentropy on 40 images: "}},
+		{"classifier", []string{"categorical_crossentropy, 1 epochs", "epoch 1: test accuracy on 40 images: ", "test accuracy on 40 images: "}},
+	} {
+		t.Run(tc.arch, func(t *testing.T) {
+			var files [][]byte
+			for _, workers := range []string{"1", "2"} {
+				out := filepath.Join(dir, tc.arch+workers+".npz")
+				ckpt := filepath.Join(dir, "ckpt"+workers)
+				code, stdout, stderr := runCLI(t, "train", "-arch", tc.arch, "-epochs", "1", "-batch", "32",
+					"-train-n", "96", "-test-n", "40", "-seed", "3", "-workers", workers, "-checkpoints", ckpt, "-o", out)
+				if code != 0 {
+					t.Fatalf("exit %d: %s", code, stderr)
+				}
+				for _, s := range tc.want {
+					if !strings.Contains(stdout, s) {
+						t.Errorf("stdout %q does not contain %q", stdout, s)
+					}
+				}
+				arch, _ := nn.ArchByName(tc.arch)
+				if _, err := nn.Load(arch, out); err != nil {
+					t.Fatal(err)
+				}
+				b, err := os.ReadFile(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ck, err := os.ReadFile(filepath.Join(ckpt, tc.arch+"-epoch1.npz"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(ck, b) {
+					t.Error("the epoch-1 checkpoint differs from the weights after 1 epoch")
+				}
+				files = append(files, b)
+			}
+			if !bytes.Equal(files[0], files[1]) {
+				t.Error("1 and 2 workers wrote different weights")
+			}
+		})
+	}
+}
+
+func TestTrainErrors(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "file")
+	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "w.npz")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"bad arch", []string{"-arch", "resnet", "-o", out}, 2, `-arch "resnet": want autoencoder or classifier`},
+		{"no arch", []string{"-o", out}, 2, `-arch ""`},
+		{"no output", []string{"-arch", "autoencoder"}, 2, "-o OUT.npz is required"},
+		{"batch", []string{"-arch", "autoencoder", "-o", out, "-batch", "0"}, 2, "-batch 0"},
+		{"epochs", []string{"-arch", "classifier", "-o", out, "-epochs", "-2"}, 2, "-epochs -2"},
+		{"workers", []string{"-arch", "classifier", "-o", out, "-workers", "-1"}, 2, "-workers -1"},
+		{"subset", []string{"-arch", "classifier", "-o", out, "-train-n", "-5"}, 2, "-train-n"},
+		{"bad flag", []string{"-arch", "classifier", "-o", out, "-lr", "3"}, 2, "flag provided but not defined: -lr"},
+		{"bad number", []string{"-arch", "classifier", "-o", out, "-seed", "x"}, 2, `invalid value "x" for flag -seed`},
+		{"extra args", []string{"-arch", "classifier", "-o", out, "more"}, 2, "unexpected arguments"},
+		{"unwritable", []string{"-arch", "autoencoder", "-epochs", "1", "-train-n", "8", "-test-n", "8", "-o", filepath.Join(blocker, "w.npz")}, 1, "file/w.npz"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, append([]string{"train"}, tc.args...)...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tc.code, stderr)
+			}
+			if !strings.Contains(stderr, tc.msg) {
+				t.Errorf("stderr %q does not contain %q", stderr, tc.msg)
+			}
+		})
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed command left %s behind (%v)", out, err)
+	}
+}
