@@ -12,4 +12,18 @@
 // kernels [in, out]), so weights exported from Keras work unchanged. Images
 // and activations are NHWC float32; a sample's activations flatten
 // row-major over (h, w, c).
+//
+// Backward passes give the gradient w.r.t. the input of any vector-Jacobian
+// product of the outputs or logits (InputGradient, Jacobian; for attacks)
+// and w.r.t. the weights (for training). Train fits a model by mini-batch
+// gradient descent with Keras semantics: Glorot-uniform initialisation from
+// a seed (InitGlorot), Keras' binary and categorical cross-entropies (with
+// their clipping to [1e-7, 1−1e-7]), and Keras 2.2.4's Adadelta and Adam.
+// Batches run in parallel; their gradients are reduced in a fixed order, so
+// the same seed gives the same weights bit for bit whatever the number of
+// workers.
+//
+// Convolutions run as a transposed im2col and products of long vectors
+// (gonum's float32 axpy and dot, in assembly on amd64); each sample is
+// computed serially and samples run in parallel.
 package nn
