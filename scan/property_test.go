@@ -294,3 +294,22 @@ func TestDenomPathsMatchSorting(t *testing.T) {
 		}
 	}
 }
+
+// key32 must order keys as the floats they come from, with -0 equal to +0.
+func TestKey32Order(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	special := []float32{0, float32(math.Copysign(0, -1)), 1, -1, math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32,
+		math.MaxFloat32, -math.MaxFloat32, 1e-40, -1e-40}
+	vals := slices.Clone(special)
+	for range 2000 {
+		vals = append(vals, math.Float32frombits(rng.Uint32()&^0x7f800000|uint32(rng.IntN(255))<<23))
+	}
+	for _, a := range vals {
+		for _, b := range vals[:40] {
+			ka, kb := key32(a), key32(b)
+			if (a < b) != (ka < kb) || (a == b) != (ka == kb) {
+				t.Fatalf("%v vs %v: keys %#x vs %#x", a, b, ka, kb)
+			}
+		}
+	}
+}

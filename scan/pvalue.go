@@ -31,18 +31,28 @@ func ParseTail(n int) (Tail, error) {
 	return 0, fmt.Errorf("scan: tail must be 1 or 2, got %d", n)
 }
 
-// blockNodes is the number of nodes a worker handles at once: enough to read
-// and write whole cache lines of row-major data, few enough to stay in cache.
-const blockNodes = 32
+// bgBlockNodes and evalBlockNodes are the numbers of nodes a worker handles
+// at once: enough to read whole cache lines of each row-major row, few
+// enough that the block's transposed keys stay in cache while they are
+// sorted and merged.
+const (
+	bgBlockNodes   = 32
+	evalBlockNodes = 32
+)
 
 // tileRows is the number of rows transposed at a time.
 const tileRows = 16
 
 // Background holds clean activations sorted per node, the reference
-// distribution of the empirical p-values. It is safe for concurrent use.
+// distribution of the empirical p-values. It is safe for concurrent use,
+// except with Reset.
 type Background struct {
 	b, j   int
 	sorted []uint32 // j×b order-preserving keys (key32), node-major, ascending per node
+	// nlow[k] is the number of background values at node k equal to the
+	// node's smallest value (ReLU zeros, typically): evaluation values at
+	// or below it need no search.
+	nlow []int32
 }
 
 // ErrNotFinite is wrapped by the errors reporting a NaN or infinite
@@ -78,18 +88,33 @@ func CheckFinite(x []float32, cols int) error {
 // or infinite (a *NonFiniteError naming sample and node). It panics if
 // len(acts) != b*j. workers bounds the parallelism; 0 means GOMAXPROCS.
 func NewBackground(acts []float32, b, j, workers int) (*Background, error) {
+	bg := new(Background)
+	if err := bg.Reset(acts, b, j, workers); err != nil {
+		return nil, err
+	}
+	return bg, nil
+}
+
+// Reset replaces the contents of bg by the background activations acts, as
+// NewBackground does, reusing bg's memory when it is large enough: a caller
+// that computes p-values for a sequence of backgrounds (layers, say) need
+// not have the kernel hand out and zero fresh pages for each. On error bg
+// is left empty. Reset must not run concurrently with other methods of bg.
+func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 	if b*j != len(acts) || b < 0 || j < 0 {
 		panic("scan: background length mismatch")
 	}
+	bg.b, bg.j = 0, 0
 	if b < 2 {
-		return nil, fmt.Errorf("scan: background has %d samples, need at least 2", b)
+		return fmt.Errorf("scan: background has %d samples, need at least 2", b)
 	}
 	if j < 1 {
-		return nil, errors.New("scan: background has no nodes")
+		return errors.New("scan: background has no nodes")
 	}
-	bg := &Background{b: b, j: j, sorted: make([]uint32, j*b)}
+	bg.sorted = resizeU32(bg.sorted, j*b)
+	bg.nlow = resize(bg.nlow, j)
 	var bad atomic.Bool
-	forBlocks(j, workers, func() any { return &bgScratch{tmp: make([]uint32, b)} }, func(s any, j0, j1 int) {
+	forBlocks(j, bgBlockNodes, workers, func() any { return &bgScratch{tmp: make([]uint32, b)} }, func(s any, j0, j1 int) {
 		sc := s.(*bgScratch)
 		w := j1 - j0
 		// Transpose the block into node-major keys, reading whole row
@@ -116,16 +141,43 @@ func NewBackground(acts []float32, b, j, workers int) (*Background, error) {
 		}
 		for c := range w {
 			col := bg.sorted[(j0+c)*b : (j0+c+1)*b]
-			got, _ := sc.rs.sortKeys(col, sc.tmp, nil, nil)
-			if &got[0] != &col[0] {
-				copy(col, got)
-			}
+			bg.nlow[j0+c] = int32(sortLowFirst(&sc.rs, col, sc.tmp))
 		}
 	})
 	if bad.Load() {
-		return nil, fmt.Errorf("scan: background: %w", CheckFinite(acts, j))
+		return fmt.Errorf("scan: background: %w", CheckFinite(acts, j))
 	}
-	return bg, nil
+	bg.b, bg.j = b, j
+	return nil
+}
+
+// sortLowFirst sorts keys ascending using tmp (len ≥ len(keys)) as
+// scratch and returns how many keys equal the smallest. The copies of the
+// smallest key — ReLU zeros, often half of them — are set aside first and
+// only the rest go through the radix sort.
+func sortLowFirst(rs *radixScratch, keys, tmp []uint32) int {
+	low := keys[0]
+	for _, k := range keys {
+		low = min(low, k)
+	}
+	// Branch-free compaction of the other keys into tmp.
+	n := 0
+	for _, k := range keys {
+		tmp[n] = k
+		if k != low {
+			n++
+		}
+	}
+	nlow := len(keys) - n
+	rest := keys[nlow:]
+	got, _ := rs.sortKeys(tmp[:n], rest, nil, nil)
+	if n > 0 && &got[0] != &rest[0] {
+		copy(rest, got)
+	}
+	for i := range nlow {
+		keys[i] = low
+	}
+	return nlow
 }
 
 // expMask selects the exponent bits of a float32: all ones for NaN and Inf.
@@ -164,6 +216,17 @@ func NewRanges(n, j int) *Ranges {
 	return &Ranges{N: n, J: j, Min: make([]float64, n*j), Max: make([]float64, n*j)}
 }
 
+// reset sizes r for n samples and j nodes, reusing its memory when large
+// enough; the values are left as they were.
+func (r *Ranges) reset(n, j int) {
+	r.N, r.J, r.Denom = n, j, 0
+	if cap(r.Min) < n*j || cap(r.Max) < n*j {
+		r.Min, r.Max = nil, nil // let the old arrays go first
+		r.Min, r.Max = make([]float64, n*j), make([]float64, n*j)
+	}
+	r.Min, r.Max = r.Min[:n*j], r.Max[:n*j]
+}
+
 // PValues computes the empirical p-value range of every value of eval, a
 // row-major n×J matrix, against the background. For a value x at node k,
 // with gt background values at k greater than x and ge greater than or equal
@@ -181,25 +244,49 @@ func NewRanges(n, j int) *Ranges {
 // does not depend on workers. A NaN or infinite value is an error naming its
 // sample and node. PValues panics if len(eval) is not a multiple of J.
 func (bg *Background) PValues(eval []float32, tail Tail, workers int) (*Ranges, error) {
-	if len(eval)%bg.j != 0 {
-		panic("scan: eval length is not a multiple of the node count")
-	}
-	if tail != Upper && tail != TwoTailed {
-		return nil, fmt.Errorf("scan: tail must be 1 or 2, got %d", tail)
-	}
-	n := len(eval) / bg.j
-	r := NewRanges(n, bg.j)
-	if tail == Upper {
-		r.Denom = bg.b + 1
-	}
-	if !bg.fill(r, eval, nil, tail, workers) {
-		return nil, fmt.Errorf("scan: eval: %w", CheckFinite(eval, bg.j))
+	r := new(Ranges)
+	if err := bg.PValuesTo(r, eval, tail, workers); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
 
+// PValuesTo is PValues writing into dst, whose Min and Max are reused when
+// their capacity suffices (and replaced otherwise); dst's other fields are
+// set. Computing the ranges of several evaluation sets into the same
+// Ranges in turn saves the kernel's zeroing of fresh memory, which costs
+// about as much as the computation itself at the sizes of a convolutional
+// layer. On error dst's contents are unspecified.
+func (bg *Background) PValuesTo(dst *Ranges, eval []float32, tail Tail, workers int) error {
+	if bg.j == 0 {
+		panic("scan: empty background")
+	}
+	if len(eval)%bg.j != 0 {
+		panic("scan: eval length is not a multiple of the node count")
+	}
+	if tail != Upper && tail != TwoTailed {
+		return fmt.Errorf("scan: tail must be 1 or 2, got %d", tail)
+	}
+	dst.reset(len(eval)/bg.j, bg.j)
+	if tail == Upper {
+		dst.Denom = bg.b + 1
+	}
+	if !bg.fill(dst, eval, nil, tail, workers) {
+		return fmt.Errorf("scan: eval: %w", CheckFinite(eval, bg.j))
+	}
+	return nil
+}
+
 // fill computes the ranges of the eval rows listed in rows (all rows when
 // nil) into the same rows of r. It returns false if it met a NaN or Inf.
+//
+// Per block of nodes: the block's eval values are transposed into keys;
+// values at or below the node's smallest background value are settled at
+// once (no background value is smaller); the others are radix-sorted with
+// their row numbers and merged with the sorted background, giving the
+// counts lt and le of background values < x and ≤ x; the block is then
+// written out row by row as gt/(B+1) = (B−le)/(B+1) and
+// (ge+1)/(B+1) = (B−lt+1)/(B+1), looked up in a table of k/(B+1).
 func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, workers int) bool {
 	j, b := bg.j, bg.b
 	n := len(eval) / j
@@ -209,13 +296,19 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 	if n == 0 {
 		return true
 	}
+	// frac[k] = k/(B+1), the same division as computing it in place.
+	frac := make([]float64, b+2)
 	denom := float64(b + 1)
+	for k := range frac {
+		frac[k] = float64(k) / denom
+	}
+	const w0 = evalBlockNodes
 	var bad atomic.Bool
-	forBlocks(j, workers, func() any {
+	forBlocks(j, w0, workers, func() any {
 		return &evalScratch{
-			keys: make([]uint32, blockNodes*n), tmp: make([]uint32, n),
+			keys: make([]uint32, w0*n), sk: make([]uint32, n), tmp: make([]uint32, n),
 			idx: make([]int32, n), tidx: make([]int32, n),
-			pmin: make([]float64, blockNodes*n), pmax: make([]float64, blockNodes*n),
+			lt: make([]int32, w0*n), le: make([]int32, w0*n),
 		}
 	}, func(s any, j0, j1 int) {
 		sc := s.(*evalScratch)
@@ -246,14 +339,31 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 		}
 		for c := range w {
 			node := j0 + c
-			keys := sc.keys[c*n : (c+1)*n]
-			for t := range sc.idx {
-				sc.idx[t] = int32(t)
-			}
-			sk, si := sc.rs.sortKeys(keys, sc.tmp, sc.idx, sc.tidx)
 			col := bg.sorted[node*b : (node+1)*b]
-			pmins, pmaxs := sc.pmin[c*n:(c+1)*n], sc.pmax[c*n:(c+1)*n]
-			lt, le := 0, 0 // background values < x and ≤ x
+			low, nlow := col[0], bg.nlow[node]
+			// Values ≤ low: lt = 0, and le = nlow if equal, else 0. The
+			// others are collected (branch-free) for sorting; their
+			// counts are overwritten below.
+			lts, les := sc.lt[c*n:(c+1)*n], sc.le[c*n:(c+1)*n]
+			m := 0
+			for t, k := range sc.keys[c*n : (c+1)*n] {
+				le := int32(0)
+				if k == low {
+					le = nlow
+				}
+				lts[t] = 0
+				les[t] = le
+				sc.sk[m] = k
+				sc.idx[m] = int32(t)
+				if k > low {
+					m++
+				}
+			}
+			if m == 0 {
+				continue
+			}
+			sk, si := sc.rs.sortKeys(sc.sk[:m], sc.tmp, sc.idx[:m], sc.tidx)
+			lt, le := int(nlow), int(nlow) // background values < x and ≤ x
 			for t, k := range sk {
 				for lt < b && col[lt] < k {
 					lt++
@@ -262,27 +372,25 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 				for le < b && col[le] <= k {
 					le++
 				}
-				pmin := float64(b-le) / denom   // gt/(B+1)
-				pmax := float64(b-lt+1) / denom // (ge+1)/(B+1)
-				if tail == TwoTailed {
-					pmin, pmax = twoTailed(pmin, pmax)
-				}
-				pmins[si[t]] = pmin
-				pmaxs[si[t]] = pmax
+				lts[si[t]] = int32(lt)
+				les[si[t]] = int32(le)
 			}
 		}
 		// Write the block out row by row: contiguous stores, not one
 		// page per value.
-		for t0 := 0; t0 < n; t0 += tileRows {
-			t1 := min(t0+tileRows, n)
-			for t := t0; t < t1; t++ {
-				row := rowOf(t)
-				dmin := r.Min[row*j+j0 : row*j+j1]
-				dmax := r.Max[row*j+j0 : row*j+j1]
-				for c := range w {
-					dmin[c] = sc.pmin[c*n+t]
-					dmax[c] = sc.pmax[c*n+t]
+		for t := range n {
+			row := rowOf(t)
+			dmin := r.Min[row*j+j0 : row*j+j1]
+			dmax := r.Max[row*j+j0 : row*j+j1]
+			if tail == TwoTailed {
+				for c := range dmin {
+					dmin[c], dmax[c] = twoTailed(frac[b-int(sc.le[c*n+t])], frac[b-int(sc.lt[c*n+t])+1])
 				}
+				continue
+			}
+			for c := range dmin {
+				dmin[c] = frac[b-int(sc.le[c*n+t])]
+				dmax[c] = frac[b-int(sc.lt[c*n+t])+1]
 			}
 		}
 	})
@@ -302,17 +410,17 @@ func twoTailed(pmin, pmax float64) (float64, float64) {
 }
 
 type evalScratch struct {
-	rs         radixScratch
-	keys, tmp  []uint32
-	idx, tidx  []int32
-	pmin, pmax []float64
+	rs            radixScratch
+	keys, sk, tmp []uint32
+	idx, tidx     []int32
+	lt, le        []int32 // counts of background values < x and ≤ x; node c, row t at c*n+t
 }
 
-// forBlocks calls fn for consecutive blocks of nodes [j0, j1) covering
-// [0, j), on up to workers goroutines (0 means GOMAXPROCS), each with its own
+// forBlocks calls fn for consecutive blocks of blockNodes nodes [j0, j1)
+// covering [0, j), on up to workers goroutines (0 means GOMAXPROCS), each with its own
 // scratch from newScratch. Blocks are independent, so the result does not
 // depend on the number of workers.
-func forBlocks(j, workers int, newScratch func() any, fn func(scratch any, j0, j1 int)) {
+func forBlocks(j, blockNodes, workers int, newScratch func() any, fn func(scratch any, j0, j1 int)) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}

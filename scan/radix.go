@@ -2,19 +2,21 @@ package scan
 
 import "math"
 
-// key32 maps a float32 to a uint32 whose unsigned order is the float order.
+// key32 maps a float32 to a uint32 whose unsigned order is the float order:
+// the sign bit is flipped for positive numbers, all bits for negative ones.
 // -0 is mapped like +0 so that the two compare equal, as floats do. NaN must
-// have been rejected by the caller.
+// have been rejected by the caller. It is branch-free.
 func key32(x float32) uint32 {
-	if x == 0 {
-		x = 0 // canonicalise -0
-	}
 	u := math.Float32bits(x)
-	if u>>31 != 0 {
-		return ^u
+	k := u ^ (uint32(int32(u)>>31) | 1<<31)
+	if k == negZeroKey {
+		k = 1 << 31 // the key of +0
 	}
-	return u | 1<<31
+	return k
 }
+
+// negZeroKey is the key -0 would have without canonicalisation.
+const negZeroKey = 1<<31 - 1
 
 const (
 	radixBits = 11
@@ -80,4 +82,11 @@ func (s *radixScratch) sortKeys(keys, tmp []uint32, idx, tidx []int32) ([]uint32
 		keys, tmp = tmp, keys
 	}
 	return keys, idx
+}
+
+func resizeU32(s []uint32, n int) []uint32 {
+	if cap(s) < n {
+		return make([]uint32, n)
+	}
+	return s[:n]
 }
