@@ -127,11 +127,13 @@ func nearestSources(adv, x *data.Array) []int {
 	return src
 }
 
-// TestDeepFoolPerturbationsMatchAuthors compares the sizes of this
-// DeepFool's perturbations with the authors'. On the first 500 source
-// images (to keep the test short) the distributions agree; the number of
-// successful attacks does not (see the log and the package documentation).
-func TestDeepFoolPerturbationsMatchAuthors(t *testing.T) {
+// TestDeepFoolMatchesAuthors compares this DeepFool's images with the
+// authors' on the first 500 source images (to keep the test short). Each
+// image the authors kept must be found here too, as close to theirs as
+// float32 rounding allows; the number of successful attacks differs,
+// because ART 0.9 leaves its images on the decision boundary itself, where
+// the last bits of the logits decide (see the package documentation).
+func TestDeepFoolMatchesAuthors(t *testing.T) {
 	m, x, labels := authorsSetup(t)
 	want, err := data.ReadNPY(refdata.Path(t, "adversarial/np_mnist_df_cnn_keras.npy"))
 	if err != nil {
@@ -151,6 +153,11 @@ func TestDeepFoolPerturbationsMatchAuthors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for i, v := range adv.Data {
+		if v != v {
+			t.Fatalf("NaN pixel %d", i)
+		}
+	}
 	kept, idx, err := attack.KeepSuccessful(m, adv, labels[:n], 0)
 	if err != nil {
 		t.Fatal(err)
@@ -163,10 +170,29 @@ func TestDeepFoolPerturbationsMatchAuthors(t *testing.T) {
 			t.Errorf("L2 quantile %d: ours %.3f, authors' %.3f (want within 5%%)", q, ours[q], theirs[q])
 		}
 	}
-	for i, v := range adv.Data {
-		if v != v {
-			t.Fatalf("NaN pixel %d", i)
+	// Distance of our image to the authors' counterpart, relative to the
+	// size of their perturbation.
+	var rel []float64
+	for j, i := range mine {
+		a, b, o := want.Row(i), adv.Row(src[j]), x.Row(src[j])
+		var d, p float64
+		for q := range a {
+			d += float64(a[q]-b[q]) * float64(a[q]-b[q])
+			p += float64(a[q]-o[q]) * float64(a[q]-o[q])
 		}
+		rel = append(rel, math.Sqrt(d/p))
+	}
+	slices.Sort(rel)
+	med, worst := rel[len(rel)/2], rel[len(rel)-1]
+	t.Logf("L2(ours − authors') / L2(authors' − source): median %.2g, max %.2g over %d images", med, worst, len(rel))
+	// Measured 2026-11-25: median 3.7e-7, max 1.7e-4 over all 1126 images.
+	if med > 1e-5 || worst > 1e-3 {
+		t.Errorf("our images differ from the authors': relative L2 median %.2g (want ≤ 1e-5), max %.2g (want ≤ 1e-3)", med, worst)
+	}
+	// On the boundary, success is decided by rounding; both runs must still
+	// succeed on most images, and ours has no overshoot to push it further.
+	if lo, hi := len(mine)*8/10, n; kept.Len() < lo || kept.Len() > hi {
+		t.Errorf("%d successful attacks, want between %d and %d", kept.Len(), lo, hi)
 	}
 }
 

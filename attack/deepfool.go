@@ -17,13 +17,22 @@ type Jacobianer interface {
 // DeepFool is the DeepFool attack (Moosavi-Dezfooli et al. 2016) as ART 0.9
 // implements it: on the logits, all classes considered; each step moves the
 // image to the linearised boundary of the nearest class, until the
-// prediction changes or MaxIter steps; the total perturbation is then
-// scaled by 1 + Epsilon (the overshoot).
+// prediction changes or MaxIter steps.
+//
+// ART 0.9 then means to scale the total perturbation by 1 + epsilon (the
+// overshoot), but its batch is a view of the array it scales, so the
+// difference it scales is always zero and the images it returns are the
+// last iterates, left on the boundary itself. Generate does the same unless
+// ApplyOvershoot is set (the behaviour of later ART versions).
 type DeepFool struct {
 	// MaxIter is the largest number of steps; 0 means ART's default, 100.
 	MaxIter int
-	// Epsilon is the overshoot; 0 means ART's default, 1e-6.
+	// Epsilon is the overshoot; 0 means ART's default, 1e-6. It takes
+	// effect only with ApplyOvershoot.
 	Epsilon float32
+	// ApplyOvershoot scales the perturbation by 1 + Epsilon at the end, as
+	// ART does from version 1.0 on; ART 0.9 (false) does not.
+	ApplyOvershoot bool
 	// Clip, when not nil, bounds the pixels after each step and at the end.
 	Clip *[2]float32
 	// Workers bounds the parallelism; 0 means all cores.
@@ -101,11 +110,13 @@ func (a DeepFool) Generate(ctx context.Context, c Classifier, x *data.Array) (*d
 			a.Progress(step+1, len(active))
 		}
 	}
-	adv := &data.Array{Shape: append([]int{}, x.Shape...), Data: make([]float32, len(x.Data))}
-	for i, v := range x.Data {
-		adv.Data[i] = v + (1+overshoot)*(cur.Data[i]-v)
+	adv := cur
+	if a.ApplyOvershoot {
+		for i, v := range x.Data {
+			adv.Data[i] = v + (1+overshoot)*(cur.Data[i]-v)
+		}
+		clip(adv.Data, a.Clip)
 	}
-	clip(adv.Data, a.Clip)
 	for i, v := range adv.Data {
 		if v != v || math.IsInf(float64(v), 0) {
 			return nil, fmt.Errorf("attack: DeepFool produced a non-finite pixel in image %d", i/in)
