@@ -188,6 +188,9 @@ type Vars struct {
 	Artifacts string
 	// Data is the directory of user-supplied IDX files (${data}).
 	Data string
+	// Models is the directory of the project's own trained weights
+	// (${models}; see configs.ExtractModels).
+	Models string
 }
 
 // ReadConfig reads and validates a config file.
@@ -258,6 +261,7 @@ func ParseConfig(raw []byte, path string, vars Vars) (*Config, error) {
 		fromVar := strings.HasPrefix(p, "${")
 		p = strings.ReplaceAll(p, "${artifacts}", vars.Artifacts)
 		p = strings.ReplaceAll(p, "${data}", vars.Data)
+		p = strings.ReplaceAll(p, "${models}", vars.Models)
 		if !filepath.IsAbs(p) && !fromVar {
 			p = filepath.Join(base, p)
 		}

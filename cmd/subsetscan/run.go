@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"subsetscan/configs"
@@ -42,14 +43,15 @@ func init() {
 }
 
 type runFlags struct {
-	artifacts, data, out *string
-	workers              *int
+	artifacts, data, models, out *string
+	workers                      *int
 }
 
 func addRunFlags(fs *flag.FlagSet) runFlags {
 	return runFlags{
 		artifacts: fs.String("artifacts", "../shared/reference", "directory of the authors' artefacts (${artifacts} in configs)"),
 		data:      fs.String("data", "", "directory of user-supplied data: IDX files and models (${data} in configs)"),
+		models:    fs.String("models", "", "directory of the project's trained weights (${models} in configs; default: the copy built into this binary)"),
 		out:       fs.String("out", "results", "parent directory of the results directories"),
 		workers:   fs.Int("workers", 0, "goroutines to use (0 = all cores)"),
 	}
@@ -61,18 +63,31 @@ func loadConfigs(args []string, f runFlags) ([]*experiments.Config, error) {
 	if len(args) == 0 {
 		args = []string{configs.Default}
 	}
-	vars := experiments.Vars{Artifacts: *f.artifacts, Data: *f.data}
+	vars := experiments.Vars{Artifacts: *f.artifacts, Data: *f.data, Models: *f.models}
 	var out []*experiments.Config
 	for _, a := range args {
-		var cfg *experiments.Config
-		var err error
-		if raw, ok := configs.Read(a); ok && !strings.HasSuffix(a, ".yaml") {
-			cfg, err = experiments.ParseConfig(raw, "", vars)
-			if err != nil {
-				err = fmt.Errorf("shipped config %s: %w", a, err)
+		raw, shipped := configs.Read(a)
+		shipped = shipped && !strings.HasSuffix(a, ".yaml")
+		if !shipped {
+			var err error
+			if raw, err = os.ReadFile(a); err != nil {
+				return nil, fmt.Errorf("config: %w", err)
 			}
-		} else {
-			cfg, err = experiments.ReadConfig(a, vars)
+		}
+		if vars.Models == "" && bytes.Contains(raw, []byte("${models}")) {
+			dir, err := shippedModels()
+			if err != nil {
+				return nil, err
+			}
+			vars.Models = dir
+		}
+		path := a // relative paths in a config file are relative to it
+		if shipped {
+			path = ""
+		}
+		cfg, err := experiments.ParseConfig(raw, path, vars)
+		if err != nil && shipped {
+			err = fmt.Errorf("shipped config %s: %w", a, err)
 		}
 		if err != nil {
 			return nil, err
@@ -183,4 +198,15 @@ func runReport(ctx context.Context, fs *flag.FlagSet, args []string, stdout, std
 		fmt.Fprintf(stderr, "%s: report re-rendered\n", dir)
 	}
 	return nil
+}
+
+// shippedModels extracts the weights built into the binary (configs/models)
+// into the user's cache directory, or the temporary directory when there is
+// none, and returns where they are.
+func shippedModels() (string, error) {
+	parent, err := os.UserCacheDir()
+	if err != nil {
+		parent = os.TempDir()
+	}
+	return configs.ExtractModels(filepath.Join(parent, "subsetscan"))
 }
