@@ -14,13 +14,9 @@ import (
 
 func init() { Register("autoencoder-adversarial", runAdversarial) }
 
-// runAdversarial scans every chosen layer of an autoencoder: the
-// activations of clean and anomalous images are compared with those of a
-// clean background, each image gets an individual-scan score, and the AUC
-// of clean vs each set measures the layer's detection power (Cintas et al.
-// 2020).
 // inputs are what every autoencoder experiment starts from: the images of
-// each set and the activations of every scanned layer.
+// each set and the activations of every scanned layer (or their
+// reconstruction errors, under ReconLayer).
 type inputs struct {
 	clean    *data.Array
 	eval     *data.Array // clean images, then each set in order
@@ -113,6 +109,13 @@ func prepare(ctx context.Context, cfg *Config, env Env) (*inputs, error) {
 	return in, nil
 }
 
+// runAdversarial scans every chosen layer of an autoencoder: the
+// activations of clean and anomalous images are compared with those of a
+// clean background, each image gets an individual-scan score, and the AUC
+// of clean vs each set measures the layer's detection power (Cintas et al.
+// 2020). With space reconstruction_error the one "layer" is the per-pixel
+// reconstruction error, and the results also hold the baseline AUC of the
+// mean error and the pixel maps.
 func runAdversarial(ctx context.Context, cfg *Config, env Env) (*report.Results, error) {
 	t0 := time.Now()
 	in, err := prepare(ctx, cfg, env)

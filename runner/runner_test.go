@@ -127,3 +127,29 @@ func TestQuickRecon(t *testing.T) {
 		}
 	}
 }
+
+// TestQuickGroupRecon runs group scans in the reconstruction-error space.
+func TestQuickGroupRecon(t *testing.T) {
+	artifacts := filepath.Dir(filepath.Dir(refdata.Path(t, "models/mnist_autoencoder.npz")))
+	raw, err := os.ReadFile(filepath.Join("testdata", "quick-group.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = bytes.Replace(raw, []byte("layers: [conv2d_1, conv2d_7]"), []byte("space: reconstruction_error"), 1)
+	cfg, err := experiments.ParseConfig(raw, filepath.Join("testdata", "quick-group-recon.yaml"), experiments.Vars{Artifacts: artifacts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, res, err := runner.Run(t.Context(), cfg, runner.Options{OutDir: t.TempDir(), Revision: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Group) != 1 || res.Group[0].Layer != experiments.ReconLayer || len(res.Group[0].Points) != 1 {
+		t.Fatalf("got %+v", res.Group)
+	}
+	// Half of each contaminated group is DeepFool images, which the
+	// reconstruction error shows (individual AUC 0.99).
+	if p := res.Group[0].Points[0]; p.AUC < 0.9 {
+		t.Errorf("proportion 0.5: %+v", p)
+	}
+}
