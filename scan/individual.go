@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -40,14 +41,20 @@ func Individual(pmax []float64, score Scorer, alphaMax float64) (Result, error) 
 type IndividualScanner struct {
 	vals []float64
 	hist []int32
+	// logs caches ln(1/α) at α = k/denom for the Berk-Jones fast path.
+	logs      []float64
+	logsDenom int
+	// nodes is a chunk from which IndividualAll carves node subsets.
+	nodes []int
 }
 
 // Scan is Individual without the argument checks: alphaMax must be in
 // (0, 1) and every pmax in (0, 1].
 func (s *IndividualScanner) Scan(pmax []float64, score Scorer, alphaMax float64) Result {
 	res, n := s.scan(pmax, 0, score, alphaMax)
-	res.Nodes = make([]int, n)
+	res.Nodes = make([]int, n, n+1)
 	fillNodes(res, pmax)
+	res.Nodes = res.Nodes[:n:n]
 	return res
 }
 
@@ -63,24 +70,54 @@ func (s *IndividualScanner) scan(pmax []float64, denom int, score Scorer, alphaM
 		}
 	}
 	if denom > 0 {
+		// Every pmax is k/denom: histogram the k of all of them, without
+		// a branch on α_max (it would be taken at random), then consider
+		// k ≤ kA, the largest k with k/denom ≤ α_max.
 		s.hist = resize(s.hist, denom+1)
 		clear(s.hist)
 		d := float64(denom)
-		kMax := 0
 		for _, p := range pmax {
-			if p <= alphaMax {
-				k := int(p*d + 0.5)
-				s.hist[k]++
-				kMax = max(kMax, k)
-			}
+			s.hist[int(p*d+0.5)]++
 		}
-		n := 0
-		for k := 1; k <= kMax; k++ {
-			if c := int(s.hist[k]); c > 0 {
-				n += c
-				// The same division that produced the p-values, so α is
-				// bit-for-bit one of them.
-				consider(n, float64(k)/d)
+		kA := min(int(alphaMax*d), denom)
+		for kA < denom && float64(kA+1)/d <= alphaMax {
+			kA++
+		}
+		for kA > 0 && float64(kA)/d > alphaMax {
+			kA--
+		}
+		kMax := kA
+		for kMax > 0 && s.hist[kMax] == 0 {
+			kMax--
+		}
+		if _, ok := score.(BerkJones); ok {
+			// With N_α = N the statistic is N·ln(1/α): tabulate the
+			// logarithms, computed exactly as BerkJones.Score does.
+			if s.logsDenom != denom || len(s.logs) <= kMax {
+				s.logs = s.logs[:0]
+				s.logsDenom = denom
+			}
+			for k := len(s.logs); k <= kMax; k++ {
+				s.logs = append(s.logs, math.Log(1/(float64(k)/d)))
+			}
+			n := 0
+			for k := 1; k <= kMax; k++ {
+				if c := int(s.hist[k]); c > 0 {
+					n += c
+					if sc := float64(n) * s.logs[k]; first || sc > best {
+						best, bestAlpha, bestN, first = sc, float64(k)/d, n, false
+					}
+				}
+			}
+		} else {
+			n := 0
+			for k := 1; k <= kMax; k++ {
+				if c := int(s.hist[k]); c > 0 {
+					n += c
+					// The same division that produced the p-values, so α is
+					// bit-for-bit one of them.
+					consider(n, float64(k)/d)
+				}
 			}
 		}
 	} else {
@@ -105,15 +142,35 @@ func (s *IndividualScanner) scan(pmax []float64, denom int, score Scorer, alphaM
 	return Result{Score: best, Alpha: bestAlpha}, bestN
 }
 
+// carve returns a slice of n ints, with one element of spare capacity, from the scanner's current chunk,
+// allocating chunks of at least 1<<18: far fewer allocations than one per
+// row, and each row's subset is filled while its p-values are in cache.
+func (s *IndividualScanner) carve(n int) []int {
+	if len(s.nodes) < n+1 {
+		s.nodes = make([]int, max(n+1, 1<<18))
+	}
+	out := s.nodes[: n : n+1]
+	s.nodes = s.nodes[n:] // the spare element is reused by the next row
+	return out
+}
+
 // fillNodes fills res.Nodes, sized by scan, with the nodes whose pmax ≤
-// res.Alpha.
+// res.Alpha. res.Nodes must have one element of spare capacity: the loop
+// stores every node and advances past the selected ones, which is faster
+// than a branch taken at random.
 func fillNodes(res Result, pmax []float64) {
+	nodes := res.Nodes[:cap(res.Nodes)]
+	want := len(res.Nodes)
+	a := res.Alpha
 	n := 0
 	for k, p := range pmax {
-		if p <= res.Alpha && n < len(res.Nodes) {
-			res.Nodes[n] = k
-			n++
+		nodes[n] = k
+		inc := 0
+		if p <= a {
+			inc = 1
 		}
+		n = min(n+inc, want) // want is exact unless Ranges.Denom lies
+
 	}
 }
 
@@ -164,7 +221,6 @@ func IndividualAll(r *Ranges, score Scorer, alphaMax, alphaFixed float64, worker
 	}
 	out := make([]Result, r.N)
 	errs := make([]error, r.N)
-	counts := make([]int, r.N)
 	forRows(r.N, workers, func() any { return new(IndividualScanner) }, func(s any, i int) {
 		_, pmax := r.Row(i)
 		if err := checkPMax(pmax, i, r.J); err != nil {
@@ -175,29 +231,17 @@ func IndividualAll(r *Ranges, score Scorer, alphaMax, alphaFixed float64, worker
 			out[i], _ = IndividualFixed(pmax, score, alphaFixed)
 			return
 		}
-		out[i], counts[i] = s.(*IndividualScanner).scan(pmax, r.Denom, score, alphaMax)
+		sc := s.(*IndividualScanner)
+		res, n := sc.scan(pmax, r.Denom, score, alphaMax)
+		res.Nodes = sc.carve(n)
+		fillNodes(res, pmax)
+		res.Nodes = res.Nodes[:n:n]
+		out[i] = res
 	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
 	}
-	if alphaFixed != 0 {
-		return out, nil
-	}
-	// One allocation holds every subset: far fewer, larger allocations
-	// than one per row.
-	total := 0
-	for _, n := range counts {
-		total += n
-	}
-	all := make([]int, total)
-	for i, n := range counts {
-		out[i].Nodes, all = all[:n:n], all[n:]
-	}
-	forRows(r.N, workers, func() any { return nil }, func(_ any, i int) {
-		_, pmax := r.Row(i)
-		fillNodes(out[i], pmax)
-	})
 	return out, nil
 }

@@ -264,12 +264,14 @@ func TestDenomPathsMatchSorting(t *testing.T) {
 		}
 		plain := *r
 		plain.Denom = 0
+		// α_max on and off the grid k/(B+1).
+		aMax := []float64{0.5, 0.3, 0.123, 0.9, float64(1+rng.IntN(b)) / float64(b+1)}[trial%5]
 		for _, sc := range allScorers {
-			a, err := IndividualAll(r, sc, 0.5, 0, 1)
+			a, err := IndividualAll(r, sc, aMax, 0, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
-			c, err := IndividualAll(&plain, sc, 0.5, 0, 1)
+			c, err := IndividualAll(&plain, sc, aMax, 0, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
