@@ -3,6 +3,7 @@ package scan
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -118,9 +119,14 @@ type groupScanner struct {
 	r   *Ranges
 	opt GroupOptions
 	// rank[i*J+k] is the rank of pmax among the distinct values ≤ α_max,
-	// or noRank for larger values.
+	// or len(unique) for larger values (so the hot loops need no branch).
 	rank   []int32
 	unique []float64 // distinct pmax values ≤ α_max, ascending
+	// rowBits, when not nil, holds per sample a bitmap of the ranks in its
+	// row (words per row): the distinct values of fixed samples × all
+	// nodes are the union of their bitmaps, with no pass over the rows.
+	rowBits []uint64
+	words   int
 	// classes lists the samples of each label, in label order.
 	classes [][]int
 
@@ -129,12 +135,14 @@ type groupScanner struct {
 	stamps [2][]uint32
 	gen    uint32
 	bucket []int32
+	union  []uint64
 	hist   []int32
 	cnt    []int32
 	thr    []float64
 }
 
-const noRank = math.MaxInt32
+// maxRowBits bounds the size of groupScanner.rowBits, in words.
+const maxRowBits = 1 << 22
 
 func newGroupScanner(r *Ranges, opt GroupOptions) (*groupScanner, error) {
 	g := &groupScanner{r: r, opt: opt, rank: make([]int32, len(r.Max))}
@@ -148,6 +156,7 @@ func newGroupScanner(r *Ranges, opt GroupOptions) (*groupScanner, error) {
 			g.unique = append(g.unique, float64(k)/denom)
 		}
 	}
+	above := int32(len(g.unique))
 	errs := make([]error, r.N)
 	forRows(r.N, 0, func() any { return nil }, func(_ any, i int) {
 		row := r.Max[i*r.J : (i+1)*r.J]
@@ -157,11 +166,10 @@ func newGroupScanner(r *Ranges, opt GroupOptions) (*groupScanner, error) {
 				errs[i] = fmt.Errorf("scan: pmax of sample %d, node %d is %v, not in (0, 1]", i, k, p)
 				return
 			}
-			rk := int32(noRank)
-			if denom > 0 && p <= opt.AlphaMax {
-				rk = int32(p*denom+0.5) - 1
+			if denom > 0 {
+				// Branch-free: every value above α_max gets rank U.
+				ranks[k] = min(int32(p*denom+0.5)-1, above)
 			}
-			ranks[k] = rk
 		}
 	})
 	for _, err := range errs {
@@ -187,9 +195,19 @@ func newGroupScanner(r *Ranges, opt GroupOptions) (*groupScanner, error) {
 		}
 	}
 	for p := range g.stamps {
-		g.stamps[p] = make([]uint32, len(g.unique))
+		g.stamps[p] = make([]uint32, len(g.unique)+1)
 	}
-	g.bucket = make([]int32, len(g.unique))
+	g.bucket = make([]int32, len(g.unique)+1)
+	g.words = (len(g.unique) + 1 + 63) / 64
+	if r.N*g.words <= maxRowBits {
+		g.rowBits = make([]uint64, r.N*g.words)
+		forRows(r.N, 0, func() any { return nil }, func(_ any, i int) {
+			rb := g.rowBits[i*g.words : (i+1)*g.words]
+			for _, rk := range g.rank[i*r.J : (i+1)*r.J] {
+				rb[rk>>6] |= 1 << (rk & 63)
+			}
+		})
+	}
 	return g, nil
 }
 
@@ -201,7 +219,7 @@ func (g *groupScanner) rankBySorting() {
 	idx := make([]int32, 0, len(r.Max)/2)
 	for i, p := range r.Max {
 		if p > g.opt.AlphaMax {
-			g.rank[i] = noRank
+			g.rank[i] = -1 // rank len(g.unique), set below
 			continue
 		}
 		keys = append(keys, math.Float64bits(p))
@@ -215,6 +233,12 @@ func (g *groupScanner) rankBySorting() {
 			prev = k
 		}
 		g.rank[idx[n]] = int32(len(g.unique) - 1)
+	}
+	above := int32(len(g.unique))
+	for i, rk := range g.rank {
+		if rk < 0 {
+			g.rank[i] = above
+		}
 	}
 }
 
@@ -370,27 +394,40 @@ func (g *groupScanner) step(fixSamples bool, fixed, elems []int) (float64, float
 		g.gen = 1
 	}
 	gen := g.gen
-	g.parts(nElem, len(fixed), func(part, lo, hi int) {
-		stamp := g.stamps[part]
-		if fixSamples {
-			for _, i := range fixed {
-				for _, rk := range g.rank[i*r.J+lo : i*r.J+hi] {
-					if rk != noRank {
+	if fixSamples && g.rowBits != nil {
+		g.union = resizeU64(g.union, g.words)
+		clear(g.union)
+		for _, i := range fixed {
+			for w, v := range g.rowBits[i*g.words : (i+1)*g.words] {
+				g.union[w] |= v
+			}
+		}
+		stamp := g.stamps[0]
+		for w, v := range g.union {
+			for v != 0 {
+				stamp[w*64+bits.TrailingZeros64(v)] = gen
+				v &= v - 1
+			}
+		}
+	} else {
+		g.parts(nElem, len(fixed), func(part, lo, hi int) {
+			stamp := g.stamps[part]
+			if fixSamples {
+				for _, i := range fixed {
+					for _, rk := range g.rank[i*r.J+lo : i*r.J+hi] {
 						stamp[rk] = gen
 					}
 				}
+				return
 			}
-			return
-		}
-		for e := lo; e < hi; e++ {
-			row := rowOf(e)
-			for _, k := range fixed {
-				if rk := row[k]; rk != noRank {
-					stamp[rk] = gen
+			for e := lo; e < hi; e++ {
+				row := rowOf(e)
+				for _, k := range fixed {
+					stamp[row[k]] = gen
 				}
 			}
-		}
-	})
+		})
+	}
 	thr := g.thresholds()
 	nt := len(thr)
 
@@ -403,6 +440,7 @@ func (g *groupScanner) step(fixSamples bool, fixed, elems []int) (float64, float
 		}
 		g.bucket[rk] = int32(t)
 	}
+	g.bucket[len(g.unique)] = int32(nt) // values above α_max
 	// hist[e*(nt+1)+b] counts the entries of element e in bucket b; bucket
 	// nt collects values above every threshold.
 	g.hist = resize(g.hist, nElem*(nt+1))
@@ -411,25 +449,33 @@ func (g *groupScanner) step(fixSamples bool, fixed, elems []int) (float64, float
 	g.parts(nElem, len(fixed), func(_, lo, hi int) {
 		if fixSamples {
 			for _, i := range fixed {
+				h := hist[lo*stride : hi*stride]
 				for e, rk := range g.rank[i*r.J+lo : i*r.J+hi] {
-					b := nt
-					if rk != noRank {
-						b = int(bucket[rk])
-					}
-					hist[(lo+e)*stride+b]++
+					h[e*stride+int(bucket[rk])]++
 				}
 			}
 			return
 		}
+		// Four interleaved histograms: most values fall in the same
+		// bucket, and one histogram would serialise on its increments.
+		h4 := make([]int32, 4*stride)
 		for e := lo; e < hi; e++ {
 			row := rowOf(e)
+			clear(h4)
+			h0, h1, h2, h3 := h4[:stride], h4[stride:2*stride], h4[2*stride:3*stride], h4[3*stride:]
+			f := fixed
+			for ; len(f) >= 4; f = f[4:] {
+				h0[bucket[row[f[0]]]]++
+				h1[bucket[row[f[1]]]]++
+				h2[bucket[row[f[2]]]]++
+				h3[bucket[row[f[3]]]]++
+			}
+			for _, k := range f {
+				h0[bucket[row[k]]]++
+			}
 			h := hist[e*stride : (e+1)*stride]
-			for _, k := range fixed {
-				b := nt
-				if rk := row[k]; rk != noRank {
-					b = int(bucket[rk])
-				}
-				h[b]++
+			for b := range h {
+				h[b] = h0[b] + h1[b] + h2[b] + h3[b]
 			}
 		}
 	})
@@ -556,6 +602,13 @@ func (g *groupScanner) thresholds() []float64 {
 func resize(s []int32, n int) []int32 {
 	if cap(s) < n {
 		return make([]int32, n)
+	}
+	return s[:n]
+}
+
+func resizeU64(s []uint64, n int) []uint64 {
+	if cap(s) < n {
+		return make([]uint64, n)
 	}
 	return s[:n]
 }
