@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -16,7 +17,8 @@ type Conditional struct {
 
 // NewConditional builds one Background per distinct label from the
 // row-major background activations acts (len(labels) samples × j nodes).
-// Each class needs at least 2 samples; errors name the class.
+// Each class needs at least 2 samples; errors name the class, and a NaN
+// or infinite activation is reported at its sample (row of acts) and node.
 func NewConditional(acts []float32, labels []int, j, workers int) (*Conditional, error) {
 	if j < 1 || len(acts) != len(labels)*j {
 		panic("scan: background length mismatch")
@@ -27,13 +29,20 @@ func NewConditional(acts []float32, labels []int, j, workers int) (*Conditional,
 	c.labels = slices.Compact(c.labels)
 	for _, l := range c.labels {
 		var rows []float32
+		var samples []int
 		for i, li := range labels {
 			if li == l {
 				rows = append(rows, acts[i*j:(i+1)*j]...)
+				samples = append(samples, i)
 			}
 		}
-		bg, err := NewBackground(rows, len(rows)/j, j, workers)
+		bg, err := NewBackground(rows, len(samples), j, workers)
 		if err != nil {
+			var nf *NonFiniteError
+			if errors.As(err, &nf) {
+				// Name the sample by its row in acts, not in its class.
+				nf.Sample = samples[nf.Sample]
+			}
 			return nil, fmt.Errorf("scan: background of class %d: %w", l, err)
 		}
 		c.bgs = append(c.bgs, bg)

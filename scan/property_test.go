@@ -112,7 +112,7 @@ func bruteStep(g *groupScanner, fixSamples bool, fixed []int) float64 {
 func TestGroupStepExactMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	for trial := range 150 {
-		n, j := 1+rng.IntN(8), 1+rng.IntN(10)
+		n, j := 1+rng.IntN(8), 1+rng.IntN(12)
 		r := randomRanges(rng, n, j)
 		for _, sc := range allScorers {
 			g, err := newGroupScanner(r, GroupOptions{Score: sc, AlphaMax: 0.5, Restarts: 2, Thresholds: Exact})

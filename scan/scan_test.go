@@ -132,6 +132,12 @@ func TestConditional(t *testing.T) {
 	if _, err := scan.NewConditional([]float32{1, 2, 3}, []int{0, 0, 1}, 1, 1); err == nil || !strings.Contains(err.Error(), "class 1") {
 		t.Errorf("class with one sample: got %v", err)
 	}
+	nan := float32(math.NaN())
+	_, err = scan.NewConditional([]float32{1, 2, 3, 4, nan, 6}, []int{0, 1, 0, 1, 1, 0}, 1, 1)
+	var nf *scan.NonFiniteError
+	if !errors.As(err, &nf) || nf.Sample != 4 || !strings.Contains(err.Error(), "class 1") {
+		t.Errorf("NaN in class 1 at sample 4: got %v", err)
+	}
 }
 
 func TestBadInput(t *testing.T) {

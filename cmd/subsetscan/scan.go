@@ -24,20 +24,25 @@ func init() {
 
 // scanOutput is the JSON document that "subsetscan scan" writes.
 type scanOutput struct {
-	Mode          string        `json:"mode"`
-	ScoreFunction string        `json:"score_function"`
-	Tail          int           `json:"tail"`
-	AlphaMax      float64       `json:"alpha_max"`
-	AlphaFixed    float64       `json:"alpha_fixed,omitempty"`
-	Restarts      int           `json:"restarts,omitempty"`
-	Thresholds    string        `json:"thresholds,omitempty"`
-	Seed          uint64        `json:"seed,omitempty"`
-	Background    string        `json:"background"`
-	Eval          string        `json:"eval"`
-	Samples       int           `json:"samples"`
-	Nodes         int           `json:"nodes"`
-	Results       []scan.Result `json:"results,omitempty"`
-	Result        *scan.Result  `json:"result,omitempty"`
+	Mode          string  `json:"mode"`
+	ScoreFunction string  `json:"score_function"`
+	Tail          int     `json:"tail"`
+	AlphaMax      float64 `json:"alpha_max"`
+	AlphaFixed    float64 `json:"alpha_fixed,omitempty"`
+	Restarts      int     `json:"restarts,omitempty"`
+	Thresholds    string  `json:"thresholds,omitempty"`
+	Seed          uint64  `json:"seed,omitempty"`
+	Background    string  `json:"background"`
+	Eval          string  `json:"eval"`
+	// Conditional p-values: the label files, when given.
+	BackgroundLabels string `json:"background_labels,omitempty"`
+	EvalLabels       string `json:"eval_labels,omitempty"`
+	// Group mode constrained to one class: the label file, when given.
+	Classes string        `json:"classes,omitempty"`
+	Samples int           `json:"samples"`
+	Nodes   int           `json:"nodes"`
+	Results []scan.Result `json:"results,omitempty"`
+	Result  *scan.Result  `json:"result,omitempty"`
 }
 
 func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
@@ -51,6 +56,9 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	restarts := fs.Int("restarts", 2, "group mode: restarts of the ascent (≥ 1)")
 	thresholds := fs.String("thresholds", "reference", "group mode: reference, exact or grid")
 	seed := fs.Uint64("seed", 0, "group mode: seed of the random restarts (restarts ≥ 3)")
+	bgLabelsPath := fs.String("background-labels", "", "conditional p-values: class label of each background row, .npy of integers (needs -eval-labels)")
+	evalLabelsPath := fs.String("eval-labels", "", "conditional p-values: class label of each eval row, .npy of integers; each row is compared with the background rows of its class")
+	classesPath := fs.String("classes", "", "group mode: class label (e.g. the predicted class) of each eval row, .npy of integers; the sample subset must lie within one class")
 	pvaluesOut := fs.String("pvalues", "", "also write the N×J×2 p-value ranges (float64) to this .npy file")
 	out := fs.String("o", "", "write the JSON result here instead of standard output")
 	workers := fs.Int("workers", 0, "goroutines to use (0 = all cores)")
@@ -77,6 +85,10 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		return usagef("-restarts must be ≥ 1, got %d", *restarts)
 	case *workers < 0:
 		return usagef("-workers must be ≥ 0, got %d", *workers)
+	case (*bgLabelsPath == "") != (*evalLabelsPath == ""):
+		return usagef("-background-labels and -eval-labels go together")
+	case *classesPath != "" && *mode != "group":
+		return usagef("-classes applies to group mode only")
 	}
 	score, err := scan.ScorerByName(*scoreName)
 	if err != nil {
@@ -104,16 +116,29 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 			*bgPath, bg.RowSize(), bg.Shape, *evalPath, ev.RowSize(), ev.Shape)
 	}
 	j := bg.RowSize()
-	background, err := scan.NewBackground(bg.Data, bg.Len(), j, *workers)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *bgPath, err)
+	var ranges *scan.Ranges
+	if *bgLabelsPath != "" {
+		ranges, err = conditionalPValues(ctx, bg, ev, *bgPath, *evalPath, *bgLabelsPath, *evalLabelsPath, tail, *workers)
+		if err != nil {
+			return err
+		}
+	} else {
+		background, err := scan.NewBackground(bg.Data, bg.Len(), j, *workers)
+		if err != nil {
+			return fmt.Errorf("%s: %w", *bgPath, err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if ranges, err = background.PValues(ev.Data, tail, *workers); err != nil {
+			return fmt.Errorf("%s: %w", *evalPath, err)
+		}
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	ranges, err := background.PValues(ev.Data, tail, *workers)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *evalPath, err)
+	var classes []int
+	if *classesPath != "" {
+		if classes, err = loadLabels(*classesPath, ev.Len(), *evalPath); err != nil {
+			return err
+		}
 	}
 	if *pvaluesOut != "" {
 		if err := writeRanges(*pvaluesOut, ranges); err != nil {
@@ -123,6 +148,7 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	doc := scanOutput{
 		Mode: *mode, ScoreFunction: score.Name(), Tail: *tailN, AlphaMax: *alphaMax,
 		Background: *bgPath, Eval: *evalPath, Samples: ranges.N, Nodes: ranges.J,
+		BackgroundLabels: *bgLabelsPath, EvalLabels: *evalLabelsPath, Classes: *classesPath,
 	}
 	if *mode == "individual" {
 		doc.AlphaFixed = *alphaFixed
@@ -132,6 +158,7 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		var res scan.Result
 		res, err = scan.Group(ranges, scan.GroupOptions{
 			Score: score, AlphaMax: *alphaMax, Restarts: *restarts, Thresholds: th, Seed: *seed,
+			Classes: classes,
 		})
 		doc.Result = &res
 	}
@@ -165,6 +192,43 @@ func loadActivations(path string) (*data.Array, error) {
 		return nil, fmt.Errorf("%s: no nodes per sample (shape %v)", path, a.Shape)
 	}
 	return a, nil
+}
+
+// loadLabels reads one integer label per row of the array in rowsPath.
+func loadLabels(path string, rows int, rowsPath string) ([]int, error) {
+	labels, err := data.ReadNPYInts(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(labels) != rows {
+		return nil, fmt.Errorf("%s has %d labels but %s has %d samples", path, len(labels), rowsPath, rows)
+	}
+	return labels, nil
+}
+
+// conditionalPValues computes the p-value ranges of each eval row against
+// the background rows of the same class.
+func conditionalPValues(ctx context.Context, bg, ev *data.Array, bgPath, evalPath, bgLabelsPath, evalLabelsPath string, tail scan.Tail, workers int) (*scan.Ranges, error) {
+	bgLabels, err := loadLabels(bgLabelsPath, bg.Len(), bgPath)
+	if err != nil {
+		return nil, err
+	}
+	evLabels, err := loadLabels(evalLabelsPath, ev.Len(), evalPath)
+	if err != nil {
+		return nil, err
+	}
+	cond, err := scan.NewConditional(bg.Data, bgLabels, bg.RowSize(), workers)
+	if err != nil {
+		return nil, fmt.Errorf("%s (labels %s): %w", bgPath, bgLabelsPath, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r, err := cond.PValues(ev.Data, evLabels, tail, workers)
+	if err != nil {
+		return nil, fmt.Errorf("%s (labels %s): %w", evalPath, evalLabelsPath, err)
+	}
+	return r, nil
 }
 
 // writeRanges writes the ranges as an N×J×2 float64 .npy file, streaming

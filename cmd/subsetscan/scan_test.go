@@ -214,7 +214,156 @@ func FuzzScanNPY(f *testing.F) {
 		if err := os.WriteFile(ev, raw, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		var stdout, stderr bytes.Buffer
-		run(t.Context(), []string{"scan", "-background", bg, "-eval", ev, "-mode", "group"}, &stdout, &stderr)
+		// Both modes; a failure must be an error (exit 1), never a panic.
+		for _, mode := range []string{"group", "individual"} {
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), []string{"scan", "-background", bg, "-eval", ev, "-mode", mode}, &stdout, &stderr)
+			if code != 0 && code != 1 {
+				t.Fatalf("%s mode: exit %d: %s", mode, code, stderr.String())
+			}
+			if code == 0 && bytes.Contains(stdout.Bytes(), []byte("NaN")) {
+				t.Fatalf("%s mode: NaN in the output: %s", mode, stdout.String())
+			}
+		}
 	})
+}
+
+// writeLabels writes integer labels as an int64 .npy file.
+func writeLabels(t *testing.T, dir, name string, labels []int) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := data.WriteNPYInts(p, labels); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// With -background-labels and -eval-labels each eval row is compared with
+// the background rows of its own class.
+func TestScanConditional(t *testing.T) {
+	dir, bg, ev := fixture(t)
+	bgLabels := make([]int, 20)
+	for i := range bgLabels {
+		bgLabels[i] = i % 2
+	}
+	evLabels := []int{1, 0, 1, 0}
+	bl := writeLabels(t, dir, "bg_labels.npy", bgLabels)
+	el := writeLabels(t, dir, "eval_labels.npy", evLabels)
+	pv := filepath.Join(dir, "p.npy")
+	code, out, errOut := runCLI(t, "scan", "-background", bg, "-eval", ev, "-background-labels", bl, "-eval-labels", el, "-pvalues", pv)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc scanOutput
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.BackgroundLabels != bl || doc.EvalLabels != el || len(doc.Results) != 4 {
+		t.Errorf("document %+v does not record the label files or has the wrong results", doc)
+	}
+	p, err := data.ReadNPY(pv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bgA, _ := data.ReadNPY(bg)
+	evA, _ := data.ReadNPY(ev)
+	// Direct count against the 10 background rows of the eval row's class.
+	for i := range 4 {
+		for k := range 6 {
+			x := evA.Data[i*6+k]
+			gt, ge, nb := 0, 0, 0
+			for b := range 20 {
+				if bgLabels[b] != evLabels[i] {
+					continue
+				}
+				nb++
+				v := bgA.Data[b*6+k]
+				if v > x {
+					gt++
+				}
+				if v >= x {
+					ge++
+				}
+			}
+			wantMin, wantMax := float32(float64(gt)/float64(nb+1)), float32(float64(ge+1)/float64(nb+1))
+			if got := p.Data[(i*6+k)*2]; got != wantMin {
+				t.Errorf("sample %d node %d: pmin %v, want %v", i, k, got, wantMin)
+			}
+			if got := p.Data[(i*6+k)*2+1]; got != wantMax {
+				t.Errorf("sample %d node %d: pmax %v, want %v", i, k, got, wantMax)
+			}
+		}
+	}
+}
+
+// -classes constrains the group's samples to one class.
+func TestScanGroupClasses(t *testing.T) {
+	dir, bg, ev := fixture(t)
+	// Rows 2 and 3 are the anomalous ones; put them in different classes.
+	cl := writeLabels(t, dir, "classes.npy", []int{0, 0, 0, 1})
+	code, out, errOut := runCLI(t, "scan", "-background", bg, "-eval", ev, "-mode", "group", "-classes", cl)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc scanOutput
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Result == nil || doc.Classes != cl {
+		t.Fatalf("document %+v", doc)
+	}
+	classes := []int{0, 0, 0, 1}
+	for _, i := range doc.Result.Samples {
+		if classes[i] != classes[doc.Result.Samples[0]] {
+			t.Errorf("samples %v span several classes", doc.Result.Samples)
+		}
+	}
+	_, free, _ := runCLI(t, "scan", "-background", bg, "-eval", ev, "-mode", "group")
+	var freeDoc scanOutput
+	if err := json.Unmarshal([]byte(free), &freeDoc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Result.Score > freeDoc.Result.Score {
+		t.Errorf("constrained score %v above unconstrained %v", doc.Result.Score, freeDoc.Result.Score)
+	}
+}
+
+func TestScanLabelErrors(t *testing.T) {
+	dir, bg, ev := fixture(t)
+	bgLabels := make([]int, 20)
+	short := writeLabels(t, dir, "short.npy", []int{0, 1})
+	bl := writeLabels(t, dir, "bl.npy", bgLabels) // every background row in class 0
+	el := writeLabels(t, dir, "el.npy", []int{0, 0, 3, 0})
+	one := make([]int, 20)
+	one[7] = 5 // class 5 has a single background row
+	bl1 := writeLabels(t, dir, "bl1.npy", one)
+	frac := writeActs(t, dir, "frac.npy", []int{4}, func(i int) float32 { return 0.5 })
+	tests := []struct {
+		name string
+		args []string
+		code int
+		msg  []string
+	}{
+		{"labels alone", []string{"-background-labels", bl}, 2, []string{"-background-labels and -eval-labels go together"}},
+		{"classes in individual mode", []string{"-classes", el}, 2, []string{"-classes applies to group mode only"}},
+		{"background labels count", []string{"-background-labels", short, "-eval-labels", el}, 1, []string{short, "2 labels", bg, "20 samples"}},
+		{"eval labels count", []string{"-background-labels", bl, "-eval-labels", short}, 1, []string{short, ev, "4 samples"}},
+		{"class without background", []string{"-background-labels", bl, "-eval-labels", el}, 1, []string{ev, el, "sample 2 has class 3"}},
+		{"class with one background row", []string{"-background-labels", bl1, "-eval-labels", el}, 1, []string{bg, bl1, "class 5"}},
+		{"labels not integers", []string{"-background-labels", bl, "-eval-labels", frac}, 1, []string{frac, "not an integer"}},
+		{"classes count", []string{"-mode", "group", "-classes", short}, 1, []string{short, "2 labels", ev}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, append([]string{"scan", "-background", bg, "-eval", ev}, tc.args...)...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tc.code, errOut)
+			}
+			for _, m := range tc.msg {
+				if !strings.Contains(errOut, m) {
+					t.Errorf("stderr %q does not mention %q", errOut, m)
+				}
+			}
+		})
+	}
 }
