@@ -84,3 +84,24 @@ func TestReportRerender(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestFashionMNISTWithData checks that the Fashion-MNIST config is valid
+// once -data holds every file it names: it starts running and then stops
+// at the first file that is not what it claims to be.
+func TestFashionMNISTWithData(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte.gz",
+		"t10k-labels-idx1-ubyte.gz", "fmnist_autoencoder.npz", "fmnist_classifier.npz"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("not the real file"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(t.Context(), []string{"run", "-out", t.TempDir(), "-data", dir, "ae-fmnist"}, &stdout, &stderr)
+	if code != 1 {
+		t.Errorf("exit code %d, want 1", code)
+	}
+	if !strings.Contains(stderr.String(), "ae-fmnist: running") || !strings.Contains(stderr.String(), "t10k-images-idx3-ubyte.gz") {
+		t.Errorf("stderr %q: want the run to start and stop at the stub IDX file", stderr.String())
+	}
+}
