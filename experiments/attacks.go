@@ -19,7 +19,7 @@ import (
 
 // attackCodeVersion changes whenever the attacks' output would, so that
 // cached sets are regenerated.
-const attackCodeVersion = "attack-v1"
+const attackCodeVersion = "attack-v2"
 
 // generateSet runs the attack of s against the classifier on the images of
 // dataset.attack_source, keeps the successful ones when asked, and saves
@@ -70,6 +70,14 @@ func generateSet(ctx context.Context, cfg *Config, s Set, images *data.Array, la
 	switch a := s.Attack; a.Method {
 	case "fgsm":
 		adv, err = attack.FGSM{Eps: a.Eps, Clip: a.Clip, Workers: env.Workers}.Generate(ctx, clf, x, nil)
+	case "bim":
+		adv, err = attack.BIM{Eps: a.Eps, EpsStep: a.EpsStep, MaxIter: a.MaxIter, Clip: a.Clip, Workers: env.Workers,
+			Progress: func(step, active int) {
+				if step%50 == 0 {
+					env.logf("set %s: BIM step %d, %d images still changing", s.Name, step, active)
+				}
+			},
+		}.Generate(ctx, clf, x, nil)
 	case "deepfool":
 		adv, err = attack.DeepFool{MaxIter: a.MaxIter, Epsilon: a.Overshoot, Clip: a.Clip, Workers: env.Workers,
 			Progress: func(step, active int) {
@@ -78,6 +86,15 @@ func generateSet(ctx context.Context, cfg *Config, s Set, images *data.Array, la
 				}
 			},
 		}.Generate(ctx, clf, x)
+	case "hopskipjump":
+		adv, err = attack.HopSkipJump{MaxIter: a.MaxIter, MaxEval: a.MaxEval, InitEval: a.InitEval, InitSize: a.InitSize,
+			Clip: a.Clip, Seed: cfg.Seed, Workers: env.Workers,
+			Progress: func(done, active int) {
+				if done%100 == 0 || active == 0 {
+					env.logf("set %s: HopSkipJump %d images done, %d to go", s.Name, done, active)
+				}
+			},
+		}.Generate(ctx, clf, x, nil)
 	default:
 		err = fmt.Errorf("unknown attack %q", a.Method)
 	}

@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -15,6 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"subsetscan/attack"
 	"subsetscan/data"
 	"subsetscan/nn"
 	"subsetscan/scan"
@@ -106,16 +108,23 @@ type Set struct {
 
 // AttackSpec configures an attack.
 type AttackSpec struct {
-	// Method is fgsm, bim or deepfool.
+	// Method is fgsm, bim, deepfool or hopskipjump.
 	Method string `yaml:"method" json:"method"`
 	// Eps is FGSM's step and BIM's L∞ radius.
 	Eps float32 `yaml:"eps" json:"eps,omitempty"`
 	// EpsStep is BIM's step.
 	EpsStep float32 `yaml:"eps_step" json:"eps_step,omitempty"`
-	// MaxIter is BIM's and DeepFool's max_iter (DeepFool: 0 means ART's
-	// default, 100); Overshoot is DeepFool's epsilon (0 means 1e-6).
+	// MaxIter is BIM's, DeepFool's and HopSkipJump's max_iter (DeepFool:
+	// 0 means ART's default, 100; HopSkipJump: 50); Overshoot is
+	// DeepFool's epsilon (0 means 1e-6).
 	MaxIter   int     `yaml:"max_iter" json:"max_iter,omitempty"`
 	Overshoot float32 `yaml:"overshoot" json:"overshoot,omitempty"`
+	// MaxEval, InitEval and InitSize are HopSkipJump's max_eval, init_eval
+	// and init_size (0 means ART's defaults 10000, 100 and 100). Its
+	// random numbers come from the config's seed.
+	MaxEval  int `yaml:"max_eval" json:"max_eval,omitempty"`
+	InitEval int `yaml:"init_eval" json:"init_eval,omitempty"`
+	InitSize int `yaml:"init_size" json:"init_size,omitempty"`
 	// Clip, when set, bounds the pixels ([0, 1]); ART clips only when the
 	// classifier has clip values, and the authors' had none.
 	Clip *[2]float32 `yaml:"clip" json:"clip,omitempty"`
@@ -334,12 +343,20 @@ func (c *Config) validateAttack(key string, s Set) error {
 		if !(a.Eps > 0) || !(a.EpsStep > 0) || a.MaxIter < 1 {
 			return bad(key+".attack", "bim needs eps > 0, eps_step > 0 and max_iter ≥ 1")
 		}
+	case "hopskipjump":
+		if a.MaxIter < 0 || a.MaxEval < 0 || a.InitEval < 0 || a.InitSize < 0 {
+			return bad(key+".attack", "hopskipjump needs max_iter, max_eval, init_eval and init_size ≥ 0 (0: ART's defaults)")
+		}
+		maxEval, initEval := cmp.Or(a.MaxEval, attack.HSJDefaultMaxEval), cmp.Or(a.InitEval, attack.HSJDefaultInitEval)
+		if initEval > maxEval {
+			return bad(key+".attack.init_eval", "%d exceeds max_eval %d", initEval, maxEval)
+		}
 	case "deepfool":
 		if a.MaxIter < 0 || a.Overshoot < 0 {
 			return bad(key+".attack", "max_iter and overshoot must be ≥ 0")
 		}
 	default:
-		return bad(key+".attack.method", "must be fgsm, bim or deepfool, got %q", a.Method)
+		return bad(key+".attack.method", "must be fgsm, bim, deepfool or hopskipjump, got %q", a.Method)
 	}
 	if a.Clip != nil && !(a.Clip[0] < a.Clip[1]) {
 		return bad(key+".attack.clip", "must be [low, high] with low < high, got %v", *a.Clip)
