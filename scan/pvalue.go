@@ -47,12 +47,15 @@ const tileRows = 16
 // distribution of the empirical p-values. It is safe for concurrent use,
 // except with Reset.
 type Background struct {
-	b, j   int
-	sorted []uint32 // j×b order-preserving keys (key32), node-major, ascending per node
-	// nlow[k] is the number of background values at node k equal to the
-	// node's smallest value (ReLU zeros, typically): evaluation values at
-	// or below it need no search.
-	nlow []int32
+	b, j int
+	// Node k's smallest value is held once, as its key low[k] and its
+	// count nlow[k] (ReLU zeros, typically, often half the values); its
+	// other b−nlow[k] values are sorted[k*b:k*b+b−nlow[k]], as
+	// order-preserving keys (key32), ascending. Evaluation values at or
+	// below low[k] need no search, and the merges read only the rest.
+	sorted []uint32
+	low    []uint32
+	nlow   []int32
 }
 
 // ErrNotFinite is wrapped by the errors reporting a NaN or infinite
@@ -113,8 +116,11 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 	}
 	bg.sorted = resizeU32(bg.sorted, j*b)
 	bg.nlow = resize(bg.nlow, j)
+	bg.low = resizeU32(bg.low, j)
 	var bad atomic.Bool
-	forBlocks(j, bgBlockNodes, workers, func() any { return &bgScratch{tmp: make([]uint32, b)} }, func(s any, j0, j1 int) {
+	forBlocks(j, bgBlockNodes, workers, func() any {
+		return &bgScratch{keys: make([]uint32, bgBlockNodes*b), tmp: make([]uint32, b)}
+	}, func(s any, j0, j1 int) {
 		sc := s.(*bgScratch)
 		w := j1 - j0
 		// Transpose the block into node-major keys, reading whole row
@@ -125,7 +131,7 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 		for r0 := 0; r0 < b; r0 += tileRows {
 			r1 := min(r0+tileRows, b)
 			for c := range w {
-				dst := bg.sorted[(j0+c)*b+r0 : (j0+c)*b+r1]
+				dst := sc.keys[c*b+r0 : c*b+r1]
 				for r := range dst {
 					v := acts[(r0+r)*j+j0+c]
 					if math.Float32bits(v)&expMask == expMask {
@@ -140,8 +146,9 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 			return
 		}
 		for c := range w {
-			col := bg.sorted[(j0+c)*b : (j0+c+1)*b]
-			bg.nlow[j0+c] = int32(sortLowFirst(&sc.rs, col, sc.tmp))
+			node := j0 + c
+			low, nlow := sortLowFirst(&sc.rs, sc.keys[c*b:(c+1)*b], sc.tmp, bg.sorted[node*b:(node+1)*b])
+			bg.low[node], bg.nlow[node] = low, int32(nlow)
 		}
 	})
 	if bad.Load() {
@@ -151,12 +158,13 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 	return nil
 }
 
-// sortLowFirst sorts keys ascending using tmp (len ≥ len(keys)) as
-// scratch and returns how many keys equal the smallest. The copies of the
+// sortLowFirst sorts keys, using tmp (len ≥ len(keys)) as scratch, into
+// their smallest key low, returned with its count nlow, and the other keys
+// in ascending order, written to dst[:len(keys)−nlow]. The copies of the
 // smallest key — ReLU zeros, often half of them — are set aside first and
-// only the rest go through the radix sort.
-func sortLowFirst(rs *radixScratch, keys, tmp []uint32) int {
-	low := keys[0]
+// only the rest go through the radix sort. keys is overwritten.
+func sortLowFirst(rs *radixScratch, keys, tmp, dst []uint32) (low uint32, nlow int) {
+	low = keys[0]
 	for _, k := range keys {
 		low = min(low, k)
 	}
@@ -168,24 +176,17 @@ func sortLowFirst(rs *radixScratch, keys, tmp []uint32) int {
 			n++
 		}
 	}
-	nlow := len(keys) - n
-	rest := keys[nlow:]
-	got, _ := rs.sortKeys(tmp[:n], rest, nil, nil)
-	if n > 0 && &got[0] != &rest[0] {
-		copy(rest, got)
-	}
-	for i := range nlow {
-		keys[i] = low
-	}
-	return nlow
+	got, _ := rs.sortKeys(tmp[:n], keys, nil, nil)
+	copy(dst, got)
+	return low, len(keys) - n
 }
 
 // expMask selects the exponent bits of a float32: all ones for NaN and Inf.
 const expMask = 0x7f800000
 
 type bgScratch struct {
-	rs  radixScratch
-	tmp []uint32
+	rs        radixScratch
+	keys, tmp []uint32 // the block's keys, node-major; sort scratch
 }
 
 // Samples returns the number of background samples B.
@@ -339,8 +340,9 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 		}
 		for c := range w {
 			node := j0 + c
-			col := bg.sorted[node*b : (node+1)*b]
-			low, nlow := col[0], bg.nlow[node]
+			low, nlow := bg.low[node], bg.nlow[node]
+			col := bg.sorted[node*b : node*b+b-int(nlow)] // values above low
+			nb := len(col)
 			// Values ≤ low: lt = 0, and le = nlow if equal, else 0. The
 			// others are collected (branch-free) for sorting; their
 			// counts are overwritten below.
@@ -363,17 +365,17 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 				continue
 			}
 			sk, si := sc.rs.sortKeys(sc.sk[:m], sc.tmp, sc.idx[:m], sc.tidx)
-			lt, le := int(nlow), int(nlow) // background values < x and ≤ x
+			lt, le := 0, 0 // values in col < x and ≤ x
 			for t, k := range sk {
-				for lt < b && col[lt] < k {
+				for lt < nb && col[lt] < k {
 					lt++
 				}
 				le = max(le, lt)
-				for le < b && col[le] <= k {
+				for le < nb && col[le] <= k {
 					le++
 				}
-				lts[si[t]] = int32(lt)
-				les[si[t]] = int32(le)
+				lts[si[t]] = nlow + int32(lt)
+				les[si[t]] = nlow + int32(le)
 			}
 		}
 		// Write the block out row by row: contiguous stores, not one
