@@ -141,16 +141,13 @@ func (r *Results) scoresFigure(path string, l Layer) (bool, error) {
 	return true, saveTiles(path, title, panels, 4, 3.2*vg.Inch, 2.6*vg.Inch)
 }
 
-// saveTiles draws panels on a grid of at most cols columns, each panel
-// w × h, under a title, and writes the PNG to path.
-func saveTiles(path, title string, panels []*plot.Plot, cols int, w, h vg.Length) error {
-	cols = min(cols, len(panels))
-	rows := (len(panels) + cols - 1) / cols
-	titleH := 0.45 * vg.Inch
-	// A few panels are centred on a canvas wide enough for the title.
-	const minWidth = 7 * vg.Inch
-	side := max(0, (minWidth-vg.Length(cols)*w)/2)
-	c := vgimg.New(vg.Length(cols)*w+2*side, vg.Length(rows)*h+titleH)
+// figureTitleHeight is the height of the title band of tiled figures.
+const figureTitleHeight = 0.45 * vg.Inch
+
+// figureCanvas returns a w × h canvas, white, with title centred in the
+// band of height figureTitleHeight at its top.
+func figureCanvas(w, h vg.Length, title string) (*vgimg.Canvas, draw.Canvas) {
+	c := vgimg.New(w, h)
 	dc := draw.New(c)
 	// White background: PNG viewers would show a transparent one in their
 	// own colour.
@@ -159,6 +156,27 @@ func saveTiles(path, title string, panels []*plot.Plot, cols int, w, h vg.Length
 	sty := text.Style{Color: color.Black, Font: font.From(plot.DefaultFont, 14), XAlign: draw.XCenter,
 		YAlign: draw.YTop, Handler: plot.DefaultTextHandler}
 	dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - 0.12*vg.Inch}, title)
+	return c, dc
+}
+
+// writePNG writes c to path as a PNG, atomically.
+func writePNG(path string, c *vgimg.Canvas) error {
+	png := vgimg.PngCanvas{Canvas: c}
+	return data.WriteFileAtomic(path, func(out io.Writer) error {
+		_, err := png.WriteTo(out)
+		return err
+	})
+}
+
+// saveTiles draws panels on a grid of at most cols columns, each panel
+// w × h, under a title, and writes the PNG to path.
+func saveTiles(path, title string, panels []*plot.Plot, cols int, w, h vg.Length) error {
+	cols = min(cols, len(panels))
+	rows := (len(panels) + cols - 1) / cols
+	// A few panels are centred on a canvas wide enough for the title.
+	const minWidth = 7 * vg.Inch
+	side := max(0, (minWidth-vg.Length(cols)*w)/2)
+	c, dc := figureCanvas(vg.Length(cols)*w+2*side, vg.Length(rows)*h+figureTitleHeight, title)
 	grid := make([][]*plot.Plot, rows)
 	for i := range grid {
 		grid[i] = make([]*plot.Plot, cols)
@@ -166,7 +184,7 @@ func saveTiles(path, title string, panels []*plot.Plot, cols int, w, h vg.Length
 	for k, p := range panels {
 		grid[k/cols][k%cols] = p
 	}
-	tiles := draw.Tiles{Rows: rows, Cols: cols, PadTop: titleH, PadX: 0.15 * vg.Inch, PadY: 0.15 * vg.Inch,
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadTop: figureTitleHeight, PadX: 0.15 * vg.Inch, PadY: 0.15 * vg.Inch,
 		PadLeft: side + 0.05*vg.Inch, PadRight: side + 0.1*vg.Inch, PadBottom: 0.05 * vg.Inch}
 	canvases := plot.Align(grid, tiles, dc)
 	for i, row := range grid {
@@ -176,11 +194,7 @@ func saveTiles(path, title string, panels []*plot.Plot, cols int, w, h vg.Length
 			}
 		}
 	}
-	png := vgimg.PngCanvas{Canvas: c}
-	return data.WriteFileAtomic(path, func(out io.Writer) error {
-		_, err := png.WriteTo(out)
-		return err
-	})
+	return writePNG(path, c)
 }
 
 // pixelScale is the side in PNG pixels of one image pixel in pixel maps.

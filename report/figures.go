@@ -38,15 +38,12 @@ func Render(dir string, r *Results) error {
 		}
 	}
 	for _, set := range r.Sets {
-		p, err := r.groupPlot(set)
-		if err != nil {
+		name := fmt.Sprintf("group_%s.png", set)
+		if ok, err := r.groupFigure(filepath.Join(dir, name), set); err != nil {
 			return err
-		}
-		if p == nil {
-			continue
-		}
-		if err := add(fmt.Sprintf("group_%s.png", set), "Group-scan AUC against the contamination proportion, "+set, p, 8*vg.Inch, 5*vg.Inch); err != nil {
-			return err
+		} else if ok {
+			figures = append(figures, Figure{File: name, Caption: "Group scans of " + set + " against the contamination proportion: " +
+				"AUC of clean vs contaminated groups, precision and recall of the images the scan found, one line per layer; layers with identical values share a line"})
 		}
 	}
 	for _, l := range r.Layers {
@@ -217,52 +214,6 @@ func (r *Results) rocPlot(l Layer) (*plot.Plot, error) {
 		line.Width = vg.Points(1.5)
 		p.Add(line)
 		p.Legend.Add(fmt.Sprintf("%s (AUC %.3f)", s, l.AUC[s]), line)
-	}
-	return p, nil
-}
-
-// groupPlot draws the group-scan AUC of one set against the contamination
-// proportion, one line per layer.
-func (r *Results) groupPlot(set string) (*plot.Plot, error) {
-	if len(r.Group) == 0 {
-		return nil, nil
-	}
-	p := plot.New()
-	p.Title.Text = r.Experiment + ": group scans, " + set
-	p.X.Label.Text = "proportion of anomalous images in the group"
-	p.Y.Label.Text = "AUC (clean vs contaminated groups)"
-	p.Y.Min, p.Y.Max = 0, 1.05
-	// The legend goes to the right of the largest proportion, where there
-	// is no data.
-	p.Legend.Top = true
-	maxProp := 0.0
-	for _, gl := range r.Group {
-		for _, pt := range gl.Points {
-			maxProp = max(maxProp, pt.Proportion)
-		}
-	}
-	p.X.Min, p.X.Max = 0, maxProp*1.45
-	for k, gl := range r.Group {
-		var xy plotter.XYs
-		for _, pt := range gl.Points {
-			if pt.Set == set && finite(pt.AUC) {
-				xy = append(xy, plotter.XY{X: pt.Proportion, Y: pt.AUC})
-			}
-		}
-		if len(xy) == 0 {
-			continue
-		}
-		line, pts, err := plotter.NewLinePoints(xy)
-		if err != nil {
-			return nil, err
-		}
-		line.Color, pts.Color = plotutil.Color(k), plotutil.Color(k)
-		pts.Shape = plotutil.Shape(k)
-		if k >= 7 {
-			line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
-		}
-		p.Add(line, pts)
-		p.Legend.Add(gl.Layer, line, pts)
 	}
 	return p, nil
 }

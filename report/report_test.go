@@ -84,6 +84,10 @@ func TestRenderGolden(t *testing.T) {
 			[]string{"| adv   | adv baseline |", "| 1.000 | 0.600        |", "No published values to compare with.",
 				"mean reconstruction error of each image"},
 			[]string{"roc_reconstruction_error.png", "scores_reconstruction_error.png", "pixels_clean.png", "pixels_adv.png"}},
+		{"group.md.golden", groupSample(),
+			[]string{"## Group scans: detection power against the contamination proportion", "### adv", "### broken",
+				"| conv2d_1        | 0.01       | 5    | 0.500 | 0.100     | 0.800  |", "precision and recall of the images the scan found"},
+			[]string{"group_adv.png", "group_other.png"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.golden, func(t *testing.T) {
