@@ -17,9 +17,16 @@
 // exact zeros for most nodes. Two-tailed ranges double the smaller tail:
 // [2·pmin, 2·pmax] if pmax < 0.5, [2(1−pmax), 2(1−pmin)] if pmin > 0.5, and
 // [2·min(pmin, 1−pmax), 1] otherwise. Conditional p-values use one
-// background per class label (Conditional). Background.PValues sorts each
-// node's background once and merges it with the sorted evaluation values,
-// in parallel over nodes.
+// background per class label (Conditional). NewBackground sorts each
+// node's background once; Background.PValues sorts each node's evaluation
+// values and merges them with it, in parallel over blocks of nodes.
+//
+// Memory: the background is held once, as 32-bit order-preserving keys (a
+// node's smallest value, such as the ReLU zero, only as a count); the ranges
+// are one float64 pair per evaluation value, and nothing else of that size
+// is allocated. Background.Reset and Background.PValuesTo reuse the memory
+// of an earlier background or ranges, which spares the kernel's zeroing of
+// fresh pages when a caller goes through layers or evaluation sets in turn.
 //
 // # Scan statistics
 //

@@ -127,3 +127,24 @@ func ExampleNewConditional() {
 	// Output:
 	// [0.25 1]
 }
+
+// A caller that computes p-values for several evaluation sets (or layers)
+// in turn can reuse one Ranges, and one Background, for all of them.
+func ExampleBackground_PValuesTo() {
+	bg, err := scan.NewBackground([]float32{0, 1, 2, 3}, 4, 1, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var r scan.Ranges
+	for _, set := range [][]float32{{2.5}, {0, 5}} {
+		if err := bg.PValuesTo(&r, set, scan.Upper, 1); err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(r.N, r.Min, r.Max)
+	}
+	// Output:
+	// 1 [0.2] [0.4]
+	// 2 [0.6 0] [1 0.2]
+}

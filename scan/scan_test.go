@@ -324,3 +324,41 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+// Reset and PValuesTo reusing memory of another size give the results of
+// fresh allocations.
+func TestReuseMatchesFresh(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 10))
+	var bg scan.Background
+	var r scan.Ranges
+	for _, sz := range []struct{ b, j, n int }{{40, 70, 25}, {12, 33, 60}, {50, 5, 3}, {3, 90, 90}} {
+		bgActs := randomActs(rng, sz.b, sz.j, true)
+		ev := randomActs(rng, sz.n, sz.j, sz.n%2 == 0)
+		if err := bg.Reset(bgActs, sz.b, sz.j, 2); err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := scan.NewBackground(bgActs, sz.b, sz.j, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tail := range []scan.Tail{scan.Upper, scan.TwoTailed} {
+			if err := bg.PValuesTo(&r, ev, tail, 2); err != nil {
+				t.Fatal(err)
+			}
+			want, err := fresh.PValues(ev, tail, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.N != want.N || r.J != want.J || r.Denom != want.Denom || !slices.Equal(r.Min, want.Min) || !slices.Equal(r.Max, want.Max) {
+				t.Fatalf("%+v tail %d: reused ranges differ from fresh ones", sz, tail)
+			}
+		}
+	}
+	// A failed Reset leaves the background empty, not half-updated.
+	if err := bg.Reset([]float32{1, float32(math.Inf(-1))}, 2, 1, 1); err == nil {
+		t.Fatal("Inf background: no error")
+	}
+	if bg.Samples() != 0 || bg.Nodes() != 0 {
+		t.Errorf("after a failed Reset: %d samples, %d nodes", bg.Samples(), bg.Nodes())
+	}
+}
