@@ -137,6 +137,16 @@ func TestScanErrors(t *testing.T) {
 	os.WriteFile(trunc, raw[:len(raw)-5], 0o644)
 	text := filepath.Join(dir, "text.npy")
 	os.WriteFile(text, []byte("hello"), 0o644)
+	// A well-formed .npy of strings, not numbers.
+	header := "{'descr': '<U3', 'fortran_order': False, 'shape': (2,), }"
+	header += strings.Repeat(" ", 63-(10+len(header))%64) + "\n"
+	strs := filepath.Join(dir, "strings.npy")
+	raw2 := append([]byte("\x93NUMPY\x01\x00"), byte(len(header)), byte(len(header)>>8))
+	raw2 = append(raw2, header...)
+	raw2 = append(raw2, make([]byte, 2*3*4)...)
+	os.WriteFile(strs, raw2, 0o644)
+	emptyBG := writeActs(t, dir, "empty_bg.npy", []int{0, 6}, func(i int) float32 { return 1 })
+	noNodes := writeActs(t, dir, "no_nodes.npy", []int{4, 0}, func(i int) float32 { return 1 })
 	tests := []struct {
 		name string
 		args []string
@@ -155,6 +165,13 @@ func TestScanErrors(t *testing.T) {
 		{"truncated", []string{"-background", bg, "-eval", trunc}, 1, []string{trunc}},
 		{"not npy", []string{"-background", text, "-eval", ev}, 1, []string{text}},
 		{"missing", []string{"-background", filepath.Join(dir, "nope.npy"), "-eval", ev}, 1, []string{"nope.npy"}},
+		{"strings npy", []string{"-background", bg, "-eval", strs}, 1, []string{strs}},
+		{"empty background", []string{"-background", emptyBG, "-eval", ev}, 1, []string{emptyBG, "no samples"}},
+		{"no nodes", []string{"-background", bg, "-eval", noNodes}, 1, []string{noNodes, "no nodes"}},
+		{"bad alpha fixed", []string{"-background", bg, "-eval", ev, "-alpha-fixed", "1"}, 2, []string{"-alpha-fixed must be in (0, 1)"}},
+		{"alpha fixed in group mode", []string{"-background", bg, "-eval", ev, "-mode", "group", "-alpha-fixed", "0.1"}, 2, []string{"individual mode only"}},
+		{"bad restarts", []string{"-background", bg, "-eval", ev, "-mode", "group", "-restarts", "0"}, 2, []string{"-restarts"}},
+		{"bad mode", []string{"-background", bg, "-eval", ev, "-mode", "pairs"}, 2, []string{"-mode"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
