@@ -15,6 +15,27 @@ func committed(name string) string {
 	return filepath.Join(refdata.Root(), "configs", "models", name+".npz")
 }
 
+// TestCommittedClassifier checks the target for the project's own
+// classifier: MNIST test accuracy ≥ 0.99 on all 10 000 test images.
+func TestCommittedClassifier(t *testing.T) {
+	m, err := nn.Load(nn.ClassifierArch, committed("classifier"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	images, labels, err := data.LoadMNIST("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := m.Accuracy(images, labels, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("test accuracy %.4f", acc)
+	if acc < 0.99 {
+		t.Errorf("test accuracy %.4f < 0.99", acc)
+	}
+}
+
 // TestCommittedAutoencoder checks the target for the project's own
 // autoencoder: its MNIST test binary cross-entropy is within 10% of the
 // authors' autoencoder's, both measured here on all 10 000 test images.
