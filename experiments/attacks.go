@@ -27,9 +27,12 @@ const attackCodeVersion = "attack-v2"
 // in <name>_indices.npy. A set saved by an earlier run with the same key —
 // a hash of everything it depends on — is reused.
 func generateSet(ctx context.Context, cfg *Config, s Set, images *data.Array, labels []int, env Env) (*data.Array, error) {
-	r := cfg.Dataset.AttackSource
+	r, rangeKey := cfg.Dataset.AttackSource, "dataset.attack_source"
+	if s.Source != nil {
+		r, rangeKey = *s.Source, "sets."+s.Name+".source"
+	}
 	if r[1] > images.Len() {
-		return nil, fmt.Errorf("dataset.attack_source: range %v exceeds the %d images of the split", r, images.Len())
+		return nil, fmt.Errorf("%s: range %v exceeds the %d images of the split", rangeKey, r, images.Len())
 	}
 	weights, err := os.ReadFile(cfg.Classifier.Weights)
 	if err != nil {
@@ -40,7 +43,8 @@ func generateSet(ctx context.Context, cfg *Config, s Set, images *data.Array, la
 		Version, Dataset, Split, Arch, Weights, Keep string
 		Source                                       [2]int
 		Attack                                       *AttackSpec
-	}{attackCodeVersion, cfg.Dataset.Name, cfg.Dataset.Split, cfg.Classifier.Arch, hex.EncodeToString(wsum[:]), s.Keep, r, s.Attack})
+		Seed                                         uint64 // HopSkipJump's random numbers
+	}{attackCodeVersion, cfg.Dataset.Name, cfg.Dataset.Split, cfg.Classifier.Arch, hex.EncodeToString(wsum[:]), s.Keep, r, s.Attack, cfg.Seed})
 	ksum := sha256.Sum256(spec)
 	key := hex.EncodeToString(ksum[:])
 	dir := filepath.Join(env.Dir, "sets")
