@@ -13,7 +13,6 @@ import (
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"subsetscan/data"
 )
@@ -23,19 +22,10 @@ import (
 // the ROC curves and the subset-score distributions, and the pixel maps.
 func Render(dir string, r *Results) error {
 	var figures []Figure
-	add := func(name, caption string, p *plot.Plot, w, h vg.Length) error {
-		if err := savePNG(filepath.Join(dir, name), p, w, h); err != nil {
-			return err
-		}
-		figures = append(figures, Figure{File: name, Caption: caption})
-		return nil
-	}
-	if p, err := r.aucPlot(); err != nil {
+	if ok, err := r.aucFigure(filepath.Join(dir, "auc_layers.png")); err != nil {
 		return err
-	} else if p != nil {
-		if err := add("auc_layers.png", "AUC of each set across the layers, published values dashed", p, 9*vg.Inch, 5*vg.Inch); err != nil {
-			return err
-		}
+	} else if ok {
+		figures = append(figures, Figure{File: "auc_layers.png", Caption: "AUC of each set across the layers, published values dashed"})
 	}
 	for _, set := range r.Sets {
 		name := fmt.Sprintf("group_%s.png", set)
@@ -47,16 +37,13 @@ func Render(dir string, r *Results) error {
 		}
 	}
 	for _, l := range r.Layers {
-		p, err := r.rocPlot(l)
-		if err != nil {
+		name := fmt.Sprintf("roc_%s.png", l.Layer)
+		if ok, err := r.rocFigure(filepath.Join(dir, name), l); err != nil {
 			return err
+		} else if ok {
+			figures = append(figures, Figure{File: name, Caption: "ROC curves, layer " + l.Layer})
 		}
-		if p != nil {
-			if err := add(fmt.Sprintf("roc_%s.png", l.Layer), "ROC curves, layer "+l.Layer, p, 5*vg.Inch, 5*vg.Inch); err != nil {
-				return err
-			}
-		}
-		name := fmt.Sprintf("scores_%s.png", l.Layer)
+		name = fmt.Sprintf("scores_%s.png", l.Layer)
 		if ok, err := r.scoresFigure(filepath.Join(dir, name), l); err != nil {
 			return err
 		} else if ok {
@@ -76,28 +63,39 @@ func Render(dir string, r *Results) error {
 	})
 }
 
-func savePNG(path string, p *plot.Plot, w, h vg.Length) error {
-	c := vgimg.PngCanvas{Canvas: vgimg.New(w, h)}
-	p.Draw(draw.New(c))
-	return data.WriteFileAtomic(path, func(out io.Writer) error {
-		_, err := c.WriteTo(out)
-		return err
-	})
-}
-
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// aucPlot draws the AUC of each set across the layers (the encoder/decoder
-// "U"), with the published values dashed.
-func (r *Results) aucPlot() (*plot.Plot, error) {
+// unitTicks are the ticks of an axis spanning [0, 1].
+var unitTicks = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 0.2, Label: "0.2"}, {Value: 0.4, Label: "0.4"},
+	{Value: 0.6, Label: "0.6"}, {Value: 0.8, Label: "0.8"}, {Value: 1, Label: "1"}}
+
+// lightGrid returns the light grey grid lines of the figures' panels.
+func lightGrid() *plotter.Grid {
+	g := plotter.NewGrid()
+	g.Vertical.Color, g.Horizontal.Color = color.Gray{Y: 225}, color.Gray{Y: 225}
+	return g
+}
+
+// Size of the AUC-across-layers figure's plot; its legend widens the
+// figure.
+const (
+	aucPlotWidth  = 8.5 * vg.Inch
+	aucPlotHeight = 5 * vg.Inch
+)
+
+// aucFigure writes the AUC of each set across the layers (the
+// encoder/decoder "U") to path, the published values dashed, y in [0, 1]
+// and the legend of the sets to the right of the plot, where it hides no
+// curve. It returns false, writing nothing, when r has fewer than two
+// layers or no set.
+func (r *Results) aucFigure(path string) (bool, error) {
 	if len(r.Layers) < 2 || len(r.Sets) == 0 {
-		return nil, nil
+		return false, nil
 	}
 	p := plot.New()
-	p.Title.Text = r.Experiment + ": detection power across layers"
 	p.X.Label.Text = "layer"
 	p.Y.Label.Text = "AUC (clean vs set)"
-	p.Y.Min, p.Y.Max = 0, 1.05
+	p.Add(lightGrid())
 	names := make([]string, len(r.Layers))
 	for i, l := range r.Layers {
 		names[i] = l.Layer
@@ -106,9 +104,9 @@ func (r *Results) aucPlot() (*plot.Plot, error) {
 	p.X.Tick.Label.Rotation = math.Pi / 4
 	p.X.Tick.Label.XAlign = draw.XRight
 	p.X.Tick.Label.YAlign = draw.YCenter
-	// Top centre: the middle layers sit low, the ends high.
-	p.Legend.Top = true
-	p.Legend.XOffs = -2.5 * vg.Inch
+	p.Y.Min, p.Y.Max = 0, 1
+	p.Y.Tick.Marker = unitTicks
+	legend := newSideLegend("set")
 	for k, s := range r.Sets {
 		var got, pub plotter.XYs
 		for i, l := range r.Layers {
@@ -123,25 +121,26 @@ func (r *Results) aucPlot() (*plot.Plot, error) {
 		if len(got) > 0 {
 			line, pts, err := plotter.NewLinePoints(got)
 			if err != nil {
-				return nil, err
+				return false, fmt.Errorf("report: AUC figure, set %s: %w", s, err)
 			}
 			line.Color, pts.Color = col, col
 			pts.Shape = plotutil.Shape(k)
 			p.Add(line, pts)
-			p.Legend.Add(s, line, pts)
+			legend.Add(s, line, pts)
 		}
 		if len(pub) > 0 {
 			line, err := plotter.NewLine(pub)
 			if err != nil {
-				return nil, err
+				return false, fmt.Errorf("report: AUC figure, set %s (published): %w", s, err)
 			}
 			line.Color = col
 			line.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 			p.Add(line)
-			p.Legend.Add(s+" (published)", line)
+			legend.Add(s+" (published)", line)
 		}
 	}
-	return p, nil
+	title := r.Experiment + ": detection power across layers"
+	return true, saveLegendFigure(path, title, p, legend, aucPlotWidth, aucPlotHeight)
 }
 
 // ROC returns the ROC curve of scores that should rank anomalous above
@@ -176,26 +175,33 @@ func ROC(clean, anomalous []float64) (fpr, tpr []float64) {
 	return fpr, tpr
 }
 
-// rocPlot draws the ROC curves of one layer, one per set.
-func (r *Results) rocPlot(l Layer) (*plot.Plot, error) {
+// Size of an ROC figure's plot; its legend widens the figure.
+const rocPlotSize = 5 * vg.Inch
+
+// rocFigure writes the ROC curves of layer l to path, one per set with
+// its AUC in the legend, which sits to the right of the plot: a set
+// ranked below the clean images (AUC near 0) runs along the bottom and
+// right edges, where a legend inside would hide it. It returns false,
+// writing nothing, when the layer has no clean scores.
+func (r *Results) rocFigure(path string, l Layer) (bool, error) {
 	clean := l.Scores["clean"]
 	if len(clean) == 0 {
-		return nil, nil
+		return false, nil
 	}
 	p := plot.New()
-	p.Title.Text = "ROC, layer " + l.Layer
 	p.X.Label.Text = "false positive rate (clean)"
 	p.Y.Label.Text = "true positive rate"
+	p.Add(lightGrid())
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
-	p.Legend.Top = false
-	p.Legend.Left = false
+	p.X.Tick.Marker, p.Y.Tick.Marker = unitTicks, unitTicks
 	diag, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
 	if err != nil {
-		return nil, err
+		return false, err
 	}
 	diag.Color = color.Gray{Y: 160}
 	diag.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
 	p.Add(diag)
+	legend := newSideLegend("set")
 	for k, s := range r.Sets {
 		sc := l.Scores[s]
 		if len(sc) == 0 {
@@ -208,12 +214,13 @@ func (r *Results) rocPlot(l Layer) (*plot.Plot, error) {
 		}
 		line, err := plotter.NewLine(xy)
 		if err != nil {
-			return nil, err
+			return false, fmt.Errorf("report: ROC figure, layer %s, set %s: %w", l.Layer, s, err)
 		}
 		line.Color = plotutil.Color(k)
 		line.Width = vg.Points(1.5)
 		p.Add(line)
-		p.Legend.Add(fmt.Sprintf("%s (AUC %.3f)", s, l.AUC[s]), line)
+		legend.Add(fmt.Sprintf("%s (AUC %.3f)", s, l.AUC[s]), line)
 	}
-	return p, nil
+	title := fmt.Sprintf("%s: ROC, layer %s", r.Experiment, l.Layer)
+	return true, saveLegendFigure(path, title, p, legend, rocPlotSize, rocPlotSize)
 }

@@ -8,10 +8,8 @@ import (
 	"strconv"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
-	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -233,12 +231,7 @@ func (r *Results) groupFigure(path, set string) (bool, error) {
 		}
 	}
 	scale := newProportionScale(props)
-	legend := plot.NewLegend()
-	legend.TextStyle.Font.Size = vg.Points(11)
-	legend.ThumbnailWidth = vg.Points(28)
-	legend.Padding = vg.Points(2.5)
-	legend.Left = true
-	legend.Top = true
+	legend := newSideLegend("layer")
 	panels := make([]*plot.Plot, len(metrics))
 	drawn := false
 	for i, m := range metrics {
@@ -249,9 +242,7 @@ func (r *Results) groupFigure(path, set string) (bool, error) {
 			p.X.Label.Text += " (log scale)"
 		}
 		p.Y.Label.Text = m.label
-		grid := plotter.NewGrid()
-		grid.Vertical.Color, grid.Horizontal.Color = color.Gray{Y: 225}, color.Gray{Y: 225}
-		p.Add(grid)
+		p.Add(lightGrid())
 		for k, c := range lines {
 			// A non-finite value leaves a gap in the line: the points on
 			// either side are not joined.
@@ -301,43 +292,20 @@ func (r *Results) groupFigure(path, set string) (bool, error) {
 		}
 		scale.setAxis(&p.X, props)
 		p.Y.Min, p.Y.Max = 0, 1
-		p.Y.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 0.2, Label: "0.2"}, {Value: 0.4, Label: "0.4"},
-			{Value: 0.6, Label: "0.6"}, {Value: 0.8, Label: "0.8"}, {Value: 1, Label: "1"}}
+		p.Y.Tick.Marker = unitTicks
 		panels[i] = p
 	}
 	if !drawn {
 		return false, nil
 	}
-	// The legend column: thumbnail, a space and the longest name, plus
-	// its heading.
-	head := text.Style{Color: color.Black, Font: font.From(plot.DefaultFont, 12), XAlign: draw.XLeft, YAlign: draw.YTop,
-		Handler: plot.DefaultTextHandler}
-	legendW := head.Rectangle("layer").Max.X
-	for _, n := range names {
-		legendW = max(legendW, legend.ThumbnailWidth+legend.TextStyle.Rectangle(" "+n).Max.X)
-	}
-	margin := 0.2 * vg.Inch
 	title := fmt.Sprintf("%s: group scans of %s, detection power against the contamination proportion", r.Experiment, set)
 	c, dc := figureCanvas(groupFigureWidth, groupFigureHeight, title)
 	tiles := draw.Tiles{Rows: 1, Cols: len(panels), PadTop: figureTitleHeight, PadX: 0.3 * vg.Inch, PadY: 0,
-		PadLeft: 0.05 * vg.Inch, PadRight: legendW + 2*margin, PadBottom: 0.05 * vg.Inch}
+		PadLeft: 0.05 * vg.Inch, PadRight: legend.columnWidth(), PadBottom: 0.05 * vg.Inch}
 	canvases := plot.Align([][]*plot.Plot{panels}, tiles, dc)
 	for j, p := range panels {
 		p.Draw(canvases[0][j])
 	}
-	// Legend block centred vertically on the panels.
-	var entryH vg.Length
-	for _, n := range names {
-		entryH = max(entryH, legend.TextStyle.Rectangle(n).Max.Y)
-	}
-	entries := vg.Length(len(names)) * (entryH + legend.Padding)
-	hr := head.Rectangle("layer")
-	headH := 1.5 * (hr.Max.Y - hr.Min.Y)
-	blockH := headH + entries
-	x0 := dc.Max.X - legendW - margin
-	yTop := (dc.Max.Y-figureTitleHeight+dc.Min.Y)/2 + blockH/2
-	dc.FillText(head, vg.Point{X: x0, Y: yTop}, "layer")
-	legend.Draw(draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{
-		Min: vg.Point{X: x0, Y: yTop - blockH}, Max: vg.Point{X: x0 + legendW, Y: yTop - headH}}})
+	legend.draw(dc, dc.Min.Y, dc.Max.Y-figureTitleHeight)
 	return true, writePNG(path, c)
 }
