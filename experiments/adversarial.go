@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"subsetscan/data"
@@ -22,11 +23,15 @@ type inputs struct {
 	eval     *data.Array // clean images, then each set in order
 	samples  map[string]int
 	setNames []string
-	warnings []string
-	layers   []string
-	bgActs   map[string]*data.Array
-	evalActs map[string]*data.Array // clean images, then each set in order
-	timings  map[string]float64
+	// bgLabels and evalLabels are the classes of the background and
+	// evaluation images (the true labels; for attacked images, those of
+	// their source images), set for conditional scans only.
+	bgLabels, evalLabels []int
+	warnings             []string
+	layers               []string
+	bgActs               map[string]*data.Array
+	evalActs             map[string]*data.Array // clean images, then each set in order
+	timings              map[string]float64
 }
 
 func prepare(ctx context.Context, cfg *Config, env Env) (*inputs, error) {
@@ -46,11 +51,23 @@ func prepare(ctx context.Context, cfg *Config, env Env) (*inputs, error) {
 	parts := []*data.Array{clean}
 	samples := map[string]int{"background": bg.Len(), "clean": clean.Len()}
 	var setNames, warnings []string
+	cond := cfg.Scan.Conditional
+	var bgLabels, evalLabels []int
+	if cond {
+		bgLabels = labels[ds.Background[0]:ds.Background[1]]
+		evalLabels = slices.Clone(labels[ds.Clean[0]:ds.Clean[1]])
+	}
 	for _, s := range cfg.Sets {
 		var a *data.Array
 		var err error
 		if s.Attack != nil {
-			a, err = generateSet(ctx, cfg, s, images, labels, env)
+			var idx []int
+			a, idx, err = generateSet(ctx, cfg, s, images, labels, env)
+			if err == nil && cond {
+				for _, i := range idx {
+					evalLabels = append(evalLabels, labels[i])
+				}
+			}
 		} else {
 			a, err = loadSet(s.File, images)
 		}
@@ -72,6 +89,11 @@ func prepare(ctx context.Context, cfg *Config, env Env) (*inputs, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cond {
+		if err := checkClasses(bgLabels, evalLabels, ds.Background, clean.Len(), setNames, samples); err != nil {
+			return nil, err
+		}
+	}
 	arch, err := nn.ArchByName(cfg.Model.Arch)
 	if err != nil {
 		return nil, err
@@ -80,7 +102,8 @@ func prepare(ctx context.Context, cfg *Config, env Env) (*inputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &inputs{clean: clean, eval: eval, samples: samples, setNames: setNames, warnings: warnings, timings: timings}
+	in := &inputs{clean: clean, eval: eval, samples: samples, setNames: setNames, warnings: warnings, timings: timings,
+		bgLabels: bgLabels, evalLabels: evalLabels}
 	tAct := time.Now()
 	if cfg.Space == SpaceReconstructionError {
 		env.logf("reconstruction error of %d background and %d evaluation images", bg.Len(), eval.Len())
@@ -158,11 +181,7 @@ func runAdversarial(ctx context.Context, cfg *Config, env Env) (*report.Results,
 		}
 		b, e := bgActs[name], evalActs[name]
 		j := b.RowSize()
-		back, err := scan.NewBackground(b.Data, b.Len(), j, env.Workers)
-		if err != nil {
-			return nil, fmt.Errorf("layer %s: %w", name, err)
-		}
-		ranges, err := back.PValues(e.Data, tail, env.Workers)
+		ranges, err := pvalues(b, e, in, tail, env.Workers)
 		if err != nil {
 			return nil, fmt.Errorf("layer %s: %w", name, err)
 		}
@@ -238,12 +257,65 @@ func runAdversarial(ctx context.Context, cfg *Config, env Env) (*report.Results,
 	if cfg.Published != nil {
 		res.Notes = cfg.Published.Notes
 	}
+	if cfg.Scan.Conditional {
+		res.Notes = append(slices.Clip(res.Notes), conditionalNote)
+	}
 	cfgJSON, err := json.Marshal(cfg)
 	if err != nil {
 		return nil, err
 	}
 	res.Config = cfgJSON
 	return res, nil
+}
+
+// conditionalNote explains conditional p-values in the report.
+const conditionalNote = "Conditional p-values (scan.conditional): each image is compared with the background images " +
+	"of its own class only: a clean image's class is its true label, an attacked image's class is the true label " +
+	"of the image it was made from."
+
+// pvalues returns the p-value ranges of the evaluation activations e
+// against the background activations b: against all of b, or, for
+// conditional scans, against the rows of b of each image's class.
+func pvalues(b, e *data.Array, in *inputs, tail scan.Tail, workers int) (*scan.Ranges, error) {
+	j := b.RowSize()
+	if in.bgLabels == nil {
+		back, err := scan.NewBackground(b.Data, b.Len(), j, workers)
+		if err != nil {
+			return nil, err
+		}
+		return back.PValues(e.Data, tail, workers)
+	}
+	c, err := scan.NewConditional(b.Data, in.bgLabels, j, workers)
+	if err != nil {
+		return nil, err
+	}
+	return c.PValues(e.Data, in.evalLabels, tail, workers)
+}
+
+// checkClasses checks, before any long work, that every class of the
+// evaluation images (clean ones, then each set's in order) has at least 2
+// background images, as conditional p-values need; errors name the image
+// and the class.
+func checkClasses(bgLabels, evalLabels []int, bgRange [2]int, nClean int, sets []string, samples map[string]int) error {
+	count := map[int]int{}
+	for _, l := range bgLabels {
+		count[l]++
+	}
+	off := 0
+	for _, set := range append([]string{"clean"}, sets...) {
+		n := nClean
+		if set != "clean" {
+			n = samples[set]
+		}
+		for i, l := range evalLabels[off : off+n] {
+			if count[l] < 2 {
+				return fmt.Errorf("scan.conditional: image %d of set %s has class %d, which has %d background images in dataset.background [%d, %d); each class needs at least 2",
+					i, set, l, count[l], bgRange[0], bgRange[1])
+			}
+		}
+		off += n
+	}
+	return nil
 }
 
 func formatAUC(auc map[string]float64, sets []string) string {
@@ -258,15 +330,7 @@ func formatAUC(auc map[string]float64, sets []string) string {
 }
 
 func loadImages(cfg *Config) (*data.Array, []int, error) {
-	if cfg.Dataset.Name == "idx" {
-		images, labels, err := data.LoadIDXSet(cfg.Dataset.Dir, cfg.Dataset.Split)
-		if err != nil {
-			names, _ := data.IDXFiles(cfg.Dataset.Split)
-			return nil, nil, fmt.Errorf("dataset: %w (supply %s and %s, optionally gzipped, in the directory given by -data)", err, names[0], names[1])
-		}
-		return images, labels, nil
-	}
-	return data.LoadMNIST(cfg.Dataset.Split)
+	return loadSplit(cfg, cfg.Dataset.Split)
 }
 
 // outOfRange describes the pixels of a outside [0, 1], or returns "".

@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -25,18 +27,19 @@ const attackCodeVersion = "attack-v2"
 // dataset.attack_source, keeps the successful ones when asked, and saves
 // the set as <dir>/sets/<name>.npy with the source indices (into the split)
 // in <name>_indices.npy. A set saved by an earlier run with the same key —
-// a hash of everything it depends on — is reused.
-func generateSet(ctx context.Context, cfg *Config, s Set, images *data.Array, labels []int, env Env) (*data.Array, error) {
+// a hash of everything it depends on — is reused. It returns the images
+// and their source indices.
+func generateSet(ctx context.Context, cfg *Config, s Set, images *data.Array, labels []int, env Env) (*data.Array, []int, error) {
 	r, rangeKey := cfg.Dataset.AttackSource, "dataset.attack_source"
 	if s.Source != nil {
 		r, rangeKey = *s.Source, "sets."+s.Name+".source"
 	}
 	if r[1] > images.Len() {
-		return nil, fmt.Errorf("%s: range %v exceeds the %d images of the split", rangeKey, r, images.Len())
+		return nil, nil, fmt.Errorf("%s: range %v exceeds the %d images of the split", rangeKey, r, images.Len())
 	}
 	weights, err := os.ReadFile(cfg.Classifier.Weights)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	wsum := sha256.Sum256(weights)
 	spec, _ := json.Marshal(struct {
@@ -52,20 +55,25 @@ func generateSet(ctx context.Context, cfg *Config, s Set, images *data.Array, la
 	keyFile := filepath.Join(dir, s.Name+".key")
 	if env.Dir != "" {
 		if k, err := os.ReadFile(keyFile); err == nil && bytes.Equal(bytes.TrimSpace(k), []byte(key)) {
-			if a, err := data.ReadNPY(npy); err == nil {
+			a, err := data.ReadNPY(npy)
+			var idx []int
+			if err == nil {
+				idx, err = data.ReadNPYInts(filepath.Join(dir, s.Name+"_indices.npy"))
+			}
+			if err == nil && len(idx) == a.Len() && a.RowSize() == images.RowSize() && indicesIn(idx, r) {
 				env.logf("set %s: reusing %s (%d images)", s.Name, npy, a.Len())
 				a.Shape = append([]int{a.Len()}, images.Shape[1:]...)
-				return a, nil
+				return a, idx, nil
 			}
 		}
 	}
 	arch, err := nn.ArchByName(cfg.Classifier.Arch)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	clf, err := nn.Load(arch, cfg.Classifier.Weights)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	x := images.Slice(r[0], r[1])
 	y := labels[r[0]:r[1]]
@@ -103,7 +111,7 @@ func generateSet(ctx context.Context, cfg *Config, s Set, images *data.Array, la
 		err = fmt.Errorf("unknown attack %q", a.Method)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	idx := make([]int, x.Len())
 	for i := range idx {
@@ -111,29 +119,44 @@ func generateSet(ctx context.Context, cfg *Config, s Set, images *data.Array, la
 	}
 	if s.Keep != "all" {
 		if adv, idx, err = attack.KeepSuccessful(clf, adv, y, env.Workers); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if adv.Len() == 0 {
-		return nil, fmt.Errorf("the attack succeeded on none of the %d images", x.Len())
+		return nil, nil, fmt.Errorf("the attack succeeded on none of the %d images", x.Len())
 	}
 	for i := range idx {
 		idx[i] += r[0]
 	}
 	env.logf("set %s: %s kept %d of %d images (%.1f s)", s.Name, s.Attack.Method, adv.Len(), x.Len(), time.Since(t0).Seconds())
 	if env.Dir != "" {
+		// The key goes first: files written by an interrupted run never
+		// pass for those of an earlier key.
+		if err := os.Remove(keyFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, err
+		}
 		if err := data.WriteNPY(npy, adv); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := data.WriteNPYInts(filepath.Join(dir, s.Name+"_indices.npy"), idx); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := data.WriteFileAtomic(keyFile, func(w io.Writer) error {
 			_, err := fmt.Fprintln(w, key)
 			return err
 		}); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return adv, nil
+	return adv, idx, nil
+}
+
+// indicesIn reports whether every index lies in the range [r[0], r[1]).
+func indicesIn(idx []int, r [2]int) bool {
+	for _, i := range idx {
+		if i < r[0] || i >= r[1] {
+			return false
+		}
+	}
+	return true
 }

@@ -67,10 +67,31 @@ type Dataset struct {
 	AttackSource [2]int `yaml:"attack_source" json:"attack_source"`
 }
 
-// ModelRef names an architecture and its weights.
+// ModelRef names an architecture and either its weights or how to train
+// it here (exactly one of Weights and Train).
 type ModelRef struct {
 	Arch    string `yaml:"arch" json:"arch"`
-	Weights string `yaml:"weights" json:"weights"`
+	Weights string `yaml:"weights" json:"weights,omitempty"`
+	// Train trains the model on the data set's training split with the
+	// architecture's recipe (nn.RecipeFor); the weights are cached as
+	// results/<name>/models/<model|classifier>.npz. Before a run,
+	// TrainModels sets Weights to that file.
+	Train *TrainSpec `yaml:"train" json:"train,omitempty"`
+}
+
+// TrainSpec configures the training of a model by this project.
+type TrainSpec struct {
+	// Epochs and Batch are the number of epochs and the mini-batch size,
+	// each ≥ 1.
+	Epochs int `yaml:"epochs" json:"epochs"`
+	Batch  int `yaml:"batch" json:"batch"`
+	// Seed seeds the initialisation (Glorot uniform) and the shuffling;
+	// when left out, the config's seed (ParseConfig fills it in).
+	Seed *uint64 `yaml:"seed" json:"seed"`
+	// Images is the number of training images used, the first ones of the
+	// training split; left out, the whole split. It must lie in
+	// [1, size of the split], checked when the split is loaded.
+	Images *int `yaml:"images" json:"images,omitempty"`
 }
 
 // Layers is "all" or a list of layer names.
@@ -143,6 +164,13 @@ type Scan struct {
 	// Restarts and Thresholds configure group scans (default 2, reference).
 	Restarts   int    `yaml:"restarts" json:"restarts,omitempty"`
 	Thresholds string `yaml:"thresholds" json:"thresholds,omitempty"`
+	// Conditional computes conditional p-values (individual scans only):
+	// one background per class label, each image compared with the
+	// background images of its class. The class of a data-set image is its
+	// true label; that of an attacked image is the true label of the image
+	// it was made from. Sets read from files carry no labels and are
+	// rejected.
+	Conditional bool `yaml:"conditional" json:"conditional,omitempty"`
 }
 
 // Group configures group-scan experiments: groups of Size images, clean
@@ -235,6 +263,12 @@ func ParseConfig(raw []byte, path string, vars Vars) (*Config, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	c.Path = path
+	for _, m := range []*ModelRef{&c.Model, c.Classifier} {
+		if m != nil && m.Train != nil && m.Train.Seed == nil {
+			seed := c.Seed
+			m.Train.Seed = &seed
+		}
+	}
 	sum := sha256.Sum256(raw)
 	c.Hash = hex.EncodeToString(sum[:6])
 	base := "."
@@ -328,11 +362,8 @@ func (c *Config) validateAttack(key string, s Set) error {
 	if c.Classifier == nil {
 		return bad("classifier", "is required by the attack of %s", key)
 	}
-	if _, err := nn.ArchByName(c.Classifier.Arch); err != nil {
-		return bad("classifier.arch", "%v", err)
-	}
-	if _, err := os.Stat(c.Classifier.Weights); err != nil {
-		return bad("classifier.weights", "%v", err)
+	if err := c.Classifier.validate("classifier"); err != nil {
+		return err
 	}
 	if s.Source != nil {
 		if r := *s.Source; r[0] < 0 || r[1] <= r[0] {
@@ -372,6 +403,43 @@ func (c *Config) validateAttack(key string, s Set) error {
 	return nil
 }
 
+// trains reports whether the config trains a model or classifier.
+func (c *Config) trains() bool {
+	return c.Model.Train != nil || c.Classifier != nil && c.Classifier.Train != nil
+}
+
+// validate checks the model reference under key ("model" or
+// "classifier"): a built-in architecture with a training recipe, and
+// exactly one of weights (an existing file) and train.
+func (m *ModelRef) validate(key string) error {
+	if _, err := nn.ArchByName(m.Arch); err != nil {
+		return fmt.Errorf("%s.arch: %w", key, err)
+	}
+	switch {
+	case (m.Weights == "") == (m.Train == nil):
+		return fmt.Errorf("%s: needs exactly one of weights and train", key)
+	case m.Train == nil:
+		if _, err := os.Stat(m.Weights); err != nil {
+			return fmt.Errorf("%s.weights: %w", key, err)
+		}
+		return nil
+	}
+	t := m.Train
+	if _, err := nn.RecipeFor(m.Arch); err != nil {
+		return fmt.Errorf("%s.train: %w", key, err)
+	}
+	if t.Epochs < 1 {
+		return fmt.Errorf("%s.train.epochs: must be ≥ 1, got %d", key, t.Epochs)
+	}
+	if t.Batch < 1 {
+		return fmt.Errorf("%s.train.batch: must be ≥ 1, got %d", key, t.Batch)
+	}
+	if t.Images != nil && *t.Images < 1 {
+		return fmt.Errorf("%s.train.images: must be ≥ 1 (or left out for the whole training split), got %d", key, *t.Images)
+	}
+	return nil
+}
+
 func (c *Config) validate() error {
 	bad := func(key, format string, args ...any) error {
 		return fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...))
@@ -388,8 +456,16 @@ func (c *Config) validate() error {
 		if c.Dataset.Dir == "" {
 			return bad("dataset.dir", "is required for dataset idx")
 		}
-		if names, ok := data.IDXFiles(c.Dataset.Split); ok {
+		splits := []string{c.Dataset.Split}
+		if c.trains() {
+			splits = append(splits, "train") // the models' training split
+		}
+		for _, split := range splits {
+			names, _ := data.IDXFiles(split)
 			for _, f := range names {
+				if f == "" {
+					continue // an unknown split, reported below
+				}
 				if !fileExists(filepath.Join(c.Dataset.Dir, f)) && !fileExists(filepath.Join(c.Dataset.Dir, f+".gz")) {
 					return bad("dataset.dir", "%s holds neither %s nor %s.gz: supply the IDX files %s (each optionally gzipped) there",
 						c.Dataset.Dir, f, f, strings.Join(idxNames(), ", "))
@@ -407,14 +483,13 @@ func (c *Config) validate() error {
 			return bad(key, "must be [first, end) with 0 ≤ first < end, got %v", r)
 		}
 	}
-	if _, err := nn.ArchByName(c.Model.Arch); err != nil {
-		return bad("model.arch", "%v", err)
+	if err := c.Model.validate("model"); err != nil {
+		return err
 	}
-	if c.Model.Weights == "" {
-		return bad("model.weights", "is required")
-	}
-	if _, err := os.Stat(c.Model.Weights); err != nil {
-		return bad("model.weights", "%v", err)
+	if c.Classifier != nil {
+		if err := c.Classifier.validate("classifier"); err != nil {
+			return err
+		}
 	}
 	arch, _ := nn.ArchByName(c.Model.Arch)
 	for _, l := range c.Layers {
@@ -474,6 +549,17 @@ func (c *Config) validate() error {
 	if c.Scan.Thresholds != "" {
 		if _, err := scan.ParseThresholds(c.Scan.Thresholds); err != nil {
 			return bad("scan.thresholds", "%v", err)
+		}
+	}
+	if c.Scan.Conditional {
+		if wantMode != "individual" {
+			return bad("scan.conditional", "applies to individual scans only (kind autoencoder-adversarial), not to kind %s", c.Kind)
+		}
+		for i, s := range c.Sets {
+			if s.File != "" {
+				return bad(fmt.Sprintf("sets[%d].file", i), "scan.conditional needs the class of every image, and the images of a file carry none "+
+					"(sets generated by an attack carry the labels of their source images)")
+			}
 		}
 	}
 	if c.Scan.Restarts < 0 {

@@ -95,6 +95,18 @@ func TestConfigErrors(t *testing.T) {
 		{"tolerances value", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: -0.1, reason: why}}", "published.tolerances.adv.value"},
 		{"tolerances unknown key", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: 0.1, reason: why, note: x}}", "field note not found"},
 		{"idx without files", "name: mnist", "name: idx, dir: .", "supply the IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"},
+		{"weights and train", "weights: w.npz}", "weights: w.npz, train: {epochs: 1, batch: 32}}", "model: needs exactly one of weights and train"},
+		{"neither weights nor train", "arch: autoencoder, weights: w.npz}", "arch: autoencoder}", "model: needs exactly one of weights and train"},
+		{"train epochs", "weights: w.npz}", "train: {batch: 32}}", "model.train.epochs: must be ≥ 1, got 0"},
+		{"train batch", "weights: w.npz}", "train: {epochs: 2, batch: 0}}", "model.train.batch: must be ≥ 1, got 0"},
+		{"train images", "weights: w.npz}", "train: {epochs: 2, batch: 8, images: 0}}", "model.train.images: must be ≥ 1"},
+		{"train unknown key", "weights: w.npz}", "train: {epochs: 2, batch: 8, epoch: 3}}", "field epoch not found"},
+		{"train wrong type", "weights: w.npz}", "train: {epochs: two, batch: 8}}", "cannot unmarshal !!str `two`"},
+		{"train seed negative", "weights: w.npz}", "train: {epochs: 1, batch: 8, seed: -1}}", "cannot unmarshal !!int `-1`"},
+		{"classifier train", "file: adv.npy}", "attack: {method: fgsm, eps: 0.1}, source: [0, 10]}\nclassifier: {arch: classifier, train: {epochs: 1, batch: -2}}", "classifier.train.batch: must be ≥ 1, got -2"},
+		{"classifier without attacks", "layers: all", "layers: all\nclassifier: {arch: classifier, weights: nope.npz}", "classifier.weights"},
+		{"conditional file set", "alpha_max: 0.5}", "alpha_max: 0.5, conditional: true}", "sets[0].file: scan.conditional needs the class of every image"},
+		{"conditional type", "alpha_max: 0.5}", "alpha_max: 0.5, conditional: yes please}", "line 10: cannot unmarshal !!str `yes please` into bool"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -136,6 +148,61 @@ func TestToleranceFor(t *testing.T) {
 	}
 }
 
+// TestConditionalGroup checks that group scans reject scan.conditional.
+func TestConditionalGroup(t *testing.T) {
+	dir := writeFixture(t)
+	raw := strings.NewReplacer(
+		"kind: autoencoder-adversarial", "kind: autoencoder-group",
+		"mode: individual, score: bj, tail: 1, alpha_max: 0.5}", "mode: group, score: bj, tail: 1, alpha_max: 0.5, conditional: true}\ngroup: {size: 10, proportions: [0.1], runs: 2}",
+	).Replace(valid)
+	_, err := experiments.ParseConfig([]byte(raw), filepath.Join(dir, "toy.yaml"), experiments.Vars{})
+	if err == nil || !strings.Contains(err.Error(), "scan.conditional: applies to individual scans only (kind autoencoder-adversarial), not to kind autoencoder-group") {
+		t.Errorf("got %v", err)
+	}
+	raw = strings.Replace(raw, ", conditional: true", "", 1)
+	if _, err := experiments.ParseConfig([]byte(raw), filepath.Join(dir, "toy.yaml"), experiments.Vars{}); err != nil {
+		t.Errorf("the same config without conditional: %v", err)
+	}
+}
+
+// TestParseTrain checks a config that trains its models: the train
+// settings replace the weights, and the training seed defaults to the
+// config's.
+func TestParseTrain(t *testing.T) {
+	dir := writeFixture(t)
+	raw := strings.NewReplacer(
+		"weights: w.npz}", "train: {epochs: 2, batch: 16, images: 500}}",
+		"file: adv.npy}", "attack: {method: fgsm, eps: 0.1}, source: [0, 10]}\nclassifier: {arch: classifier, train: {epochs: 1, batch: 64, seed: 9}}",
+		"seed: 1", "seed: 7",
+		"alpha_max: 0.5}", "alpha_max: 0.5, conditional: true}").Replace(valid)
+	cfg, err := experiments.ParseConfig([]byte(raw), filepath.Join(dir, "toy.yaml"), experiments.Vars{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, c := cfg.Model, cfg.Classifier
+	if m.Weights != "" || m.Train == nil || m.Train.Epochs != 2 || m.Train.Batch != 16 || *m.Train.Images != 500 || *m.Train.Seed != 7 {
+		t.Errorf("model: got %+v, train %+v", m, m.Train)
+	}
+	if c == nil || c.Train == nil || *c.Train.Seed != 9 || c.Train.Images != nil {
+		t.Errorf("classifier: got %+v", c)
+	}
+	if !cfg.Scan.Conditional {
+		t.Error("scan.conditional not set")
+	}
+	// An idx data set must then hold the training split too.
+	idx := t.TempDir()
+	for _, f := range []string{"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"} {
+		if err := os.WriteFile(filepath.Join(idx, f), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw = strings.Replace(raw, "name: mnist,", "name: idx, dir: "+idx+",", 1)
+	_, err = experiments.ParseConfig([]byte(raw), filepath.Join(dir, "toy.yaml"), experiments.Vars{})
+	if err == nil || !strings.Contains(err.Error(), "dataset.dir: "+idx+" holds neither train-images-idx3-ubyte") {
+		t.Errorf("idx data set without its training split: got %v", err)
+	}
+}
+
 // TestDataVariable checks the message of a config that reads ${data} when
 // -data is not given, and then when it names a directory without the
 // files.
@@ -168,5 +235,38 @@ func TestDataVariable(t *testing.T) {
 	_, err = experiments.ParseConfig([]byte(raw), "fm.yaml", experiments.Vars{Data: dir})
 	if err == nil || !strings.Contains(err.Error(), "model.weights") || !strings.Contains(err.Error(), filepath.Join(dir, "ae.npz")) {
 		t.Errorf("missing model: got %v", err)
+	}
+}
+
+// TestTrainModelsErrors checks the errors of train settings that only the
+// training split can reveal, and that a config without train settings is
+// returned as it is.
+func TestTrainModelsErrors(t *testing.T) {
+	dir := writeFixture(t)
+	path := filepath.Join(dir, "toy.yaml")
+	raw := strings.Replace(valid, "weights: w.npz}", "train: {epochs: 1, batch: 8, images: 60001}}", 1)
+	cfg, err := experiments.ParseConfig([]byte(raw), path, experiments.Vars{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = experiments.TrainModels(t.Context(), cfg, experiments.Env{})
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "needs a results directory") {
+		t.Errorf("without a results directory: got %v", err)
+	}
+	_, _, err = experiments.TrainModels(t.Context(), cfg, experiments.Env{Dir: t.TempDir()})
+	want := "config " + path + ": model.train.images: 60001 exceeds the 60000 images of the mnist training split"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want %q", err, want)
+	}
+	if cfg.Model.Weights != "" || *cfg.Model.Train.Images != 60001 {
+		t.Errorf("TrainModels modified its config: %+v", cfg.Model)
+	}
+	plain, err := experiments.ParseConfig([]byte(valid), path, experiments.Vars{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, notes, err := experiments.TrainModels(t.Context(), plain, experiments.Env{})
+	if err != nil || got != plain || notes != nil {
+		t.Errorf("config without train settings: got %p, %q, %v", got, notes, err)
 	}
 }

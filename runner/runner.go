@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"subsetscan/experiments"
@@ -39,10 +40,19 @@ func Run(ctx context.Context, cfg *experiments.Config, opt Options) (string, *re
 	}
 	dir := filepath.Join(out, cfg.Name)
 	t0 := time.Now()
-	res, err := kind(ctx, cfg, experiments.Env{Workers: opt.Workers, Progress: opt.Progress, Dir: dir})
+	env := experiments.Env{Workers: opt.Workers, Progress: opt.Progress, Dir: dir}
+	// Models with train settings are trained (or taken from the cache)
+	// first: everything after reads their weights files.
+	trainedCfg, trained, err := experiments.TrainModels(ctx, cfg, env)
 	if err != nil {
 		return "", nil, fmt.Errorf("%s: %w", cfg.Name, err)
 	}
+	cfg = trainedCfg
+	res, err := kind(ctx, cfg, env)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: %w", cfg.Name, err)
+	}
+	res.Notes = append(slices.Clip(res.Notes), trained...)
 	res.Provenance = report.Provenance{
 		Seed:       cfg.Seed,
 		ConfigHash: cfg.Hash,

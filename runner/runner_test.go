@@ -3,8 +3,11 @@ package runner_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"subsetscan/experiments"
@@ -151,5 +154,111 @@ func TestQuickGroupRecon(t *testing.T) {
 	// reconstruction error shows (individual AUC 0.99).
 	if p := res.Group[0].Points[0]; p.AUC < 0.9 {
 		t.Errorf("proportion 0.5: %+v", p)
+	}
+}
+
+// TestQuickTrain runs a config that trains its autoencoder and classifier
+// here (tiny training): the first run trains both and writes them with
+// their keys under models/, a second run reuses them and gives the same
+// results, and a changed setting retrains only the model it belongs to
+// (the attack set, which depends on the classifier, is reused). The scans
+// use conditional p-values.
+func TestQuickTrain(t *testing.T) {
+	out := t.TempDir()
+	run := func(raw []byte) (*report.Results, []string) {
+		t.Helper()
+		cfg, err := experiments.ParseConfig(raw, filepath.Join("testdata", "quick-train.yaml"), experiments.Vars{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		_, res, err := runner.Run(t.Context(), cfg, runner.Options{OutDir: out, Revision: "test",
+			Progress: func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, lines
+	}
+	has := func(lines []string, prefix string) bool {
+		return slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, prefix) })
+	}
+	raw, err := os.ReadFile(filepath.Join("testdata", "quick-train.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(out, "quick-train")
+	readKeys := func() (model, clf string) {
+		t.Helper()
+		m, err := os.ReadFile(filepath.Join(dir, "models", "model.key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := os.ReadFile(filepath.Join(dir, "models", "classifier.key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(m), string(c)
+	}
+
+	res, lines := run(raw)
+	for _, want := range []string{"model: training autoencoder on 300 images", "model: epoch 1/1: loss ",
+		"classifier: training classifier on 300 images", "classifier: epoch 1/1: loss "} {
+		if !has(lines, want) {
+			t.Errorf("first run: no progress line %q in %q", want, lines)
+		}
+	}
+	if n := res.Samples["fgsm"]; n < 1 || n > 150 || res.Samples["clean"] != 150 || len(res.Layers) != 2 {
+		t.Fatalf("samples %v, %d layers", res.Samples, len(res.Layers))
+	}
+	var cfg experiments.Config
+	if err := json.Unmarshal(res.Config, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "models", "model.npz"); cfg.Model.Weights != want || cfg.Model.Train == nil || *cfg.Model.Train.Images != 300 || *cfg.Model.Train.Seed != 1 {
+		t.Errorf("results.json config model: %+v, want weights %s and the train settings", cfg.Model, want)
+	}
+	if !cfg.Scan.Conditional {
+		t.Error("results.json config: scan.conditional not recorded")
+	}
+	notes := strings.Join(res.Notes, "\n")
+	for _, want := range []string{"Conditional p-values", "The model (autoencoder) was trained here", "The classifier (classifier) was trained here",
+		"categorical_crossentropy with Adam, epochs 1, batch 32, seed 2, on the first 300 images of the mnist training split"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes %q lack %q", notes, want)
+		}
+	}
+	report1 := withoutTimings(t, dir)
+	weights1, err := os.ReadFile(filepath.Join(dir, "models", "model.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mKey1, cKey1 := readKeys()
+
+	// Second run: nothing is trained again.
+	_, lines = run(raw)
+	if has(lines, "model: training") || has(lines, "classifier: training") || !has(lines, "model: reusing") ||
+		!has(lines, "classifier: reusing") || !has(lines, "set fgsm: reusing") {
+		t.Errorf("second run: %q", lines)
+	}
+	if !bytes.Equal(report1, withoutTimings(t, dir)) {
+		t.Error("the second run's results differ beyond their timings")
+	}
+
+	// Another seed for the model only: the model is retrained under a new
+	// key, the classifier and the attack set are reused.
+	_, lines = run(bytes.Replace(raw, []byte("train: {epochs: 1, batch: 32, images: 300}"), []byte("train: {epochs: 1, batch: 32, images: 300, seed: 5}"), 1))
+	if !has(lines, "model: training") || has(lines, "classifier: training") || !has(lines, "set fgsm: reusing") {
+		t.Errorf("run with another model seed: %q", lines)
+	}
+	mKey2, cKey2 := readKeys()
+	if mKey2 == mKey1 || cKey2 != cKey1 {
+		t.Errorf("model key %q → %q (want a change), classifier key %q → %q (want none)", mKey1, mKey2, cKey1, cKey2)
+	}
+	weights2, err := os.ReadFile(filepath.Join(dir, "models", "model.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(weights1, weights2) {
+		t.Error("another seed gave the same weights")
 	}
 }

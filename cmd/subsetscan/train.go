@@ -25,21 +25,6 @@ func init() {
 	})
 }
 
-// trainRecipe is how an architecture is trained: the authors' choices.
-type trainRecipe struct {
-	loss      nn.Loss
-	optimizer func() nn.Optimizer
-	epochs    int // default number of epochs
-}
-
-var trainRecipes = map[string]trainRecipe{
-	// The Keras blog's convolutional autoencoder, as the authors trained
-	// it: Adadelta (lr 1.0), binary cross-entropy, 50 epochs of batch 128.
-	"autoencoder": {nn.BinaryCrossEntropy, func() nn.Optimizer { return nn.NewAdadelta() }, 50},
-	// The classifier: Adam (lr 0.001), categorical cross-entropy.
-	"classifier": {nn.CategoricalCrossEntropy, func() nn.Optimizer { return nn.NewAdam() }, 12},
-}
-
 func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	archName := fs.String("arch", "", "architecture to train: autoencoder (Adadelta, binary cross-entropy) or classifier (Adam, categorical cross-entropy)")
 	epochs := fs.Int("epochs", 0, "epochs (0 = the architecture's default: 50 for the autoencoder, 12 for the classifier)")
@@ -56,8 +41,8 @@ func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 	if fs.NArg() > 0 {
 		return usagef("unexpected arguments %q", fs.Args())
 	}
-	recipe, ok := trainRecipes[*archName]
-	if !ok {
+	recipe, err := nn.RecipeFor(*archName)
+	if err != nil {
 		return usagef("-arch %q: want autoencoder or classifier", *archName)
 	}
 	arch, err := nn.ArchByName(*archName)
@@ -77,7 +62,7 @@ func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 		return usagef("-train-n and -test-n must be ≥ 0")
 	}
 	if *epochs == 0 {
-		*epochs = recipe.epochs
+		*epochs = recipe.Epochs
 	}
 	// Fail before training, not after, when the output cannot be written.
 	for _, d := range []string{filepath.Dir(*out), *checkpoints} {
@@ -89,7 +74,7 @@ func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 		}
 	}
 
-	xTrain, yTrain, xTest, yTest, testLabels, err := trainData(*archName, *nTrain, *nTest)
+	xTrain, yTrain, xTest, yTest, testLabels, err := trainData(recipe, *nTrain, *nTest)
 	if err != nil {
 		return err
 	}
@@ -99,16 +84,16 @@ func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 	}
 	m.InitGlorot(*seed)
 	fmt.Fprintf(stdout, "training %s on %d MNIST images: %v, %d epochs, batch %d, seed %d\n",
-		*archName, xTrain.Len(), recipe.loss, *epochs, *batch, *seed)
+		*archName, xTrain.Len(), recipe.Loss, *epochs, *batch, *seed)
 
 	// evaluate prints the test metric: the loss, and the accuracy of a
 	// classifier.
 	evaluate := func(prefix string) error {
-		loss, err := m.Evaluate(xTest, yTest, recipe.loss, *workers)
+		loss, err := m.Evaluate(xTest, yTest, recipe.Loss, *workers)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%stest %v on %d images: %.6f\n", prefix, recipe.loss, xTest.Len(), loss)
+		fmt.Fprintf(stdout, "%stest %v on %d images: %.6f\n", prefix, recipe.Loss, xTest.Len(), loss)
 		if testLabels != nil {
 			acc, err := m.Accuracy(xTest, testLabels, *workers)
 			if err != nil {
@@ -123,7 +108,7 @@ func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 	start := time.Now()
 	epochStart := start
 	_, err = m.Train(ctx, xTrain, yTrain, nn.TrainOptions{
-		Loss: recipe.loss, Optimizer: recipe.optimizer(), Epochs: *epochs, BatchSize: *batch,
+		Loss: recipe.Loss, Optimizer: recipe.NewOptimizer(), Epochs: *epochs, BatchSize: *batch,
 		Seed: *seed, Workers: *workers,
 		Progress: func(p nn.Progress) {
 			if !p.EpochDone {
@@ -159,10 +144,10 @@ func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 }
 
 // trainData loads the MNIST training and test images (the first nTrain and
-// nTest of each when positive) with the architecture's targets: the images
+// nTest of each when positive) with the recipe's targets: the images
 // themselves for the autoencoder, one-hot labels for the classifier (whose
 // test labels are returned too).
-func trainData(arch string, nTrain, nTest int) (xTrain, yTrain, xTest, yTest *data.Array, testLabels []int, err error) {
+func trainData(recipe nn.Recipe, nTrain, nTest int) (xTrain, yTrain, xTest, yTest *data.Array, testLabels []int, err error) {
 	xTrain, trainLabels, err := data.LoadMNIST("train")
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
@@ -177,14 +162,14 @@ func trainData(arch string, nTrain, nTest int) (xTrain, yTrain, xTest, yTest *da
 	if nTest > 0 && nTest < xTest.Len() {
 		xTest, testLabels = xTest.Slice(0, nTest), testLabels[:nTest]
 	}
-	if arch == "autoencoder" {
-		return xTrain, xTrain, xTest, xTest, nil, nil
-	}
-	if yTrain, err = nn.OneHot(trainLabels, 10); err != nil {
+	if yTrain, err = recipe.Targets(xTrain, trainLabels); err != nil {
 		return nil, nil, nil, nil, nil, fmt.Errorf("MNIST training labels: %w", err)
 	}
-	if yTest, err = nn.OneHot(testLabels, 10); err != nil {
+	if yTest, err = recipe.Targets(xTest, testLabels); err != nil {
 		return nil, nil, nil, nil, nil, fmt.Errorf("MNIST test labels: %w", err)
+	}
+	if recipe.Classes == 0 {
+		testLabels = nil
 	}
 	return xTrain, yTrain, xTest, yTest, testLabels, nil
 }
