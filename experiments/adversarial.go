@@ -56,6 +56,10 @@ func prepare(ctx context.Context, cfg *Config, env Env) (*inputs, error) {
 	if cond {
 		bgLabels = labels[ds.Background[0]:ds.Background[1]]
 		evalLabels = slices.Clone(labels[ds.Clean[0]:ds.Clean[1]])
+		// The clean images first, before any attack runs; the sets' below.
+		if err := checkClasses(bgLabels, evalLabels, ds.Background, clean.Len(), nil, nil); err != nil {
+			return nil, err
+		}
 	}
 	for _, s := range cfg.Sets {
 		var a *data.Array
