@@ -325,3 +325,52 @@ func TestKey32Order(t *testing.T) {
 		}
 	}
 }
+
+// sortKeys must sort keys of any span — every number of radix passes,
+// including none — and carry the indices along, as a comparison sort does.
+func TestSortKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 13))
+	var rs radixScratch
+	for _, tc := range []struct {
+		name string
+		base uint32
+		span uint32 // keys in [base, base+span]
+	}{
+		{"equal", 1 << 31, 0},
+		{"two", 5, 1},
+		{"one pass", 1 << 31, 1<<radixBits - 1},
+		{"two passes", 1<<31 + 12345, 1<<(2*radixBits) - 1},
+		{"three passes", 1 << 30, 1<<(3*radixBits) - 1},
+		{"full range", 0, math.MaxUint32},
+	} {
+		for _, n := range []int{1, 2, 17, 1000, 5000} {
+			keys := make([]uint32, n)
+			for i := range keys {
+				keys[i] = tc.base + uint32(rng.Uint64N(uint64(tc.span)+1))
+			}
+			if rng.IntN(2) == 0 && n > 1 {
+				keys[0], keys[1] = tc.base, tc.base+tc.span // the extremes
+			}
+			idx := make([]int32, n)
+			for i := range idx {
+				idx[i] = int32(i)
+			}
+			want := slices.Clone(keys)
+			slices.Sort(want)
+			orig := slices.Clone(keys)
+			got, gidx := rs.sortKeys(keys, make([]uint32, n), idx, make([]int32, n))
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s, n=%d: keys not sorted", tc.name, n)
+			}
+			for i, k := range got {
+				if orig[gidx[i]] != k {
+					t.Fatalf("%s, n=%d: index %d carries key %#x, not %#x", tc.name, n, gidx[i], orig[gidx[i]], k)
+				}
+			}
+			plain, _ := rs.sortKeys(slices.Clone(orig), make([]uint32, n), nil, nil)
+			if !slices.Equal(plain, want) {
+				t.Fatalf("%s, n=%d: keys not sorted without indices", tc.name, n)
+			}
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package scan
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // key32 maps a float32 to a uint32 whose unsigned order is the float order:
 // the sign bit is flipped for positive numbers, all bits for negative ones.
@@ -19,22 +22,23 @@ func key32(x float32) uint32 {
 const negZeroKey = 1<<31 - 1
 
 const (
-	radixBits = 11
-	radixSize = 1 << radixBits
-	radixMask = radixSize - 1
+	radixBits   = 10
+	radixSize   = 1 << radixBits
+	radixMask   = radixSize - 1
+	radixPasses = (32 + radixBits - 1) / radixBits
 )
 
-// radixScratch holds the histograms of a three-pass LSD radix sort of
-// uint32 keys.
+// radixScratch holds the histograms of an LSD radix sort of uint32 keys.
 type radixScratch struct {
-	count [3][radixSize]int32
+	count [radixPasses][radixSize]int32
 }
 
 // sortKeys sorts keys ascending, using tmp (len ≥ len(keys)) as scratch,
 // and carries idx along when it is not nil (tidx is then its scratch). It
 // returns the sorted keys and indices, which are either the inputs or the
-// scratch slices. Passes whose digit is the same for every key are skipped,
-// which is common for ReLU outputs.
+// scratch slices. The digits are those of key − min(keys), so that only
+// ⌈log2(max−min+1)/radixBits⌉ passes are needed, and passes whose digit is
+// the same for every key are skipped.
 func (s *radixScratch) sortKeys(keys, tmp []uint32, idx, tidx []int32) ([]uint32, []int32) {
 	n := len(keys)
 	if n == 0 {
@@ -44,18 +48,47 @@ func (s *radixScratch) sortKeys(keys, tmp []uint32, idx, tidx []int32) ([]uint32
 	if idx != nil {
 		tidx = tidx[:n]
 	}
-	for p := range s.count {
+	lo, hi := keys[0], keys[0]
+	for _, k := range keys {
+		lo = min(lo, k)
+		hi = max(hi, k)
+	}
+	np := (bits.Len32(hi-lo) + radixBits - 1) / radixBits
+	for p := range np {
 		clear(s.count[p][:])
 	}
-	for _, k := range keys {
-		s.count[0][k&radixMask]++
-		s.count[1][(k>>radixBits)&radixMask]++
-		s.count[2][k>>(2*radixBits)]++
+	switch np {
+	case 0:
+		return keys, idx
+	case 1:
+		for _, k := range keys {
+			s.count[0][k-lo]++
+		}
+	case 2:
+		for _, k := range keys {
+			d := k - lo
+			s.count[0][d&radixMask]++
+			s.count[1][d>>radixBits]++
+		}
+	case 3:
+		for _, k := range keys {
+			d := k - lo
+			s.count[0][d&radixMask]++
+			s.count[1][(d>>radixBits)&radixMask]++
+			s.count[2][d>>(2*radixBits)]++
+		}
+	default:
+		for _, k := range keys {
+			d := k - lo
+			for p := range np {
+				s.count[p][(d>>(p*radixBits))&radixMask]++
+			}
+		}
 	}
-	for p := range 3 {
+	for p := range np {
 		c := &s.count[p]
 		shift := uint(p * radixBits)
-		if int(c[(keys[0]>>shift)&radixMask]) == n {
+		if int(c[((keys[0]-lo)>>shift)&radixMask]) == n {
 			continue // every key has this digit: the pass would not move anything
 		}
 		var sum int32
@@ -66,13 +99,13 @@ func (s *radixScratch) sortKeys(keys, tmp []uint32, idx, tidx []int32) ([]uint32
 		}
 		if idx == nil {
 			for _, k := range keys {
-				d := (k >> shift) & radixMask
+				d := ((k - lo) >> shift) & radixMask
 				tmp[c[d]] = k
 				c[d]++
 			}
 		} else {
 			for i, k := range keys {
-				d := (k >> shift) & radixMask
+				d := ((k - lo) >> shift) & radixMask
 				tmp[c[d]] = k
 				tidx[c[d]] = idx[i]
 				c[d]++
