@@ -262,13 +262,21 @@ type tape struct {
 	cols  [][]float32 // transposed im2col matrix of each convolution's input (kept for the weight gradients)
 	tmp   []float32   // transposed-output scratch
 	chw   []float32   // channel-major input scratch
+	pad   []float32   // zero-padded channel-major input of convDirect (inference)
+	acc   []float32   // padded-width transposed output of convDirect (inference)
+	dst   [][]float32 // Forward's per-layer destinations for the current sample
 }
 
 func (m *Model) newTape() *tape {
 	t := &tape{pre: make([][]float32, len(m.layers)), out: make([][]float32, len(m.layers)), cols: make([][]float32, len(m.layers))}
-	maxOut, maxIn := 0, 0
+	maxOut, maxIn, maxPad, maxAcc := 0, 0, 0, 0
 	for i, l := range m.layers {
 		t.out[i] = make([]float32, l.outSize())
+		if l.spec.Kind == Conv2D {
+			hp, wp, L := l.padded()
+			maxPad = max(maxPad, hp*wp*l.in[2])
+			maxAcc = max(maxAcc, L*l.out[2])
+		}
 		maxOut = max(maxOut, l.outSize())
 		maxIn = max(maxIn, l.inSize())
 		if l.hasWeights() {
@@ -281,7 +289,130 @@ func (m *Model) newTape() *tape {
 	}
 	t.tmp = make([]float32, maxOut)
 	t.chw = make([]float32, maxIn)
+	t.pad = make([]float32, maxPad)
+	t.acc = make([]float32, maxAcc)
 	return t
+}
+
+// infer runs one sample through the network like forward, but without
+// recording what backward needs (the im2col matrices, the pre-activations
+// of the convolutions): only t.out and the pre-activations of Dense layers
+// are set, bit-identical to forward's. Layer i writes its output into
+// dst[i] when that is not nil, else into t.out[i].
+func (m *Model) infer(t *tape, x []float32, dst [][]float32) {
+	in := x
+	for i, l := range m.layers {
+		out := t.out[i]
+		if dst != nil && dst[i] != nil {
+			out = dst[i]
+		}
+		switch l.spec.Kind {
+		case Conv2D:
+			l.convDirect(out, in, t.pad, t.acc)
+		case Dense:
+			pre := t.pre[i]
+			copy(pre, l.bias)
+			blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
+				blas32.General{Rows: 1, Cols: l.in[2], Stride: l.in[2], Data: in},
+				blas32.General{Rows: l.in[2], Cols: l.out[2], Stride: l.out[2], Data: l.kernel},
+				1, blas32.General{Rows: 1, Cols: l.out[2], Stride: l.out[2], Data: pre})
+			activate(out, pre, l.act)
+		case MaxPooling2D:
+			l.maxPool(out, in)
+		case UpSampling2D:
+			l.upSample(out, in)
+		case Flatten:
+			copy(out, in)
+		}
+		in = out
+	}
+}
+
+// padded returns the height hp and width wp of a convolution's zero-padded
+// input, and the length L = (oh−1)·wp + ow of the span of output positions
+// y·wp + x (x < ow) that convDirect computes.
+func (l *layer) padded() (hp, wp, L int) {
+	hp, wp = l.in[0], l.in[1]
+	if l.same {
+		hp += l.spec.Kernel - 1
+		wp += l.spec.Kernel - 1
+	}
+	return hp, wp, (l.out[0]-1)*wp + l.out[1]
+}
+
+// convDirect computes the activated output of a stride-1 convolution of in
+// into dst (HWC) without an im2col matrix: the input is copied channel by
+// channel into a zero-padded hp×wp plane, in which the window tap (ky, kx)
+// of output position (y, x) is pixel (y+ky)·wp + x+kx, so each tap and
+// channel contributes to all outputs of a filter through one axpy of
+// length L over the plane shifted by ky·wp + kx. Outputs are kept at
+// stride wp in acc (the wp−ow extra columns per row are discarded). Each
+// output sums bias + Σ_l K[l,j]·x_l in ascending l = (ky·k+kx)·c+ch,
+// skipping zero weights, with the padding's zeros included: exactly the
+// operations of conv, so results are bit-identical.
+func (l *layer) convDirect(dst, in, pad, acc []float32) {
+	h, w, c := l.in[0], l.in[1], l.in[2]
+	oh, ow, f := l.out[0], l.out[1], l.out[2]
+	k := l.spec.Kernel
+	hp, wp, L := l.padded()
+	before := 0
+	if l.same {
+		before = (k - 1) / 2
+	}
+	plane := hp * wp
+	pad = pad[:plane*c]
+	clear(pad)
+	for y := range h {
+		for x := range w {
+			px := in[(y*w+x)*c : (y*w+x+1)*c]
+			o := (y+before)*wp + x + before
+			for ch, v := range px {
+				pad[ch*plane+o] = v
+			}
+		}
+	}
+	acc = acc[:f*L]
+	for j, b := range l.bias {
+		row := acc[j*L : (j+1)*L]
+		for p := range row {
+			row[p] = b
+		}
+	}
+	for ky := range k {
+		for kx := range k {
+			for ch := range c {
+				r := (ky*k+kx)*c + ch
+				src := pad[ch*plane+ky*wp+kx:][:L]
+				for j, v := range l.kernel[r*f : (r+1)*f] {
+					if v != 0 {
+						axpy(v, src, acc[j*L:(j+1)*L])
+					}
+				}
+			}
+		}
+	}
+	dst = dst[:oh*ow*f]
+	for j := range f {
+		row := acc[j*L : (j+1)*L]
+		for y := range oh {
+			seg := row[y*wp : y*wp+ow]
+			d := dst[y*ow*f+j:]
+			switch l.act {
+			case relu:
+				for x, v := range seg {
+					d[x*f] = max(v, 0)
+				}
+			case sigmoid:
+				for x, v := range seg {
+					d[x*f] = float32(1 / (1 + math.Exp(-float64(v))))
+				}
+			default:
+				for x, v := range seg {
+					d[x*f] = v
+				}
+			}
+		}
+	}
 }
 
 // forward runs one sample through the network into t.
@@ -555,12 +686,15 @@ func (m *Model) Forward(x *data.Array, layers []string, workers int) (map[string
 		out[name] = want[i]
 	}
 	m.forEach(n, workers, func(t *tape, s int) {
-		m.forward(t, x.Row(s))
+		if t.dst == nil {
+			t.dst = make([][]float32, len(want))
+		}
 		for i, a := range want {
 			if a != nil {
-				copy(a.Row(s), t.out[i])
+				t.dst[i] = a.Row(s)
 			}
 		}
+		m.infer(t, x.Row(s), t.dst)
 	})
 	return out, nil
 }
@@ -588,7 +722,7 @@ func (m *Model) Logits(x *data.Array, workers int) (*data.Array, error) {
 	}
 	out := data.NewArray(x.Len(), l.outSize())
 	m.forEach(x.Len(), workers, func(t *tape, s int) {
-		m.forward(t, x.Row(s))
+		m.infer(t, x.Row(s), nil)
 		copy(out.Row(s), t.pre[last])
 	})
 	return out, nil
