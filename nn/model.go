@@ -310,13 +310,7 @@ func (m *Model) infer(t *tape, x []float32, dst [][]float32) {
 		case Conv2D:
 			l.convDirect(out, in, t.pad, t.acc)
 		case Dense:
-			pre := t.pre[i]
-			copy(pre, l.bias)
-			blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
-				blas32.General{Rows: 1, Cols: l.in[2], Stride: l.in[2], Data: in},
-				blas32.General{Rows: l.in[2], Cols: l.out[2], Stride: l.out[2], Data: l.kernel},
-				1, blas32.General{Rows: 1, Cols: l.out[2], Stride: l.out[2], Data: pre})
-			activate(out, pre, l.act)
+			l.dense(out, t.pre[i], in)
 		case MaxPooling2D:
 			l.maxPool(out, in)
 		case UpSampling2D:
@@ -426,13 +420,7 @@ func (m *Model) forward(t *tape, x []float32) {
 			l.conv(t.pre[i], in, t.cols[i], t.tmp, t.chw)
 			activate(out, t.pre[i], l.act)
 		case Dense:
-			pre := t.pre[i]
-			copy(pre, l.bias)
-			blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
-				blas32.General{Rows: 1, Cols: l.in[2], Stride: l.in[2], Data: in},
-				blas32.General{Rows: l.in[2], Cols: l.out[2], Stride: l.out[2], Data: l.kernel},
-				1, blas32.General{Rows: 1, Cols: l.out[2], Stride: l.out[2], Data: pre})
-			activate(out, pre, l.act)
+			l.dense(out, t.pre[i], in)
 		case MaxPooling2D:
 			l.maxPool(out, in)
 		case UpSampling2D:
@@ -544,6 +532,17 @@ func axpy(a float32, x, y []float32) { blasImpl.Saxpy(len(x), a, x, 1, y, 1) }
 
 // dot returns Σ x[i]·y[i].
 func dot(x, y []float32) float32 { return blasImpl.Sdot(len(x), x, 1, y, 1) }
+
+// dense computes a Dense layer: pre = in·kernel + bias, then out = the
+// activation of pre (pre is kept for the backward pass).
+func (l *layer) dense(out, pre, in []float32) {
+	copy(pre, l.bias)
+	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
+		blas32.General{Rows: 1, Cols: l.in[2], Stride: l.in[2], Data: in},
+		blas32.General{Rows: l.in[2], Cols: l.out[2], Stride: l.out[2], Data: l.kernel},
+		1, blas32.General{Rows: 1, Cols: l.out[2], Stride: l.out[2], Data: pre})
+	activate(out, pre, l.act)
+}
 
 // maxPool takes the maximum over Pool×Pool windows with stride Pool; "same"
 // windows that run over the bottom or right edge use the pixels inside.
