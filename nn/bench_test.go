@@ -2,9 +2,8 @@ package nn_test
 
 import (
 	"context"
-	"syscall"
+	"subsetscan/internal/cputime"
 	"testing"
-	"time"
 
 	"subsetscan/data"
 	"subsetscan/nn"
@@ -27,24 +26,14 @@ func BenchmarkTrainAutoencoderEpoch(b *testing.B) {
 	}
 	m.InitGlorot(1)
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Used()
 	for b.Loop() {
 		if _, err := m.Train(context.Background(), x, x, nn.TrainOptions{Loss: nn.BinaryCrossEntropy, Optimizer: nn.NewAdadelta(), Epochs: 1, Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)*60000/n, "s/epoch60k")
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N)*60000/n, "cpu-s/epoch60k")
-}
-
-// cpuTime returns the CPU time (user + system) the process has used: on a
-// shared machine it measures the work when wall time measures the load.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric((cputime.Used()-cpu0).Seconds()/float64(b.N)*60000/n, "cpu-s/epoch60k")
 }
 
 // BenchmarkClassifierInputGradient computes the input gradients of the
@@ -67,12 +56,12 @@ func BenchmarkClassifierInputGradient(b *testing.B) {
 	}
 	m.InitGlorot(1)
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Used()
 	for b.Loop() {
 		if _, err := m.InputGradient(x, up, true, 0); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "images/s")
-	b.ReportMetric(float64(n*b.N)/(cpuTime()-cpu0).Seconds(), "images/cpu-s")
+	b.ReportMetric(float64(n*b.N)/(cputime.Used()-cpu0).Seconds(), "images/cpu-s")
 }

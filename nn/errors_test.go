@@ -4,6 +4,7 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"subsetscan/internal/cputime"
 	"testing"
 
 	"subsetscan/data"
@@ -103,11 +104,11 @@ func BenchmarkAutoencoderForward10k(b *testing.B) {
 		x.Data[i] = float32(i%255) / 255
 	}
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Used()
 	for b.Loop() {
 		if _, err := m.Forward(x, nil, 0); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cputime.Used()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }

@@ -2,10 +2,9 @@ package scan_test
 
 import (
 	"math/rand/v2"
+	"subsetscan/internal/cputime"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"subsetscan/scan"
 )
@@ -150,18 +149,10 @@ func BenchmarkGroup(b *testing.B) {
 // wall time ≈ cpu-ms/op ÷ cores when the work is spread over all cores.
 // Call it after the untimed setup, as defer cpuPerOp(b)().
 func cpuPerOp(b *testing.B) func() {
-	start := cpuTime()
+	start := cputime.Used()
 	return func() {
 		if b.N > 0 {
-			b.ReportMetric(float64((cpuTime()-start).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64((cputime.Used()-start).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
 		}
 	}
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
