@@ -226,3 +226,26 @@ func TestBIMMatchesAuthors(t *testing.T) {
 		t.Errorf("pixels equal %.5f (want ≥ 0.999), max difference %.3g (want ≤ 0.02)", eq, md)
 	}
 }
+
+// TestDeepFoolWorkers checks that DeepFool's images do not depend on the
+// number of workers: on the decision boundary the last bits decide which
+// images succeed, so any scheduling-dependent arithmetic would show here.
+func TestDeepFoolWorkers(t *testing.T) {
+	m, x, _ := authorsSetup(t)
+	x = x.Slice(0, 24)
+	one, err := attack.DeepFool{Workers: 1}.Generate(t.Context(), m, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int{2, 3} {
+		got, err := attack.DeepFool{Workers: w}.Generate(t.Context(), m, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range got.Data {
+			if math.Float32bits(v) != math.Float32bits(one.Data[i]) {
+				t.Fatalf("workers %d: pixel %d of image %d is %v, with 1 worker %v", w, i%x.RowSize(), i/x.RowSize(), v, one.Data[i])
+			}
+		}
+	}
+}
