@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,5 +104,43 @@ func TestFashionMNISTWithData(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "ae-fmnist: running") || !strings.Contains(stderr.String(), "t10k-images-idx3-ubyte.gz") {
 		t.Errorf("stderr %q: want the run to start and stop at the stub IDX file", stderr.String())
+	}
+}
+
+// TestShippedModels checks where ${models} points: by default at the
+// weights built into the binary, extracted into the user's cache directory;
+// with -models at the given directory, whose files must exist.
+func TestShippedModels(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("HOME", cache)
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	f := addRunFlags(fs)
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	cfgs, err := loadConfigs([]string{"ae-mnist"}, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{cfgs[0].Model.Weights, cfgs[0].Classifier.Weights} {
+		if !strings.HasPrefix(w, cache) {
+			t.Errorf("weights %s are not in the cache directory %s", w, cache)
+		}
+		if _, err := os.Stat(w); err != nil {
+			t.Error(err)
+		}
+	}
+
+	// -models names another directory; one without the files is an error
+	// naming the key.
+	fs = flag.NewFlagSet("run", flag.ContinueOnError)
+	f = addRunFlags(fs)
+	if err := fs.Parse([]string{"-models", t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = loadConfigs([]string{"ae-mnist"}, f)
+	if err == nil || !strings.Contains(err.Error(), "model.weights") {
+		t.Errorf("ae-mnist with an empty -models directory: got %v, want an error naming model.weights", err)
 	}
 }
