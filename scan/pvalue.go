@@ -128,17 +128,18 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 		nonFinite := false
 		// Tiles of tileRows rows: reads stay in L1 and each node's keys
 		// are written a cache line at a time.
+		var lows [bgBlockNodes]uint32 // each node's smallest key
+		for c := range w {
+			lows[c] = math.MaxUint32
+		}
+		var offs [tileRows]int
 		for r0 := 0; r0 < b; r0 += tileRows {
 			r1 := min(r0+tileRows, b)
-			for c := range w {
-				dst := sc.keys[c*b+r0 : c*b+r1]
-				for r := range dst {
-					v := acts[(r0+r)*j+j0+c]
-					if math.Float32bits(v)&expMask == expMask {
-						nonFinite = true
-					}
-					dst[r] = key32(v)
-				}
+			for r := r0; r < r1; r++ {
+				offs[r-r0] = r*j + j0
+			}
+			if transposeTile(acts, offs[:r1-r0], w, sc.keys[r0:], b, &lows) {
+				nonFinite = true
 			}
 		}
 		if nonFinite {
@@ -147,9 +148,10 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 		}
 		for c := range w {
 			node := j0 + c
-			low, nlow := sortLowFirst(&sc.rs, sc.keys[c*b:(c+1)*b], sc.tmp, bg.sorted[node*b:(node+1)*b])
-			bg.low[node], bg.nlow[node] = low, int32(nlow)
+			nlow := sortLowFirst(&sc.rs, sc.keys[c*b:(c+1)*b], sc.tmp, bg.sorted[node*b:(node+1)*b], lows[c])
+			bg.low[node], bg.nlow[node] = lows[c], int32(nlow)
 		}
+		storeFence()
 	})
 	if bad.Load() {
 		return fmt.Errorf("scan: background: %w", CheckFinite(acts, j))
@@ -158,27 +160,51 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 	return nil
 }
 
-// sortLowFirst sorts keys, using tmp (len ≥ len(keys)) as scratch, into
-// their smallest key low, returned with its count nlow, and the other keys
-// in ascending order, written to dst[:len(keys)−nlow]. The copies of the
-// smallest key — ReLU zeros, often half of them — are set aside first and
-// only the rest go through the radix sort. keys is overwritten.
-func sortLowFirst(rs *radixScratch, keys, tmp, dst []uint32) (low uint32, nlow int) {
-	low = keys[0]
-	for _, k := range keys {
-		low = min(low, k)
-	}
-	// Branch-free compaction of the other keys into tmp.
+// sortLowFirst sorts keys, whose smallest value is low, using tmp (len ≥
+// len(keys)) as scratch: the copies of low — ReLU zeros, often half of
+// them — are counted (nlow) and set aside, and only the other keys go
+// through the radix sort, into dst[:len(keys)−nlow]. keys is overwritten.
+func sortLowFirst(rs *radixScratch, keys, tmp, dst []uint32, low uint32) (nlow int) {
+	// Branch-free compaction of the other keys into tmp, finding their
+	// range on the way: k − low − 1 wraps to the largest uint32 for k = low.
 	n := 0
+	above, hi := uint32(math.MaxUint32), low
 	for _, k := range keys {
 		tmp[n] = k
 		if k != low {
 			n++
 		}
+		above = min(above, k-low-1)
+		hi = max(hi, k)
 	}
-	got, _ := rs.sortKeys(tmp[:n], keys, nil, nil)
-	copy(dst, got)
-	return low, len(keys) - n
+	got, _ := rs.sortSpan(tmp[:n], keys, nil, nil, above+low+1, hi)
+	streamCopy32(dst, got)
+	return len(keys) - n
+}
+
+// transposeTile writes the keys of the w consecutive values starting at
+// src[off] for each off in offs (a tile of rows) node-major: value c of
+// row r to keys[c*ld+r]. When lows is not nil, it lowers lows[c] to the
+// smallest key of column c. It reports whether a value is NaN or infinite.
+func transposeTile(src []float32, offs []int, w int, keys []uint32, ld int, lows *[bgBlockNodes]uint32) bool {
+	// An exponent of all ones, and only that, carries into the sign
+	// bit when 1<<23 is added to it.
+	var acc uint32
+	for c := range w {
+		dst := keys[c*ld : c*ld+len(offs)]
+		low := uint32(math.MaxUint32)
+		for r, off := range offs {
+			u := math.Float32bits(src[off+c])
+			acc |= u&expMask + 1<<23
+			k := key32(math.Float32frombits(u))
+			dst[r] = k
+			low = min(low, k)
+		}
+		if lows != nil {
+			lows[c] = min(lows[c], low)
+		}
+	}
+	return acc>>31 != 0
 }
 
 // expMask selects the exponent bits of a float32: all ones for NaN and Inf.
@@ -304,12 +330,17 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 		frac[k] = float64(k) / denom
 	}
 	const w0 = evalBlockNodes
+	// Each node's counts are held at a stride of ns ≥ n, an odd number of
+	// cache lines: the write-out reads the block's nodes side by side, and
+	// at a stride of a multiple of 4 KiB they would all fall into the
+	// same L1 cache set.
+	ns := (n+15)/16*16 | 16
 	var bad atomic.Bool
 	forBlocks(j, w0, workers, func() any {
 		return &evalScratch{
 			keys: make([]uint32, w0*n), sk: make([]uint32, n), tmp: make([]uint32, n),
 			idx: make([]int32, n), tidx: make([]int32, n),
-			lt: make([]int32, w0*n), le: make([]int32, w0*n),
+			lt: make([]int32, w0*ns), le: make([]int32, w0*ns),
 		}
 	}, func(s any, j0, j1 int) {
 		sc := s.(*evalScratch)
@@ -321,17 +352,14 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 			}
 			return t
 		}
+		var offs [tileRows]int
 		for t0 := 0; t0 < n; t0 += tileRows {
 			t1 := min(t0+tileRows, n)
-			for c := range w {
-				dst := sc.keys[c*n+t0 : c*n+t1]
-				for t := range dst {
-					v := eval[rowOf(t0+t)*j+j0+c]
-					if math.Float32bits(v)&expMask == expMask {
-						nonFinite = true
-					}
-					dst[t] = key32(v)
-				}
+			for t := t0; t < t1; t++ {
+				offs[t-t0] = rowOf(t)*j + j0
+			}
+			if transposeTile(eval, offs[:t1-t0], w, sc.keys[t0:], n, nil) {
+				nonFinite = true
 			}
 		}
 		if nonFinite {
@@ -342,12 +370,14 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 			node := j0 + c
 			low, nlow := bg.low[node], bg.nlow[node]
 			col := bg.sorted[node*b : node*b+b-int(nlow)] // values above low
-			nb := len(col)
 			// Values ≤ low: lt = 0, and le = nlow if equal, else 0. The
 			// others are collected (branch-free) for sorting; their
 			// counts are overwritten below.
-			lts, les := sc.lt[c*n:(c+1)*n], sc.le[c*n:(c+1)*n]
+			lts, les := sc.lt[c*ns:c*ns+n], sc.le[c*ns:c*ns+n]
 			m := 0
+			// The range of the keys above low, on the way: k − low − 1
+			// wraps to a large number for k ≤ low.
+			above, hi := uint32(math.MaxUint32), low
 			for t, k := range sc.keys[c*n : (c+1)*n] {
 				le := int32(0)
 				if k == low {
@@ -360,43 +390,84 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 				if k > low {
 					m++
 				}
+				above = min(above, k-low-1)
+				hi = max(hi, k)
 			}
 			if m == 0 {
 				continue
 			}
-			sk, si := sc.rs.sortKeys(sc.sk[:m], sc.tmp, sc.idx[:m], sc.tidx)
-			lt, le := 0, 0 // values in col < x and ≤ x
-			for t, k := range sk {
-				for lt < nb && col[lt] < k {
-					lt++
-				}
-				le = max(le, lt)
-				for le < nb && col[le] <= k {
-					le++
-				}
-				lts[si[t]] = nlow + int32(lt)
-				les[si[t]] = nlow + int32(le)
-			}
+			sk, si := sc.rs.sortSpan(sc.sk[:m], sc.tmp, sc.idx[:m], sc.tidx, above+low+1, hi)
+			merge(col, sk, si, nlow, lts, les)
 		}
-		// Write the block out row by row: contiguous stores, not one
-		// page per value.
+		// Write the block out row by row, through a row buffer in cache
+		// and non-temporal stores: the ranges are read back only after
+		// the whole pass (hundreds of MB), so reading their old contents
+		// into the cache before overwriting them would be wasted.
+		var bmin, bmax [w0]float64
 		for t := range n {
 			row := rowOf(t)
-			dmin := r.Min[row*j+j0 : row*j+j1]
-			dmax := r.Max[row*j+j0 : row*j+j1]
+			lts, les := sc.lt[t:], sc.le[t:]
 			if tail == TwoTailed {
-				for c := range dmin {
-					dmin[c], dmax[c] = twoTailed(frac[b-int(sc.le[c*n+t])], frac[b-int(sc.lt[c*n+t])+1])
+				for c := range w {
+					bmin[c], bmax[c] = twoTailed(frac[b-int(les[c*ns])], frac[b-int(lts[c*ns])+1])
 				}
-				continue
+			} else {
+				for c := range w {
+					bmin[c] = frac[b-int(les[c*ns])]
+					bmax[c] = frac[b-int(lts[c*ns])+1]
+				}
 			}
-			for c := range dmin {
-				dmin[c] = frac[b-int(sc.le[c*n+t])]
-				dmax[c] = frac[b-int(sc.lt[c*n+t])+1]
-			}
+			streamCopy(r.Min[row*j+j0:row*j+j1], bmin[:w])
+			streamCopy(r.Max[row*j+j0:row*j+j1], bmax[:w])
 		}
+		storeFence()
 	})
 	return !bad.Load()
+}
+
+// merge walks the sorted keys sk (eval rows si) along col, a node's sorted
+// background keys above its smallest, nlow copies of which are not in col,
+// and writes the counts of background values < x and ≤ x of each row t to
+// lts[t] and les[t].
+//
+// The walk compares mergeWindow background keys at once and advances by
+// the number below x, without a branch: the gap between two consecutive
+// eval keys is a couple of background keys, unpredictably, and a
+// mispredicted branch per eval key cost more than the comparisons.
+func merge(col, sk []uint32, si []int32, nlow int32, lts, les []int32) {
+	nb := len(col)
+	lt := 0 // values in col < x
+	for t, k := range sk {
+		for lt+mergeWindow <= nb {
+			w := col[lt : lt+mergeWindow : lt+mergeWindow]
+			c := b2i(w[0] < k) + b2i(w[1] < k) + b2i(w[2] < k) + b2i(w[3] < k) +
+				b2i(w[4] < k) + b2i(w[5] < k) + b2i(w[6] < k) + b2i(w[7] < k)
+			lt += c
+			if c < mergeWindow {
+				break
+			}
+		}
+		for lt < nb && col[lt] < k {
+			lt++
+		}
+		le := lt // values in col ≤ x: more only on a tie
+		for le < nb && col[le] == k {
+			le++
+		}
+		lts[si[t]] = nlow + int32(lt)
+		les[si[t]] = nlow + int32(le)
+	}
+}
+
+// mergeWindow is the number of background keys merge compares at once.
+const mergeWindow = 8
+
+// b2i is 1 for true and 0 for false, compiled without a branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // twoTailed converts a one-tailed (upper) range into a two-tailed one.
@@ -415,7 +486,7 @@ type evalScratch struct {
 	rs            radixScratch
 	keys, sk, tmp []uint32
 	idx, tidx     []int32
-	lt, le        []int32 // counts of background values < x and ≤ x; node c, row t at c*n+t
+	lt, le        []int32 // counts of background values < x and ≤ x; node c, row t at c*ns+t
 }
 
 // forBlocks calls fn for consecutive blocks of blockNodes nodes [j0, j1)

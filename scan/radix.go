@@ -40,6 +40,19 @@ type radixScratch struct {
 // ⌈log2(max−min+1)/radixBits⌉ passes are needed, and passes whose digit is
 // the same for every key are skipped.
 func (s *radixScratch) sortKeys(keys, tmp []uint32, idx, tidx []int32) ([]uint32, []int32) {
+	if len(keys) == 0 {
+		return keys, idx
+	}
+	lo, hi := keys[0], keys[0]
+	for _, k := range keys {
+		lo = min(lo, k)
+		hi = max(hi, k)
+	}
+	return s.sortSpan(keys, tmp, idx, tidx, lo, hi)
+}
+
+// sortSpan is sortKeys for keys known to lie in [lo, hi].
+func (s *radixScratch) sortSpan(keys, tmp []uint32, idx, tidx []int32, lo, hi uint32) ([]uint32, []int32) {
 	n := len(keys)
 	if n == 0 {
 		return keys, idx
@@ -47,11 +60,6 @@ func (s *radixScratch) sortKeys(keys, tmp []uint32, idx, tidx []int32) ([]uint32
 	tmp = tmp[:n]
 	if idx != nil {
 		tidx = tidx[:n]
-	}
-	lo, hi := keys[0], keys[0]
-	for _, k := range keys {
-		lo = min(lo, k)
-		hi = max(hi, k)
 	}
 	np := (bits.Len32(hi-lo) + radixBits - 1) / radixBits
 	for p := range np {
