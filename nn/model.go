@@ -527,9 +527,6 @@ func transpose(dst, src []float32, rows, cols int) {
 // sample serial: the samples are what runs in parallel.
 var blasImpl gonum.Implementation
 
-// axpy computes y += a·x.
-func axpy(a float32, x, y []float32) { blasImpl.Saxpy(len(x), a, x, 1, y, 1) }
-
 // dot returns Σ x[i]·y[i].
 func dot(x, y []float32) float32 { return blasImpl.Sdot(len(x), x, 1, y, 1) }
 
