@@ -362,3 +362,81 @@ func TestReuseMatchesFresh(t *testing.T) {
 		t.Errorf("after a failed Reset: %d samples, %d nodes", bg.Samples(), bg.Nodes())
 	}
 }
+
+// The p-value ranges must equal a direct count for every kind of column
+// the merge meets: ReLU zeros, heavy ties (quantised values), evaluation
+// values equal to background values or beyond either end, negative values,
+// constant nodes; with row and node counts that leave partial tiles and
+// blocks, and both tails.
+func TestPValuesMatchCounting(t *testing.T) {
+	const b, n, j = 300, 37, 70
+	rng := rand.New(rand.NewPCG(21, 21))
+	draws := []struct {
+		name string
+		draw func() float32
+	}{
+		{"relu", func() float32 { return float32(max(rng.NormFloat64(), 0)) }},
+		{"quantised", func() float32 { return float32(rng.IntN(9)) / 8 }},
+		{"signed", func() float32 { return float32(rng.NormFloat64() * 100) }},
+		{"constant", func() float32 { return 0.5 }},
+		{"spread", func() float32 { return float32(math.Exp(rng.NormFloat64() * 10)) }},
+	}
+	for _, d := range draws {
+		t.Run(d.name, func(t *testing.T) {
+			bgActs := make([]float32, b*j)
+			for i := range bgActs {
+				bgActs[i] = d.draw()
+			}
+			ev := make([]float32, n*j)
+			for i := range ev {
+				switch rng.IntN(4) {
+				case 0: // a background value of the same node: a tie
+					ev[i] = bgActs[rng.IntN(b)*j+i%j]
+				case 1: // beyond either end
+					ev[i] = float32(rng.NormFloat64() * 1e6)
+				default:
+					ev[i] = d.draw()
+				}
+			}
+			bg, err := scan.NewBackground(bgActs, b, j, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tail := range []scan.Tail{scan.Upper, scan.TwoTailed} {
+				r, err := bg.PValues(ev, tail, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range n {
+					for k := range j {
+						x := ev[i*j+k]
+						gt, ge := 0, 0
+						for s := range b {
+							v := bgActs[s*j+k]
+							if v > x {
+								gt++
+							}
+							if v >= x {
+								ge++
+							}
+						}
+						pmin, pmax := float64(gt)/(b+1), float64(ge+1)/(b+1)
+						if tail == scan.TwoTailed {
+							switch {
+							case pmax < 0.5:
+								pmin, pmax = 2*pmin, 2*pmax
+							case pmin > 0.5:
+								pmin, pmax = 2*(1-pmax), 2*(1-pmin)
+							default:
+								pmin, pmax = 2*min(pmin, 1-pmax), 1
+							}
+						}
+						if got := [2]float64{r.Min[i*j+k], r.Max[i*j+k]}; got != [2]float64{pmin, pmax} {
+							t.Fatalf("tail %d, sample %d, node %d (x = %v): got %v, want [%v %v]", tail, i, k, x, got, pmin, pmax)
+						}
+					}
+				}
+			}
+		})
+	}
+}
