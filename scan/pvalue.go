@@ -436,7 +436,7 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 // mispredicted branch per eval key cost more than the comparisons.
 func merge(col, sk []uint32, si []int32, nlow int32, lts, les []int32) {
 	nb := len(col)
-	lt := 0 // values in col < x
+	lt, le := 0, 0 // values in col < x and ≤ x
 	for t, k := range sk {
 		for lt+mergeWindow <= nb {
 			w := col[lt : lt+mergeWindow : lt+mergeWindow]
@@ -450,8 +450,11 @@ func merge(col, sk []uint32, si []int32, nlow int32, lts, les []int32) {
 		for lt < nb && col[lt] < k {
 			lt++
 		}
-		le := lt // values in col ≤ x: more only on a tie
-		for le < nb && col[le] == k {
+		// More values ≤ x than < x only on a tie. le carries over from
+		// the previous key (the keys ascend), so that a run of tied
+		// background values is walked once, not once per equal key.
+		le = max(le, lt)
+		for le < nb && col[le] <= k {
 			le++
 		}
 		lts[si[t]] = nlow + int32(lt)
