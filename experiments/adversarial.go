@@ -179,13 +179,14 @@ func runAdversarial(ctx context.Context, cfg *Config, env Env) (*report.Results,
 		}
 	}
 	tScan := time.Now()
+	var buf pvalueBuffers
 	for li, name := range layers {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		b, e := bgActs[name], evalActs[name]
 		j := b.RowSize()
-		ranges, err := pvalues(b, e, in, tail, env.Workers)
+		ranges, err := pvalues(b, e, in, tail, env.Workers, &buf)
 		if err != nil {
 			return nil, fmt.Errorf("layer %s: %w", name, err)
 		}
@@ -280,20 +281,39 @@ const conditionalNote = "Conditional p-values (scan.conditional): each image is 
 // pvalues returns the p-value ranges of the evaluation activations e
 // against the background activations b: against all of b, or, for
 // conditional scans, against the rows of b of each image's class.
-func pvalues(b, e *data.Array, in *inputs, tail scan.Tail, workers int) (*scan.Ranges, error) {
-	j := b.RowSize()
+//
+// Unconditional ranges are computed in buf, whose background and ranges are
+// reused from layer to layer: a large layer's are hundreds of MB, and
+// fresh memory costs the kernel about as much to provide as the
+// computation itself.
+func pvalues(b, e *data.Array, in *inputs, tail scan.Tail, workers int, buf *pvalueBuffers) (*scan.Ranges, error) {
 	if in.bgLabels == nil {
-		back, err := scan.NewBackground(b.Data, b.Len(), j, workers)
-		if err != nil {
-			return nil, err
-		}
-		return back.PValues(e.Data, tail, workers)
+		return buf.pvalues(b, e, tail, workers)
 	}
+	j := b.RowSize()
 	c, err := scan.NewConditional(b.Data, in.bgLabels, j, workers)
 	if err != nil {
 		return nil, err
 	}
 	return c.PValues(e.Data, in.evalLabels, tail, workers)
+}
+
+// pvalueBuffers holds the memory that pvalues reuses.
+type pvalueBuffers struct {
+	back   scan.Background
+	ranges scan.Ranges
+}
+
+// pvalues returns the p-value ranges of e against all of b, in buf's
+// memory: valid until the next call.
+func (buf *pvalueBuffers) pvalues(b, e *data.Array, tail scan.Tail, workers int) (*scan.Ranges, error) {
+	if err := buf.back.Reset(b.Data, b.Len(), b.RowSize(), workers); err != nil {
+		return nil, err
+	}
+	if err := buf.back.PValuesTo(&buf.ranges, e.Data, tail, workers); err != nil {
+		return nil, err
+	}
+	return &buf.ranges, nil
 }
 
 // checkClasses checks, before any long work, that every class of the

@@ -18,7 +18,7 @@ func TestConditionalPValues(t *testing.T) {
 	eval := &data.Array{Shape: []int{2, 1}, Data: []float32{5, 5}}
 	evalLabels := []int{0, 1}
 	in := &inputs{bgLabels: bgLabels, evalLabels: evalLabels}
-	r, err := pvalues(bg, eval, in, scan.Upper, 1)
+	r, err := pvalues(bg, eval, in, scan.Upper, 1, new(pvalueBuffers))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestConditionalPValues(t *testing.T) {
 		t.Errorf("conditional pmax %v and %v, want 0.25 and 1", got0, got1)
 	}
 	// Unconditionally both compare with all 6 values: pmax = 4/7.
-	r, err = pvalues(bg, eval, &inputs{}, scan.Upper, 1)
+	r, err = pvalues(bg, eval, &inputs{}, scan.Upper, 1, new(pvalueBuffers))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,14 +44,9 @@ func runGroup(ctx context.Context, cfg *Config, env Env) (*report.Results, error
 	res := &report.Results{Experiment: cfg.Name, Description: cfg.Description, Samples: in.samples,
 		Sets: in.setNames, Warnings: in.warnings, Notes: nil}
 	tScan := time.Now()
+	var buf pvalueBuffers
 	for li, name := range in.layers {
-		b, e := in.bgActs[name], in.evalActs[name]
-		j := b.RowSize()
-		back, err := scan.NewBackground(b.Data, b.Len(), j, env.Workers)
-		if err != nil {
-			return nil, fmt.Errorf("layer %s: %w", name, err)
-		}
-		ranges, err := back.PValues(e.Data, tail, env.Workers)
+		ranges, err := buf.pvalues(in.bgActs[name], in.evalActs[name], tail, env.Workers)
 		if err != nil {
 			return nil, fmt.Errorf("layer %s: %w", name, err)
 		}
