@@ -132,12 +132,17 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 		for c := range w {
 			lows[c] = math.MaxUint32
 		}
-		var offs [tileRows]int
+		var offs, next [tileRows]int
+		for r := range min(tileRows, b) {
+			next[r] = r*j + j0
+		}
 		for r0 := 0; r0 < b; r0 += tileRows {
 			r1 := min(r0+tileRows, b)
-			for r := r0; r < r1; r++ {
-				offs[r-r0] = r*j + j0
+			offs = next
+			for r := r1; r < min(r1+tileRows, b); r++ {
+				next[r-r1] = r*j + j0
 			}
+			prefetchRows(&acts[0], next[:min(r1+tileRows, b)-r1])
 			if transposeTile(acts, offs[:r1-r0], w, sc.keys[r0:], b, &lows) {
 				nonFinite = true
 			}
@@ -352,12 +357,17 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 			}
 			return t
 		}
-		var offs [tileRows]int
+		var offs, next [tileRows]int
+		for t := range min(tileRows, n) {
+			next[t] = rowOf(t)*j + j0
+		}
 		for t0 := 0; t0 < n; t0 += tileRows {
 			t1 := min(t0+tileRows, n)
-			for t := t0; t < t1; t++ {
-				offs[t-t0] = rowOf(t)*j + j0
+			offs = next
+			for t := t1; t < min(t1+tileRows, n); t++ {
+				next[t-t1] = rowOf(t)*j + j0
 			}
+			prefetchRows(&eval[0], next[:min(t1+tileRows, n)-t1])
 			if transposeTile(eval, offs[:t1-t0], w, sc.keys[t0:], n, nil) {
 				nonFinite = true
 			}

@@ -14,3 +14,9 @@ func storeFence()
 //
 //go:noescape
 func streamCopy32(dst, src []uint32)
+
+// prefetchRows asks the CPU to load the 128 bytes at base[off] for each off
+// in offs into the cache, without waiting for them.
+//
+//go:noescape
+func prefetchRows(base *float32, offs []int)

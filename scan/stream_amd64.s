@@ -83,3 +83,24 @@ loop1:
 
 done:
 	RET
+
+// func prefetchRows(base *float32, offs []int)
+// Prefetches, for each off in offs, the 128 bytes from base+4·off.
+TEXT ·prefetchRows(SB), NOSPLIT, $0-32
+	MOVQ base+0(FP), SI
+	MOVQ offs_base+8(FP), DI
+	MOVQ offs_len+16(FP), CX
+	TESTQ CX, CX
+	JEQ pdone
+
+ploop:
+	MOVQ       (DI), AX
+	LEAQ       (SI)(AX*4), AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	ADDQ       $8, DI
+	DECQ       CX
+	JNZ        ploop
+
+pdone:
+	RET
