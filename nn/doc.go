@@ -23,7 +23,10 @@
 // the same seed gives the same weights bit for bit whatever the number of
 // workers.
 //
-// Convolutions run as a transposed im2col and products of long vectors
-// (gonum's float32 axpy and dot, in assembly on amd64); each sample is
-// computed serially and samples run in parallel.
+// Convolutions run as products of long vectors: in inference, axpys over a
+// zero-padded input plane; in training, a transposed im2col. The axpy runs
+// eight lanes at a time with AVX where the CPU has it (amd64 assembly) and
+// as gonum's four-lane SSE kernel otherwise; both multiply then add, so
+// results do not depend on which ran. Each sample is computed serially and
+// samples run in parallel.
 package nn

@@ -1,10 +1,10 @@
 #include "textflag.h"
 
-// func streamCopy(dst, src []float64)
+// func streamCopyNT(dst, src []float64)
 // Copies len(src) values with non-temporal stores (MOVNTI): the ranges are
 // written once and read back much later, so they should not push the
 // working set out of the cache, nor be read in before being overwritten.
-TEXT ·streamCopy(SB), NOSPLIT, $0-48
+TEXT ·streamCopyNT(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
 	MOVQ src_len+32(FP), CX
@@ -46,8 +46,8 @@ TEXT ·storeFence(SB), NOSPLIT, $0-0
 	SFENCE
 	RET
 
-// func streamCopy32(dst, src []uint32)
-TEXT ·streamCopy32(SB), NOSPLIT, $0-48
+// func streamCopy32NT(dst, src []uint32)
+TEXT ·streamCopy32NT(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
 	MOVQ src_len+32(FP), CX
