@@ -123,31 +123,13 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 	}, func(s any, j0, j1 int) {
 		sc := s.(*bgScratch)
 		w := j1 - j0
-		// Transpose the block into node-major keys, reading whole row
-		// chunks, and look for NaN and Inf on the way (exponent all ones).
-		nonFinite := false
-		// Tiles of tileRows rows: reads stay in L1 and each node's keys
-		// are written a cache line at a time.
+		// Transpose the block into node-major keys, finding each node's
+		// smallest and looking for NaN and Inf on the way.
 		var lows [bgBlockNodes]uint32 // each node's smallest key
 		for c := range w {
 			lows[c] = math.MaxUint32
 		}
-		var offs, next [tileRows]int
-		for r := range min(tileRows, b) {
-			next[r] = r*j + j0
-		}
-		for r0 := 0; r0 < b; r0 += tileRows {
-			r1 := min(r0+tileRows, b)
-			offs = next
-			for r := r1; r < min(r1+tileRows, b); r++ {
-				next[r-r1] = r*j + j0
-			}
-			prefetchRows(&acts[0], next[:min(r1+tileRows, b)-r1])
-			if transposeTile(acts, offs[:r1-r0], w, sc.keys[r0:], b, &lows) {
-				nonFinite = true
-			}
-		}
-		if nonFinite {
+		if transpose(acts, b, func(r int) int { return r*j + j0 }, w, sc.keys, b, &lows) {
 			bad.Store(true)
 			return
 		}
@@ -185,6 +167,33 @@ func sortLowFirst(rs *radixScratch, keys, tmp, dst []uint32, low uint32) (nlow i
 	got, _ := rs.sortSpan(tmp[:n], keys, nil, nil, above+low+1, hi)
 	streamCopy32(dst, got)
 	return len(keys) - n
+}
+
+// transpose writes the keys of the w consecutive values starting at
+// src[start(r)] for each row r < n node-major, value c of row r to
+// keys[c*ld+r]. It goes a tile of tileRows rows at a time, so that reads
+// stay in L1 and each node's keys are written a cache line at a time, and
+// prefetches the next tile's rows while it converts the current one: the
+// rows are far apart, each a cache miss. lows is as for transposeTile. It
+// reports whether a value is NaN or infinite.
+func transpose(src []float32, n int, start func(r int) int, w int, keys []uint32, ld int, lows *[bgBlockNodes]uint32) bool {
+	nonFinite := false
+	var offs, next [tileRows]int
+	for r := range min(tileRows, n) {
+		next[r] = start(r)
+	}
+	for r0 := 0; r0 < n; r0 += tileRows {
+		r1 := min(r0+tileRows, n)
+		offs = next
+		for r := r1; r < min(r1+tileRows, n); r++ {
+			next[r-r1] = start(r)
+		}
+		prefetchRows(&src[0], next[:min(r1+tileRows, n)-r1])
+		if transposeTile(src, offs[:r1-r0], w, keys[r0:], ld, lows) {
+			nonFinite = true
+		}
+	}
+	return nonFinite
 }
 
 // transposeTile writes the keys of the w consecutive values starting at
@@ -350,29 +359,13 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 	}, func(s any, j0, j1 int) {
 		sc := s.(*evalScratch)
 		w := j1 - j0
-		nonFinite := false
 		rowOf := func(t int) int {
 			if rows != nil {
 				return rows[t]
 			}
 			return t
 		}
-		var offs, next [tileRows]int
-		for t := range min(tileRows, n) {
-			next[t] = rowOf(t)*j + j0
-		}
-		for t0 := 0; t0 < n; t0 += tileRows {
-			t1 := min(t0+tileRows, n)
-			offs = next
-			for t := t1; t < min(t1+tileRows, n); t++ {
-				next[t-t1] = rowOf(t)*j + j0
-			}
-			prefetchRows(&eval[0], next[:min(t1+tileRows, n)-t1])
-			if transposeTile(eval, offs[:t1-t0], w, sc.keys[t0:], n, nil) {
-				nonFinite = true
-			}
-		}
-		if nonFinite {
+		if transpose(eval, n, func(t int) int { return rowOf(t)*j + j0 }, w, sc.keys, n, nil) {
 			bad.Store(true)
 			return
 		}
