@@ -440,3 +440,41 @@ func TestPValuesMatchCounting(t *testing.T) {
 		})
 	}
 }
+
+// NaN and ±Inf anywhere in a background or an evaluation matrix (here in
+// the second block of nodes and the last tile of rows) are errors naming
+// their sample and node; the largest finite values and denormals are not.
+func TestNonFiniteAnywhere(t *testing.T) {
+	const n, j, row, node = 40, 70, 37, 65
+	base := func() []float32 {
+		x := make([]float32, n*j)
+		for i := range x {
+			x[i] = float32(i%7) / 7
+		}
+		return x
+	}
+	for _, v := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
+		x := base()
+		x[row*j+node] = v
+		var nf *scan.NonFiniteError
+		if _, err := scan.NewBackground(x, n, j, 0); !errors.As(err, &nf) || nf.Sample != row || nf.Node != node {
+			t.Errorf("%v in the background: got %v, want sample %d, node %d", v, err, row, node)
+		}
+		bg, err := scan.NewBackground(base(), n, j, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bg.PValues(x, scan.Upper, 0); !errors.As(err, &nf) || nf.Sample != row || nf.Node != node {
+			t.Errorf("%v in the evaluation values: got %v, want sample %d, node %d", v, err, row, node)
+		}
+	}
+	x := base()
+	x[0], x[1], x[2] = math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32
+	bg, err := scan.NewBackground(x, n, j, 0)
+	if err != nil {
+		t.Fatalf("finite extremes in the background: %v", err)
+	}
+	if _, err := bg.PValues(x, scan.TwoTailed, 0); err != nil {
+		t.Fatalf("finite extremes in the evaluation values: %v", err)
+	}
+}
