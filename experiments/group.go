@@ -3,9 +3,13 @@ package experiments
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"subsetscan/report"
@@ -61,16 +65,13 @@ func runGroup(ctx context.Context, cfg *Config, env Env) (*report.Results, error
 				rng := rand.New(rand.NewPCG(cfg.Seed, uint64(si*1000+pi)))
 				nAnom := max(1, int(math.Round(prop*float64(g.Size))))
 				nAnom = min(nAnom, in.samples[set], g.Size)
-				var cleanScores, contScores []float64
-				var prec, rec float64
+				// Draw every group first, in the order of the stream; scan
+				// them in parallel; then reduce in order.
+				groups := make([]group, 0, 2*g.Runs)
 				for range g.Runs {
 					// A clean group.
 					rows := rng.Perm(nClean)[:g.Size]
-					r, err := groupScan(ranges, rows, score, cfg, th, rng.Uint64())
-					if err != nil {
-						return nil, err
-					}
-					cleanScores = append(cleanScores, r.Score)
+					groups = append(groups, group{rows: rows, seed: rng.Uint64()})
 					// A contaminated group: anomalous images first.
 					anom := rng.Perm(in.samples[set])[:nAnom]
 					rows = rng.Perm(nClean)[:g.Size-nAnom]
@@ -79,16 +80,22 @@ func runGroup(ctx context.Context, cfg *Config, env Env) (*report.Results, error
 						grp = append(grp, offsets[set]+a)
 					}
 					grp = append(grp, rows...)
-					r, err = groupScan(ranges, grp, score, cfg, th, rng.Uint64())
-					if err != nil {
-						return nil, err
-					}
-					contScores = append(contScores, r.Score)
-					truth := make([]int, nAnom)
-					for i := range truth {
-						truth[i] = i
-					}
-					p, rc := scan.PrecisionRecall(r.Samples, truth)
+					groups = append(groups, group{rows: grp, seed: rng.Uint64()})
+				}
+				results, err := groupScans(ranges, groups, score, cfg, th, env.Workers)
+				if err != nil {
+					return nil, err
+				}
+				var cleanScores, contScores []float64
+				var prec, rec float64
+				truth := make([]int, nAnom)
+				for i := range truth {
+					truth[i] = i
+				}
+				for k := 0; k < len(results); k += 2 {
+					cleanScores = append(cleanScores, results[k].Score)
+					contScores = append(contScores, results[k+1].Score)
+					p, rc := scan.PrecisionRecall(results[k+1].Samples, truth)
 					prec += p
 					rec += rc
 				}
@@ -115,14 +122,54 @@ func runGroup(ctx context.Context, cfg *Config, env Env) (*report.Results, error
 	return res, nil
 }
 
-// groupScan scans the group of eval rows; the result's samples index rows.
-func groupScan(r *scan.Ranges, rows []int, score scan.Scorer, cfg *Config, th scan.Thresholds, seed uint64) (scan.Result, error) {
-	sub := scan.NewRanges(len(rows), r.J)
-	sub.Denom = r.Denom
-	for k, i := range rows {
-		copy(sub.Min[k*r.J:(k+1)*r.J], r.Min[i*r.J:(i+1)*r.J])
+// group is one group of eval rows to scan, with the seed of its restarts.
+type group struct {
+	rows []int
+	seed uint64
+}
+
+// groupScans scans the groups on up to workers goroutines (0 means
+// GOMAXPROCS) and returns their results in order: each scan is serial and
+// independent, so the results do not depend on the number of workers.
+func groupScans(r *scan.Ranges, groups []group, score scan.Scorer, cfg *Config, th scan.Thresholds, workers int) ([]scan.Result, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	results := make([]scan.Result, len(groups))
+	errs := make([]error, len(groups))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(groups)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var sub scan.Ranges
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(groups) {
+					return
+				}
+				results[k], errs[k] = groupScan(r, groups[k], &sub, score, cfg, th)
+			}
+		}()
+	}
+	wg.Wait()
+	return results, errors.Join(errs...)
+}
+
+// groupScan scans the group's eval rows; the result's samples index them.
+// The rows' upper bounds are gathered into sub, whose memory is reused
+// from call to call: pmax is all that a group scan reads, so the lower
+// bounds are left out (sub.Min is nil).
+func groupScan(r *scan.Ranges, g group, sub *scan.Ranges, score scan.Scorer, cfg *Config, th scan.Thresholds) (scan.Result, error) {
+	n := len(g.rows) * r.J
+	if cap(sub.Max) < n {
+		sub.Max = make([]float64, n)
+	}
+	sub.N, sub.J, sub.Denom, sub.Min, sub.Max = len(g.rows), r.J, r.Denom, nil, sub.Max[:n]
+	for k, i := range g.rows {
 		copy(sub.Max[k*r.J:(k+1)*r.J], r.Max[i*r.J:(i+1)*r.J])
 	}
 	return scan.Group(sub, scan.GroupOptions{Score: score, AlphaMax: cfg.Scan.AlphaMax,
-		Restarts: cfg.Scan.Restarts, Thresholds: th, Seed: seed})
+		Restarts: cfg.Scan.Restarts, Thresholds: th, Seed: g.seed})
 }
