@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"time"
 
+	"subsetscan/internal/par"
 	"subsetscan/report"
 	"subsetscan/scan"
 )
@@ -132,28 +130,11 @@ type group struct {
 // GOMAXPROCS) and returns their results in order: each scan is serial and
 // independent, so the results do not depend on the number of workers.
 func groupScans(r *scan.Ranges, groups []group, score scan.Scorer, cfg *Config, th scan.Thresholds, workers int) ([]scan.Result, error) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	results := make([]scan.Result, len(groups))
 	errs := make([]error, len(groups))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, len(groups)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var sub scan.Ranges
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(groups) {
-					return
-				}
-				results[k], errs[k] = groupScan(r, groups[k], &sub, score, cfg, th)
-			}
-		}()
-	}
-	wg.Wait()
+	par.For(len(groups), workers, func() *scan.Ranges { return new(scan.Ranges) }, func(sub *scan.Ranges, k int) {
+		results[k], errs[k] = groupScan(r, groups[k], sub, score, cfg, th)
+	})
 	return results, errors.Join(errs...)
 }
 

@@ -50,3 +50,14 @@ func BenchmarkAxpy(b *testing.B) {
 		}
 	})
 }
+
+// A y shorter than x is a programmer's error: a panic, not a write past
+// its end.
+func TestAxpyShort(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("no panic")
+		}
+	}()
+	axpy(1, make([]float32, 9), make([]float32, 8))
+}

@@ -4,16 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/gonum"
 
 	"subsetscan/data"
+	"subsetscan/internal/par"
 )
 
 type activation int
@@ -626,27 +624,7 @@ func activate(dst, pre []float32, act activation) {
 // goroutines (0 means GOMAXPROCS), each with its own tape. Samples are
 // independent, so results do not depend on workers.
 func (m *Model) forEach(n, workers int, fn func(t *tape, i int)) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t := m.newTape()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				fn(t, i)
-			}
-		}()
-	}
-	wg.Wait()
+	par.For(n, workers, m.newTape, fn)
 }
 
 // Forward runs the images x ([n, h, w, c], NHWC) through the network and

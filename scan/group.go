@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"subsetscan/internal/par"
 )
 
 // Thresholds selects the candidate α thresholds of each group-scan step.
@@ -158,7 +160,7 @@ func newGroupScanner(r *Ranges, opt GroupOptions) (*groupScanner, error) {
 	}
 	above := int32(len(g.unique))
 	errs := make([]error, r.N)
-	forRows(r.N, 0, func() any { return nil }, func(_ any, i int) {
+	par.For(r.N, 0, func() struct{} { return struct{}{} }, func(_ struct{}, i int) {
 		row := r.Max[i*r.J : (i+1)*r.J]
 		ranks := g.rank[i*r.J : (i+1)*r.J]
 		for k, p := range row {
@@ -201,7 +203,7 @@ func newGroupScanner(r *Ranges, opt GroupOptions) (*groupScanner, error) {
 	g.words = (len(g.unique) + 1 + 63) / 64
 	if r.N*g.words <= maxRowBits {
 		g.rowBits = make([]uint64, r.N*g.words)
-		forRows(r.N, 0, func() any { return nil }, func(_ any, i int) {
+		par.For(r.N, 0, func() struct{} { return struct{}{} }, func(_ struct{}, i int) {
 			rb := g.rowBits[i*g.words : (i+1)*g.words]
 			for _, rk := range g.rank[i*r.J : (i+1)*r.J] {
 				rb[rk>>6] |= 1 << (rk & 63)

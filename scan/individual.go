@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"subsetscan/internal/par"
 )
 
 // DefaultAlphaMax is the largest p-value threshold a scan considers unless
@@ -221,7 +223,7 @@ func IndividualAll(r *Ranges, score Scorer, alphaMax, alphaFixed float64, worker
 	}
 	out := make([]Result, r.N)
 	errs := make([]error, r.N)
-	forRows(r.N, workers, func() any { return new(IndividualScanner) }, func(s any, i int) {
+	par.For(r.N, workers, func() *IndividualScanner { return new(IndividualScanner) }, func(sc *IndividualScanner, i int) {
 		_, pmax := r.Row(i)
 		if err := checkPMax(pmax, i, r.J); err != nil {
 			errs[i] = err
@@ -231,7 +233,6 @@ func IndividualAll(r *Ranges, score Scorer, alphaMax, alphaFixed float64, worker
 			out[i], _ = IndividualFixed(pmax, score, alphaFixed)
 			return
 		}
-		sc := s.(*IndividualScanner)
 		res, n := sc.scan(pmax, r.Denom, score, alphaMax)
 		res.Nodes = sc.carve(n)
 		fillNodes(res, pmax)

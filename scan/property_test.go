@@ -326,9 +326,9 @@ func TestKey32Order(t *testing.T) {
 	}
 }
 
-// sortKeys must sort keys of any span — every number of radix passes,
+// sortSpan must sort keys of any span — every number of radix passes,
 // including none — and carry the indices along, as a comparison sort does.
-func TestSortKeys(t *testing.T) {
+func TestSortSpan(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 13))
 	var rs radixScratch
 	for _, tc := range []struct {
@@ -358,7 +358,8 @@ func TestSortKeys(t *testing.T) {
 			want := slices.Clone(keys)
 			slices.Sort(want)
 			orig := slices.Clone(keys)
-			got, gidx := rs.sortKeys(keys, make([]uint32, n), idx, make([]int32, n))
+			lo, hi := slices.Min(keys), slices.Max(keys)
+			got, gidx := rs.sortSpan(keys, make([]uint32, n), idx, make([]int32, n), lo, hi)
 			if !slices.Equal(got, want) {
 				t.Fatalf("%s, n=%d: keys not sorted", tc.name, n)
 			}
@@ -367,7 +368,7 @@ func TestSortKeys(t *testing.T) {
 					t.Fatalf("%s, n=%d: index %d carries key %#x, not %#x", tc.name, n, gidx[i], orig[gidx[i]], k)
 				}
 			}
-			plain, _ := rs.sortKeys(slices.Clone(orig), make([]uint32, n), nil, nil)
+			plain, _ := rs.sortSpan(slices.Clone(orig), make([]uint32, n), nil, nil, lo, hi)
 			if !slices.Equal(plain, want) {
 				t.Fatalf("%s, n=%d: keys not sorted without indices", tc.name, n)
 			}

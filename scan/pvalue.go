@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
 	"sync/atomic"
+
+	"subsetscan/internal/par"
 )
 
 // Tail selects one- or two-tailed empirical p-values.
@@ -118,10 +118,9 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 	bg.nlow = resize(bg.nlow, j)
 	bg.low = resizeU32(bg.low, j)
 	var bad atomic.Bool
-	forBlocks(j, bgBlockNodes, workers, func() any {
+	forBlocks(j, bgBlockNodes, workers, func() *bgScratch {
 		return &bgScratch{keys: make([]uint32, bgBlockNodes*b), tmp: make([]uint32, b)}
-	}, func(s any, j0, j1 int) {
-		sc := s.(*bgScratch)
+	}, func(sc *bgScratch, j0, j1 int) {
 		w := j1 - j0
 		// Transpose the block into node-major keys, finding each node's
 		// smallest and looking for NaN and Inf on the way.
@@ -350,14 +349,13 @@ func (bg *Background) fill(r *Ranges, eval []float32, rows []int, tail Tail, wor
 	// same L1 cache set.
 	ns := (n+15)/16*16 | 16
 	var bad atomic.Bool
-	forBlocks(j, w0, workers, func() any {
+	forBlocks(j, w0, workers, func() *evalScratch {
 		return &evalScratch{
 			keys: make([]uint32, w0*n), sk: make([]uint32, n), tmp: make([]uint32, n),
 			idx: make([]int32, n), tidx: make([]int32, n),
 			lt: make([]int32, w0*ns), le: make([]int32, w0*ns),
 		}
-	}, func(s any, j0, j1 int) {
-		sc := s.(*evalScratch)
+	}, func(sc *evalScratch, j0, j1 int) {
 		w := j1 - j0
 		rowOf := func(t int) int {
 			if rows != nil {
@@ -496,57 +494,12 @@ type evalScratch struct {
 }
 
 // forBlocks calls fn for consecutive blocks of blockNodes nodes [j0, j1)
-// covering [0, j), on up to workers goroutines (0 means GOMAXPROCS), each with its own
-// scratch from newScratch. Blocks are independent, so the result does not
-// depend on the number of workers.
-func forBlocks(j, blockNodes, workers int, newScratch func() any, fn func(scratch any, j0, j1 int)) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	nblocks := (j + blockNodes - 1) / blockNodes
-	workers = min(workers, nblocks)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s := newScratch()
-			for {
-				blk := int(next.Add(1)) - 1
-				if blk >= nblocks {
-					return
-				}
-				j0 := blk * blockNodes
-				fn(s, j0, min(j0+blockNodes, j))
-			}
-		}()
-	}
-	wg.Wait()
-}
-
-// forRows calls fn for every row in [0, n) on up to workers goroutines (0
-// means GOMAXPROCS), each with its own scratch from newScratch.
-func forRows(n, workers int, newScratch func() any, fn func(scratch any, i int)) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s := newScratch()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				fn(s, i)
-			}
-		}()
-	}
-	wg.Wait()
+// covering [0, j), on up to workers goroutines (0 means GOMAXPROCS), each
+// with its own scratch from newScratch. Blocks are independent, so the
+// result does not depend on the number of workers.
+func forBlocks[S any](j, blockNodes, workers int, newScratch func() S, fn func(scratch S, j0, j1 int)) {
+	par.For((j+blockNodes-1)/blockNodes, workers, newScratch, func(s S, blk int) {
+		j0 := blk * blockNodes
+		fn(s, j0, min(j0+blockNodes, j))
+	})
 }

@@ -33,25 +33,13 @@ type radixScratch struct {
 	count [radixPasses][radixSize]int32
 }
 
-// sortKeys sorts keys ascending, using tmp (len ≥ len(keys)) as scratch,
-// and carries idx along when it is not nil (tidx is then its scratch). It
-// returns the sorted keys and indices, which are either the inputs or the
-// scratch slices. The digits are those of key − min(keys), so that only
-// ⌈log2(max−min+1)/radixBits⌉ passes are needed, and passes whose digit is
-// the same for every key are skipped.
-func (s *radixScratch) sortKeys(keys, tmp []uint32, idx, tidx []int32) ([]uint32, []int32) {
-	if len(keys) == 0 {
-		return keys, idx
-	}
-	lo, hi := keys[0], keys[0]
-	for _, k := range keys {
-		lo = min(lo, k)
-		hi = max(hi, k)
-	}
-	return s.sortSpan(keys, tmp, idx, tidx, lo, hi)
-}
-
-// sortSpan is sortKeys for keys known to lie in [lo, hi].
+// sortSpan sorts keys, which lie in [lo, hi], ascending, using tmp (len ≥
+// len(keys)) as scratch, and carries idx along when it is not nil (tidx is
+// then its scratch). It returns the sorted keys and indices, which are
+// either the inputs or the scratch slices. The digits are those of
+// key − lo, so that only ⌈log2(hi−lo+1)/radixBits⌉ passes are needed, and
+// passes whose digit is the same for every key are skipped. Its callers
+// find lo and hi on a pass they make anyway.
 func (s *radixScratch) sortSpan(keys, tmp []uint32, idx, tidx []int32, lo, hi uint32) ([]uint32, []int32) {
 	n := len(keys)
 	if n == 0 {

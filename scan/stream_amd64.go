@@ -1,12 +1,14 @@
 package scan
 
+import "unsafe"
+
 // streamCopy copies src into dst[:len(src)] with non-temporal stores, which
 // bypass the cache. It panics if dst is shorter than src.
 func streamCopy(dst, src []float64) {
 	if len(dst) < len(src) {
 		panic("scan: streamCopy: dst shorter than src")
 	}
-	streamCopyNT(dst, src)
+	streamCopyNT(unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(src)), len(src)*8)
 }
 
 // streamCopy32 is streamCopy for uint32.
@@ -14,14 +16,14 @@ func streamCopy32(dst, src []uint32) {
 	if len(dst) < len(src) {
 		panic("scan: streamCopy32: dst shorter than src")
 	}
-	streamCopy32NT(dst, src)
+	streamCopyNT(unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(src)), len(src)*4)
 }
 
+// streamCopyNT copies n bytes, a multiple of 4, from src to dst with
+// non-temporal stores.
+//
 //go:noescape
-func streamCopyNT(dst, src []float64)
-
-//go:noescape
-func streamCopy32NT(dst, src []uint32)
+func streamCopyNT(dst, src unsafe.Pointer, n int)
 
 // storeFence orders the non-temporal stores before it with every later
 // store, so that other goroutines synchronised afterwards see them.

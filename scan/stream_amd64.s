@@ -1,17 +1,28 @@
 #include "textflag.h"
 
-// func streamCopyNT(dst, src []float64)
-// Copies len(src) values with non-temporal stores (MOVNTI): the ranges are
-// written once and read back much later, so they should not push the
-// working set out of the cache, nor be read in before being overwritten.
-TEXT ·streamCopyNT(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), DI
-	MOVQ src_base+24(FP), SI
-	MOVQ src_len+32(FP), CX
+// func streamCopyNT(dst, src unsafe.Pointer, n int)
+// Copies n bytes (a multiple of 4) with non-temporal stores (MOVNTI): the
+// data are written once and read back much later, so they should not push
+// the working set out of the cache, nor be read in before being
+// overwritten. A 4-byte store first brings dst to 8-byte alignment, then
+// 8-byte stores, four at a time, and a 4-byte store for the rest.
+TEXT ·streamCopyNT(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
 	CMPQ CX, $4
-	JLT  tail
+	JLT  done
+	TESTQ $4, DI
+	JEQ  loop32
+	MOVL    (SI), AX
+	MOVNTIL AX, (DI)
+	ADDQ    $4, SI
+	ADDQ    $4, DI
+	SUBQ    $4, CX
 
-loop4:
+loop32:
+	CMPQ    CX, $32
+	JLT     loop8
 	MOVQ    (SI), AX
 	MOVQ    8(SI), BX
 	MOVQ    16(SI), DX
@@ -22,21 +33,24 @@ loop4:
 	MOVNTIQ R8, 24(DI)
 	ADDQ    $32, SI
 	ADDQ    $32, DI
-	SUBQ    $4, CX
-	CMPQ    CX, $4
-	JGE     loop4
+	SUBQ    $32, CX
+	JMP     loop32
 
-tail:
-	TESTQ CX, CX
-	JEQ   done
-
-loop1:
+loop8:
+	CMPQ    CX, $8
+	JLT     tail
 	MOVQ    (SI), AX
 	MOVNTIQ AX, (DI)
 	ADDQ    $8, SI
 	ADDQ    $8, DI
-	DECQ    CX
-	JNZ     loop1
+	SUBQ    $8, CX
+	JMP     loop8
+
+tail:
+	CMPQ    CX, $4
+	JLT     done
+	MOVL    (SI), AX
+	MOVNTIL AX, (DI)
 
 done:
 	RET
@@ -46,52 +60,14 @@ TEXT ·storeFence(SB), NOSPLIT, $0-0
 	SFENCE
 	RET
 
-// func streamCopy32NT(dst, src []uint32)
-TEXT ·streamCopy32NT(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), DI
-	MOVQ src_base+24(FP), SI
-	MOVQ src_len+32(FP), CX
-	CMPQ CX, $4
-	JLT  tail
-
-loop4:
-	MOVL    (SI), AX
-	MOVL    4(SI), BX
-	MOVL    8(SI), DX
-	MOVL    12(SI), R8
-	MOVNTIL AX, (DI)
-	MOVNTIL BX, 4(DI)
-	MOVNTIL DX, 8(DI)
-	MOVNTIL R8, 12(DI)
-	ADDQ    $16, SI
-	ADDQ    $16, DI
-	SUBQ    $4, CX
-	CMPQ    CX, $4
-	JGE     loop4
-
-tail:
-	TESTQ CX, CX
-	JEQ   done
-
-loop1:
-	MOVL    (SI), AX
-	MOVNTIL AX, (DI)
-	ADDQ    $4, SI
-	ADDQ    $4, DI
-	DECQ    CX
-	JNZ     loop1
-
-done:
-	RET
-
 // func prefetchRows(base *float32, offs []int)
 // Prefetches, for each off in offs, the 128 bytes from base+4·off.
 TEXT ·prefetchRows(SB), NOSPLIT, $0-32
-	MOVQ base+0(FP), SI
-	MOVQ offs_base+8(FP), DI
-	MOVQ offs_len+16(FP), CX
+	MOVQ  base+0(FP), SI
+	MOVQ  offs_base+8(FP), DI
+	MOVQ  offs_len+16(FP), CX
 	TESTQ CX, CX
-	JEQ pdone
+	JEQ   pdone
 
 ploop:
 	MOVQ       (DI), AX

@@ -7,28 +7,59 @@ import (
 )
 
 // streamCopy and streamCopy32 must copy exactly len(src) values, at every
-// length (the unrolled loop and the tail), and leave the rest of dst.
+// length (the unrolled loop and the tails) and, for uint32, at a
+// destination that is not 8-byte aligned (the 4-byte head), and leave the
+// rest of dst.
 func TestStreamCopy(t *testing.T) {
 	for n := range 20 {
 		src := make([]float64, n)
 		src32 := make([]uint32, n)
 		for i := range src {
 			src[i] = float64(i) + 0.25
-			src32[i] = uint32(i) * 0x01010101
+			src32[i] = uint32(i+1) * 0x01010101
 		}
 		dst := slices.Repeat([]float64{math.Inf(-1)}, n+3)
-		dst32 := slices.Repeat([]uint32{math.MaxUint32}, n+3)
 		streamCopy(dst, src)
-		streamCopy32(dst32, src32)
+		for off := range 2 {
+			dst32 := slices.Repeat([]uint32{math.MaxUint32}, n+4)
+			streamCopy32(dst32[off:], src32)
+			storeFence()
+			if !slices.Equal(dst32[off:off+n], src32) {
+				t.Fatalf("n=%d, offset %d: copied %v, want %v", n, off, dst32[off:off+n], src32)
+			}
+			for i, v := range dst32 {
+				if (i < off || i >= off+n) && v != math.MaxUint32 {
+					t.Fatalf("n=%d, offset %d: wrote outside the copy at %d", n, off, i)
+				}
+			}
+		}
 		storeFence()
-		if !slices.Equal(dst[:n], src) || !slices.Equal(dst32[:n], src32) {
-			t.Fatalf("n=%d: copied %v, %v; want %v, %v", n, dst[:n], dst32[:n], src, src32)
+		if !slices.Equal(dst[:n], src) {
+			t.Fatalf("n=%d: copied %v, want %v", n, dst[:n], src)
 		}
 		for i := n; i < n+3; i++ {
-			if !math.IsInf(dst[i], -1) || dst32[i] != math.MaxUint32 {
+			if !math.IsInf(dst[i], -1) {
 				t.Fatalf("n=%d: wrote past len(src) at %d", n, i)
 			}
 		}
+	}
+}
+
+// A destination shorter than the source is a programmer's error: a panic,
+// not a write past its end.
+func TestStreamCopyShort(t *testing.T) {
+	for name, f := range map[string]func(){
+		"float64": func() { streamCopy(make([]float64, 2), make([]float64, 3)) },
+		"uint32":  func() { streamCopy32(make([]uint32, 2), make([]uint32, 3)) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
 	}
 }
 
