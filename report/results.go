@@ -29,11 +29,14 @@ type Results struct {
 	Baseline string `json:"baseline,omitempty"`
 	// PixelMaps are images with the subset of pixels their individual scan
 	// found, for reconstruction-error scans.
-	PixelMaps []PixelMap         `json:"pixel_maps,omitempty"`
-	Group     []GroupLayer       `json:"group,omitempty"`
-	Notes     []string           `json:"notes,omitempty"`
-	Warnings  []string           `json:"warnings,omitempty"`
-	Timings   map[string]float64 `json:"timings,omitempty"` // seconds; the only non-deterministic part
+	PixelMaps []PixelMap   `json:"pixel_maps,omitempty"`
+	Group     []GroupLayer `json:"group,omitempty"`
+	Notes     []string     `json:"notes,omitempty"`
+	Warnings  []string     `json:"warnings,omitempty"`
+	// CIMethod names how the AUCs' confidence intervals were computed
+	// (e.g. "DeLong (1988), 95 %"); "" when there are none.
+	CIMethod string             `json:"ci_method,omitempty"`
+	Timings  map[string]float64 `json:"timings,omitempty"` // seconds; the only non-deterministic part
 }
 
 // Provenance records what produced the results.
@@ -55,6 +58,11 @@ type Layer struct {
 	Baseline  map[string]float64   `json:"baseline,omitempty"`  // set -> AUC of Results.Baseline, clean vs set
 	Known     map[string]string    `json:"known,omitempty"`     // set -> explanation of a known deviation
 	Scores    map[string][]float64 `json:"scores,omitempty"`    // "clean" and each set: subset scores
+	// CI and BaselineCI hold, for each set, the confidence interval
+	// [lo, hi] of AUC and of Baseline (Results.CIMethod says which);
+	// absent in results written before they existed.
+	CI         map[string][2]float64 `json:"ci,omitempty"`
+	BaselineCI map[string][2]float64 `json:"baseline_ci,omitempty"`
 }
 
 // Tolerance is the allowed |reproduced − published| of a set and the
@@ -92,6 +100,9 @@ type GroupPoint struct {
 	AUC        float64 `json:"auc"`
 	Precision  float64 `json:"precision"`
 	Recall     float64 `json:"recall"`
+	// CI is the confidence interval [lo, hi] of AUC over the runs' clean
+	// and contaminated group scores; nil in older results.
+	CI *[2]float64 `json:"ci,omitempty"`
 }
 
 // Deviation is a reproduced number outside its published tolerance.

@@ -148,3 +148,18 @@ func ExampleBackground_PValuesTo() {
 	// 1 [0.2] [0.4]
 	// 2 [0.6 0] [1 0.2]
 }
+
+func ExampleAUCCI() {
+	clean := []float64{1.0, 2.0, 3.0}
+	anomalous := []float64{2.5, 4.0}
+	auc, ci, err := scan.AUCCI(clean, anomalous, 0.95)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// DeLong's variance here is 1/18: S₁₀ = 1/18 over 2 anomalous
+	// scores, S₀₁ = 1/12 over 3 clean ones.
+	fmt.Printf("AUC %.3f, 95%% CI [%.3f, %.3f]\n", auc, ci[0], ci[1])
+	// Output:
+	// AUC 0.833, 95% CI [0.371, 1.000]
+}
