@@ -20,15 +20,21 @@ func groupSample() *report.Results {
 	pt := func(set string, prop, auc, prec, rec float64) report.GroupPoint {
 		return report.GroupPoint{Set: set, Proportion: prop, Runs: 5, AUC: auc, Precision: prec, Recall: rec}
 	}
+	ptCI := func(set string, prop, auc, prec, rec float64) report.GroupPoint {
+		p := pt(set, prop, auc, prec, rec)
+		p.CI = &[2]float64{1, 1}
+		return p
+	}
 	nan := math.NaN()
 	return &report.Results{
 		Experiment: "toy-group",
+		CIMethod:   "DeLong (1988), 95 %",
 		Provenance: report.Provenance{Seed: 3, ConfigHash: "0badc0de", GoVersion: "go1.x", Revision: "r3"},
 		Samples:    map[string]int{"background": 10, "clean": 20, "adv": 8, "other": 8, "broken": 8},
 		Sets:       []string{"adv", "other", "broken"},
 		Group: []report.GroupLayer{
 			{Layer: "conv2d_1", Points: []report.GroupPoint{
-				pt("adv", 0.5, 1, 1, 0.9), pt("adv", 0.01, 0.5, 0.1, 0.8), pt("adv", 0.1, 0.9, 0.7, 1),
+				ptCI("adv", 0.5, 1, 1, 0.9), pt("adv", 0.01, 0.5, 0.1, 0.8), pt("adv", 0.1, 0.9, 0.7, 1),
 				pt("other", 0.1, 0.6, 0.2, 0.3), pt("broken", 0.1, nan, nan, nan)}},
 			{Layer: "conv2d_2", Points: []report.GroupPoint{
 				pt("adv", 0.01, 0.4, 0.05, 0.5), pt("adv", 0.1, 0.7, nan, 0.6), pt("adv", 0.5, 0.8, 0.4, 0.45),

@@ -78,9 +78,9 @@ func (r *Results) AUCTable() Table {
 	for _, l := range r.Layers {
 		row := []string{l.Layer, fmt.Sprint(l.Nodes)}
 		for _, s := range r.Sets {
-			row = append(row, f3or(l.AUC, s))
+			row = append(row, withCI(l.AUC, l.CI, s))
 			if baseline[s] {
-				row = append(row, f3or(l.Baseline, s))
+				row = append(row, withCI(l.Baseline, l.BaselineCI, s))
 			}
 			if !published[s] {
 				continue
@@ -115,19 +115,45 @@ func f3or(m map[string]float64, key string) string {
 	return "–"
 }
 
-// ToleranceTable lists, for every set with published values, the
-// tolerance its comparison uses and the reason for it; it has no rows for
-// results without per-set tolerances.
+// withCI formats m[key] with three decimals followed by its interval
+// ci[key] when there is one, or "–" when m has no key.
+func withCI(m map[string]float64, ci map[string][2]float64, key string) string {
+	s := f3or(m, key)
+	if c, ok := ci[key]; ok {
+		s += fmt.Sprintf(" [%.3f, %.3f]", c[0], c[1])
+	}
+	return s
+}
+
+// ToleranceTable lists the tolerances the comparisons with published
+// values use and the reason for each: one row per distinct tolerance and
+// reason, naming the sets that share it in the order of r.Sets. It has no
+// rows for results without per-set tolerances.
 func (r *Results) ToleranceTable() Table {
-	t := Table{Header: []string{"set", "tolerance", "reason"}}
+	t := Table{Header: []string{"sets", "tolerance", "reason"}}
+	type key struct {
+		value  float64
+		reason string
+	}
+	var order []key
+	sets := map[key][]string{}
 	for _, s := range r.Sets {
-		if tol, ok := r.Tolerances[s]; ok {
-			reason := strings.Join(strings.Fields(tol.Reason), " ")
-			if reason == "" {
-				reason = "–"
-			}
-			t.Rows = append(t.Rows, []string{s, fmt.Sprintf("%g", tol.Value), reason})
+		tol, ok := r.Tolerances[s]
+		if !ok {
+			continue
 		}
+		k := key{tol.Value, strings.Join(strings.Fields(tol.Reason), " ")}
+		if sets[k] == nil {
+			order = append(order, k)
+		}
+		sets[k] = append(sets[k], s)
+	}
+	for _, k := range order {
+		reason := k.reason
+		if reason == "" {
+			reason = "–"
+		}
+		t.Rows = append(t.Rows, []string{strings.Join(sets[k], ", "), fmt.Sprintf("%g", k.value), reason})
 	}
 	return t
 }
@@ -170,6 +196,10 @@ func (r *Results) WriteMarkdown(w io.Writer, figures []Figure) error {
 		if r.Baseline != "" {
 			fmt.Fprintf(&b, "The baseline columns are the AUC of the %s of each image, without any scan. ", r.Baseline)
 		}
+		if r.CIMethod != "" {
+			fmt.Fprintf(&b, "Brackets hold each AUC's confidence interval (%s) over the clean and anomalous samples: "+
+				"a published value inside it differs from the reproduced one by no more than sampling noise. ", r.CIMethod)
+		}
 		fmt.Fprintf(&b, "Where a published value exists, Δ is reproduced − published, headed with the set's tolerance; "+
 			"⚠ marks |Δ| above the tolerance, † a known deviation explained below.\n\n")
 		if _, err := io.WriteString(w, b.String()); err != nil {
@@ -179,7 +209,8 @@ func (r *Results) WriteMarkdown(w io.Writer, figures []Figure) error {
 			return err
 		}
 		if tt := r.ToleranceTable(); len(tt.Rows) > 0 {
-			fmt.Fprintf(w, "\n### Tolerances\n\nThe largest |reproduced − published| accepted for each set (by `subsetscan verify` too), and why.\n\n")
+			fmt.Fprintf(w, "\n### Tolerances\n\nThe largest |reproduced − published| accepted for each set (by `subsetscan verify` too), and why; "+
+				"sets that share a tolerance and its reason share a row.\n\n")
 			if err := WriteMarkdownTable(w, tt); err != nil {
 				return err
 			}
@@ -256,7 +287,12 @@ func (r *Results) WriteMarkdown(w io.Writer, figures []Figure) error {
 func (r *Results) writeGroup(w io.Writer) error {
 	fmt.Fprintf(w, "\n## Group scans: detection power against the contamination proportion\n\n")
 	fmt.Fprintf(w, "AUC of the group-scan scores of clean groups against groups where the given proportion of the images "+
-		"comes from the set (groups of equal size); precision and recall of the images the scan found, averaged over the runs.\n")
+		"comes from the set (groups of equal size); precision and recall of the images the scan found, averaged over the runs.")
+	if r.CIMethod != "" {
+		fmt.Fprintf(w, " Brackets hold the AUC's confidence interval (%s) over the runs' clean and contaminated groups; "+
+			"an interval of zero width means the two kinds of groups separated completely in these runs.", r.CIMethod)
+	}
+	fmt.Fprintf(w, "\n")
 	for _, set := range r.Sets {
 		t := Table{Header: []string{"layer", "proportion", "runs", "AUC", "precision", "recall"}}
 		for _, gl := range r.Group {
@@ -264,7 +300,11 @@ func (r *Results) writeGroup(w io.Writer) error {
 				if p.Set != set {
 					continue
 				}
-				t.Rows = append(t.Rows, []string{gl.Layer, fmt.Sprintf("%.2f", p.Proportion), fmt.Sprint(p.Runs), f3(p.AUC), f3(p.Precision), f3(p.Recall)})
+				auc := f3(p.AUC)
+				if p.CI != nil {
+					auc += fmt.Sprintf(" [%.3f, %.3f]", p.CI[0], p.CI[1])
+				}
+				t.Rows = append(t.Rows, []string{gl.Layer, fmt.Sprintf("%.2f", p.Proportion), fmt.Sprint(p.Runs), auc, f3(p.Precision), f3(p.Recall)})
 			}
 		}
 		fmt.Fprintf(w, "\n### %s\n\n", set)

@@ -28,6 +28,7 @@ func sample() *report.Results {
 		Provenance:  report.Provenance{Seed: 7, ConfigHash: "abc123", GoVersion: "go1.x", Revision: "r1"},
 		Samples:     map[string]int{"background": 10, "clean": 4, "fgsm": 3, "deepfool": 3, "extra": 3},
 		Sets:        []string{"fgsm", "deepfool", "extra"},
+		CIMethod:    "DeLong (1988), 95 %",
 		Tolerances: map[string]report.Tolerance{
 			"fgsm":     {Value: 0.002, Reason: "the authors' images; published values truncated to three decimals"},
 			"deepfool": {Value: 0.02, Reason: "generated here: a different number of images"},
@@ -35,6 +36,7 @@ func sample() *report.Results {
 		Layers: []report.Layer{
 			{Layer: "conv2d_1", Nodes: 12, AUC: map[string]float64{"fgsm": 1, "deepfool": 0.99, "extra": 0.5},
 				Published: map[string]float64{"fgsm": 0.999, "deepfool": 0.999}, Tolerance: 0.002,
+				CI:     map[string][2]float64{"fgsm": {1, 1}, "deepfool": {0.95, 1}, "extra": {0.1, 0.9}},
 				Scores: map[string][]float64{"clean": {1, 2, 3, 4}, "fgsm": {5, 6, 7}, "deepfool": {3.5, 5, 8}, "extra": {1, 2.5, 4}}},
 			{Layer: "conv2d_2", Nodes: 6, AUC: map[string]float64{"fgsm": 0.75, "deepfool": 0.7, "extra": 0.25},
 				Published: map[string]float64{"fgsm": 0.9, "deepfool": 0.848}, Tolerance: 0.002,
@@ -76,7 +78,7 @@ func TestRenderGolden(t *testing.T) {
 		figures []string
 	}{
 		{"report.md.golden", sample(),
-			[]string{"| fgsm published | Δ (±0.002) |", "| deepfool published | Δ (±0.02) |", "-0.150 ⚠", "-0.148 †", "+0.001  ",
+			[]string{"| fgsm published | Δ (±0.002) |", "| deepfool published | Δ (±0.02) |", "-0.150 ⚠", "-0.148 †", "+0.001  ", "| 0.990 [0.950, 1.000] |",
 				"### Tolerances", "| deepfool | 0.02      | generated here: a different number of images",
 				"(Δ -0.150, tolerance 0.002) ⚠: not explained", "(Δ -0.148, tolerance 0.02) †: the authors' code gives 0.726."},
 			[]string{"auc_layers.png", "roc_conv2d_1.png", "scores_conv2d_1.png"}},
@@ -86,7 +88,8 @@ func TestRenderGolden(t *testing.T) {
 			[]string{"roc_reconstruction_error.png", "scores_reconstruction_error.png", "pixels_clean.png", "pixels_adv.png"}},
 		{"group.md.golden", groupSample(),
 			[]string{"## Group scans: detection power against the contamination proportion", "### adv", "### broken",
-				"| conv2d_1        | 0.01       | 5    | 0.500 | 0.100     | 0.800  |", "precision and recall of the images the scan found"},
+				"| conv2d_1        | 0.01       | 5    | 0.500                | 0.100     | 0.800  |",
+				"| conv2d_1        | 0.50       | 5    | 1.000 [1.000, 1.000] |", "an interval of zero width", "precision and recall of the images the scan found"},
 			[]string{"group_adv.png", "group_other.png"}},
 	}
 	for _, tc := range tests {
@@ -296,5 +299,29 @@ func TestSaveLoadRender(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, report.FileName), []byte("{"), 0o644)
 	if _, err := report.Load(dir); err == nil || !strings.Contains(err.Error(), report.FileName) {
 		t.Errorf("corrupt results.json: got %v", err)
+	}
+}
+
+// TestToleranceTableShares checks that sets sharing a tolerance and its
+// reason share one row (the reason is printed once), in the order of the
+// sets, and that a different value or reason gets a row of its own.
+func TestToleranceTableShares(t *testing.T) {
+	why := "generated here:   a different\nnumber of images"
+	r := &report.Results{
+		Sets: []string{"a", "b", "c", "d", "e"},
+		Tolerances: map[string]report.Tolerance{
+			"a": {Value: 0.05, Reason: why}, "b": {Value: 0.002, Reason: "the authors' images"},
+			"c": {Value: 0.05, Reason: "generated here: a different number of images"},
+			"e": {Value: 0.05, Reason: "another reason"},
+		},
+	}
+	got := r.ToleranceTable().Rows
+	want := [][]string{
+		{"a, c", "0.05", "generated here: a different number of images"},
+		{"b", "0.002", "the authors' images"},
+		{"e", "0.05", "another reason"},
+	}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("rows %q, want %q", got, want)
 	}
 }
