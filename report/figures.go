@@ -84,7 +84,8 @@ const (
 )
 
 // aucFigure writes the AUC of each set across the layers (the
-// encoder/decoder "U") to path, the published values dashed, y in [0, 1]
+// encoder/decoder "U") to path, with the confidence intervals as error bars
+// where the results hold them, the published values dashed, y in [0, 1]
 // and the legend of the sets to the right of the plot, where it hides no
 // curve. It returns false, writing nothing, when r has fewer than two
 // layers or no set.
@@ -109,9 +110,14 @@ func (r *Results) aucFigure(path string) (bool, error) {
 	legend := newSideLegend("set")
 	for k, s := range r.Sets {
 		var got, pub plotter.XYs
+		var bars errorBars
 		for i, l := range r.Layers {
 			if v, ok := l.AUC[s]; ok && finite(v) {
 				got = append(got, plotter.XY{X: float64(i), Y: v})
+				if ci, ok := l.CI[s]; ok {
+					bars.XYs = append(bars.XYs, plotter.XY{X: float64(i), Y: v})
+					bars.YErrors = append(bars.YErrors, struct{ Low, High float64 }{v - ci[0], ci[1] - v})
+				}
 			}
 			if v, ok := l.Published[s]; ok && finite(v) {
 				pub = append(pub, plotter.XY{X: float64(i), Y: v})
@@ -128,6 +134,14 @@ func (r *Results) aucFigure(path string) (bool, error) {
 			p.Add(line, pts)
 			legend.Add(s, line, pts)
 		}
+		if len(bars.XYs) > 0 {
+			eb, err := plotter.NewYErrorBars(bars)
+			if err != nil {
+				return false, fmt.Errorf("report: AUC figure, set %s (intervals): %w", s, err)
+			}
+			eb.Color = col
+			p.Add(eb)
+		}
 		if len(pub) > 0 {
 			line, err := plotter.NewLine(pub)
 			if err != nil {
@@ -141,6 +155,13 @@ func (r *Results) aucFigure(path string) (bool, error) {
 	}
 	title := r.Experiment + ": detection power across layers"
 	return true, saveLegendFigure(path, title, p, legend, aucPlotWidth, aucPlotHeight)
+}
+
+// errorBars are points with vertical error bars (the AUCs' confidence
+// intervals), as plotter.NewYErrorBars takes them.
+type errorBars struct {
+	plotter.XYs
+	plotter.YErrors
 }
 
 // ROC returns the ROC curve of scores that should rank anomalous above
