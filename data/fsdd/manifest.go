@@ -189,6 +189,11 @@ type VerifyError struct {
 }
 
 func (e *VerifyError) Error() string {
+	return fmt.Sprintf("fsdd: %s does not match the manifest: %s", filepath.Join(e.Dir, "recordings"), e.problems())
+}
+
+// problems lists the files of e, at most 5 of each kind.
+func (e *VerifyError) problems() string {
 	var parts []string
 	for _, l := range []struct {
 		what  string
@@ -198,7 +203,7 @@ func (e *VerifyError) Error() string {
 			parts = append(parts, l.what+" "+listNames(l.names, 5))
 		}
 	}
-	return fmt.Sprintf("fsdd: %s does not match the manifest: %s", filepath.Join(e.Dir, "recordings"), strings.Join(parts, "; "))
+	return strings.Join(parts, "; ")
 }
 
 // listNames joins the first max names and says how many more there are.
