@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,9 +14,70 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"subsetscan/data/fsdd"
 )
+
+func TestVerifyShared(t *testing.T) {
+	dir := sharedDir(t)
+	start := time.Now()
+	if err := fsdd.Verify(dir); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("verified %d files in %v", len(fsdd.ReleaseManifest()), time.Since(start))
+}
+
+// smallSet writes a few valid recordings into dir and returns their
+// manifest.
+func smallSet(t *testing.T, dir string) fsdd.Manifest {
+	t.Helper()
+	writeFiles(t, dir, map[string][]byte{
+		"0_ann_0.wav": fsddSpec(1, 2, 3).bytes(), "0_ann_1.wav": fsddSpec(4, 5).bytes(),
+		"1_ann_0.wav": fsddSpec(-6).bytes(), "1_bob_0.wav": fsddSpec(7, 8, 9, 10).bytes(),
+	})
+	m, err := fsdd.ManifestOf(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestVerify(t *testing.T) {
+	src := t.TempDir()
+	m := smallSet(t, src)
+	if err := m.Verify(src); err != nil {
+		t.Fatalf("unchanged copy: %v", err)
+	}
+	rdir := filepath.Join(src, "recordings")
+	must(t, os.WriteFile(filepath.Join(rdir, "1_ann_0.wav"), fsddSpec(-7).bytes(), 0o644)) // same size
+	must(t, os.Remove(filepath.Join(rdir, "0_ann_1.wav")))
+	must(t, os.WriteFile(filepath.Join(rdir, "2_ann_0.wav"), fsddSpec(1).bytes(), 0o644))
+	must(t, os.WriteFile(filepath.Join(rdir, "README"), nil, 0o644)) // ignored
+	err := m.Verify(src)
+	var ve *fsdd.VerifyError
+	if !errors.As(err, &ve) {
+		t.Fatalf("got %v, want a *VerifyError", err)
+	}
+	if !slices.Equal(ve.Missing, []string{"0_ann_1.wav"}) || !slices.Equal(ve.Extra, []string{"2_ann_0.wav"}) ||
+		!slices.Equal(ve.Altered, []string{"1_ann_0.wav"}) {
+		t.Errorf("got missing %v, extra %v, altered %v", ve.Missing, ve.Extra, ve.Altered)
+	}
+	want := "recordings does not match the manifest: missing 0_ann_1.wav; extra 2_ann_0.wav; altered 1_ann_0.wav"
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("got %q, want it to contain %q", err, want)
+	}
+	if err := m.Verify(filepath.Join(src, "nowhere")); err == nil || !strings.Contains(err.Error(), "nowhere") {
+		t.Errorf("missing directory: got %v", err)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
 
 // tarGz builds a .tar.gz in the layout of GitHub's archives: a pax global
 // header, then every file under the top directory
