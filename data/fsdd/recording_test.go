@@ -1,6 +1,7 @@
 package fsdd_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -112,6 +113,36 @@ func TestDecodeWAV(t *testing.T) {
 	if !slices.Equal(x, want) {
 		t.Errorf("got %v, want %v", x, want)
 	}
+	// Other chunk layouts of valid files: the fmt and data chunks of a
+	// canonical file in another order, or with other chunks around them.
+	full := fsddSpec(1, -2, 3).bytes()
+	fmtc, data := full[12:36], full[36:]
+	list := chunk("LIST", []byte("INFOISFT\x05\x00\x00\x00Lavf\x00\x00"))
+	for _, tc := range []struct {
+		name   string
+		chunks [][]byte
+	}{
+		{"LIST before data", [][]byte{fmtc, list, data}},
+		{"LIST after data", [][]byte{fmtc, data, list}},
+		{"data before fmt", [][]byte{data, fmtc}},
+		{"odd JUNK first", [][]byte{chunk("JUNK", []byte("abc")), fmtc, data}},
+	} {
+		body := slices.Concat(tc.chunks...)
+		b := slices.Concat([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(4+len(body))), []byte("WAVE"), body)
+		x, err := fsdd.DecodeWAV(b)
+		if want := []float32{1.0 / 32768, -2.0 / 32768, 3.0 / 32768}; err != nil || !slices.Equal(x, want) {
+			t.Errorf("%s: got %v, %v; want %v", tc.name, x, err, want)
+		}
+	}
+}
+
+// chunk encodes a RIFF chunk, with its pad byte if body has an odd length.
+func chunk(id string, body []byte) []byte {
+	b := slices.Concat([]byte(id), binary.LittleEndian.AppendUint32(nil, uint32(len(body))), body)
+	if len(body)%2 == 1 {
+		b = append(b, 0)
+	}
+	return b
 }
 
 // TestLoadEncoded reads a file written by go-audio/wav's encoder.
