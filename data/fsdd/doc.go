@@ -20,11 +20,12 @@
 //
 // An FSDD directory, DIR, holds DIR/recordings/{digit}_{speaker}_{index}.wav
 // (7_jackson_32.wav: digit 7, speaker jackson, take 32); anything else in
-// DIR is ignored. In DIR/recordings, every file ending in .wav must be a
-// recording in that pattern and format: Open and Load return an error naming
-// the file otherwise (nothing is skipped), while files not ending in .wav,
-// such as a README, are ignored. FSDD's own convention makes takes 0 to 4 its
-// test split; this package does not use it, and splits with Split instead.
+// DIR is ignored. In DIR/recordings, every file ending in .wav, in any case,
+// must be a recording in that pattern and format: Open and Load return an
+// error naming the file otherwise (nothing is skipped), while files not
+// ending in .wav, such as a README, are ignored. FSDD's own convention makes
+// takes 0 to 4 its test split; this package does not use it, and splits
+// with Split instead.
 //
 // Samples are float32 in [-1, 1): the 16-bit value divided by 32768. A
 // recording of another rate, width or channel count is refused, never

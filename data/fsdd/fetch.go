@@ -188,7 +188,7 @@ func recordingEntry(hdr *tar.Header) (string, bool) {
 		return "", false
 	}
 	parts := strings.Split(path.Clean(hdr.Name), "/")
-	if len(parts) != 3 || parts[0] == ".." || parts[1] != "recordings" || !strings.HasSuffix(parts[2], ".wav") {
+	if len(parts) != 3 || parts[0] == ".." || parts[1] != "recordings" || !isWAVName(parts[2]) {
 		return "", false
 	}
 	return parts[2], true

@@ -215,8 +215,8 @@ func listNames(names []string, max int) string {
 }
 
 // Verify checks the recordings of dir against m: every file of m must be in
-// dir/recordings with its size and SHA-256, and no other .wav file may be
-// there (files not ending in .wav are ignored, as by Open). Files are
+// dir/recordings with its size and SHA-256, and no other file ending in
+// .wav, in any case, may be there (other files are ignored, as by Open). Files are
 // hashed on GOMAXPROCS goroutines. A mismatch is a *VerifyError naming
 // every missing, extra and altered file; a missing directory or a file that
 // cannot be read is an error naming it.
@@ -229,7 +229,7 @@ func (m Manifest) Verify(dir string) error {
 	ve := &VerifyError{Dir: dir}
 	present := make(map[string]bool, len(entries))
 	for _, e := range entries {
-		if name := e.Name(); strings.HasSuffix(name, ".wav") {
+		if name := e.Name(); isWAVName(name) {
 			present[name] = true
 			if _, ok := slices.BinarySearchFunc(m, name, func(e Entry, n string) int { return cmp.Compare(e.Name, n) }); !ok {
 				ve.Extra = append(ve.Extra, name)

@@ -92,10 +92,11 @@ func ParseName(name string) (Recording, error) {
 // before take 10), whatever the order of the directory.
 //
 // Open checks names, not contents (Load and LoadAll decode). It returns an
-// error naming the file for any entry ending in ".wav" that is not a
-// non-empty regular file with a name in the pattern: nothing ending in
-// ".wav" is skipped. Entries not ending in ".wav" (a README, .DS_Store, a
-// sub-directory) are ignored. A missing DIR or DIR/recordings, or a
+// error naming the file for any entry ending in ".wav", in any case, that
+// is not a non-empty regular file with a name in the pattern (so
+// "7_jackson_1.WAV" is an error): nothing ending in ".wav" is skipped.
+// Entries not ending in ".wav" (a README, .DS_Store, a sub-directory) are
+// ignored. A missing DIR or DIR/recordings, or a
 // directory without recordings, is an error.
 func Open(dir string) ([]Recording, error) {
 	rdir := filepath.Join(dir, "recordings")
@@ -105,7 +106,7 @@ func Open(dir string) ([]Recording, error) {
 	}
 	var recs []Recording
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".wav") {
+		if !isWAVName(e.Name()) {
 			continue
 		}
 		path := filepath.Join(rdir, e.Name())
@@ -124,6 +125,11 @@ func Open(dir string) ([]Recording, error) {
 	}
 	slices.SortFunc(recs, compareRecordings)
 	return recs, nil
+}
+
+// isWAVName reports whether name ends in ".wav", in any case (".WAV" too).
+func isWAVName(name string) bool {
+	return len(name) >= 4 && strings.EqualFold(name[len(name)-4:], ".wav")
 }
 
 // checkFile returns an error unless e is a non-empty regular file.

@@ -84,6 +84,7 @@ func TestOpenBad(t *testing.T) {
 		{"no recordings", map[string][]byte{"README.md": nil}, "no .wav recordings"},
 		{"name outside the pattern", map[string][]byte{"1_theo_1.wav": good, "one_theo_1.wav": good}, "one_theo_1.wav"},
 		{"empty file", map[string][]byte{"1_theo_1.wav": good, "2_theo_1.wav": nil}, "2_theo_1.wav: empty file"},
+		{"upper-case extension", map[string][]byte{"1_theo_1.wav": good, "1_theo_2.WAV": good}, "1_theo_2.WAV"},
 	} {
 		dir := filepath.Join(t.TempDir(), "fsdd")
 		if tc.files != nil {
