@@ -79,6 +79,33 @@ func must(t *testing.T, err error) {
 	}
 }
 
+// TestVerifyCopy verifies a temporary copy of a few recordings of the shared
+// copy against their entries of the release manifest, then with one byte of
+// one of them changed.
+func TestVerifyCopy(t *testing.T) {
+	shared := filepath.Join(sharedDir(t), "recordings")
+	var m fsdd.Manifest
+	files := make(map[string][]byte)
+	for i, e := range fsdd.ReleaseManifest() {
+		if i%600 == 0 { // 5 files
+			b, err := os.ReadFile(filepath.Join(shared, e.Name))
+			must(t, err)
+			files[e.Name], m = b, append(m, e)
+		}
+	}
+	dir := writeFiles(t, t.TempDir(), files)
+	if err := m.Verify(dir); err != nil {
+		t.Fatal(err)
+	}
+	altered := m[3].Name
+	files[altered][100] ^= 1
+	writeFiles(t, dir, map[string][]byte{altered: files[altered]})
+	var ve *fsdd.VerifyError
+	if err := m.Verify(dir); !errors.As(err, &ve) || !slices.Equal(ve.Altered, []string{altered}) || len(ve.Missing)+len(ve.Extra) > 0 {
+		t.Errorf("one byte of %s changed: got %v", altered, err)
+	}
+}
+
 // tarGz builds a .tar.gz in the layout of GitHub's archives: a pax global
 // header, then every file under the top directory
 // free-spoken-digit-dataset-1.0.10/, recordings as recordings/NAME. Names
