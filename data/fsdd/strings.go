@@ -70,8 +70,9 @@ type Utterance struct {
 //   - the recordings are the next L of the speaker's deck: the speaker's
 //     recordings in pool, shuffled by rng at the first use and reshuffled
 //     whenever fewer than L are left (those are then not used in that pass),
-//     so no recording is twice in an utterance, and a pool is used up
-//     before any recording of it comes back;
+//     so no recording is twice in an utterance, and a speaker's recordings
+//     in pool are all used (but for fewer than MaxDigits) before any comes
+//     back;
 //   - the L-1 silences are drawn as StringConfig says, in order.
 //
 // The same corpus, pool, n, cfg and draws give the same utterances bit for
