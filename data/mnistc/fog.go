@@ -1,0 +1,98 @@
+package mnistc
+
+import "math/rand/v2"
+
+// Parameters of fog at severity 5 (corruptions.py, fog and plasma_fractal).
+const (
+	// fogAmount is c[0]: the weight of the fog, and the image is then
+	// scaled by max/(max + fogAmount).
+	fogAmount = 3.0
+	// fogDecay is c[1], plasma_fractal's wibbledecay: the noise amplitude
+	// is divided by it at each halving of the step.
+	fogDecay = 1.4
+	// plasmaSize is plasma_fractal's default mapsize; the top-left 28×28
+	// corner of the map is used, after normalising the whole map.
+	plasmaSize = 256
+	// plasmaWibble is the initial noise amplitude.
+	plasmaWibble = 100.0
+)
+
+// fog adds fogAmount times a plasma fractal to the image and rescales by
+// max/(max + fogAmount), max being the image's largest value (fog). A blank
+// image (max 0) stays blank.
+func fog(w *work, dst, src []float64, rng *rand.Rand) {
+	if w.plasma == nil {
+		w.plasma = make([]float64, plasmaSize*plasmaSize)
+	}
+	plasma(w.plasma, fogDecay, rng)
+	var top float64
+	for _, v := range src {
+		top = max(top, v)
+	}
+	for r := range Side {
+		for c := range Side {
+			v := src[r*Side+c] + fogAmount*w.plasma[r*plasmaSize+c]
+			dst[r*Side+c] = v * top / (top + fogAmount)
+		}
+	}
+}
+
+// plasma fills m, plasmaSize×plasmaSize row-major, with a plasma fractal
+// made by the diamond-square algorithm on a torus, as plasma_fractal (a
+// modification of FLHerne/mapgen's diamondsquare.py) does, and normalises
+// it to [0, 1] (minimum 0, maximum 1; a constant map becomes 0).
+//
+// The corner m[0, 0] starts at 0. At each step size s = plasmaSize,
+// plasmaSize/2, …, 2 with h = s/2, the square step sets each centre
+// (r+h, c+h) of an s-square to the mean of its four corners plus noise,
+// then the diamond step sets each edge midpoint, (r, c+h) and (r+h, c), to
+// the mean of its four diamond neighbours plus noise; indices wrap around.
+// The noise is wibble·U(−wibble, wibble), wibble starting at plasmaWibble
+// and divided by decay after each step. The draws are made in row-major
+// order of the points, squares first, then the (r, c+h) midpoints, then the
+// (r+h, c) ones.
+func plasma(m []float64, decay float64, rng *rand.Rand) {
+	const n = plasmaSize
+	m[0] = 0
+	wibble := plasmaWibble
+	noisy := func(sum float64) float64 { return sum/4 + wibble*wibble*(2*rng.Float64()-1) }
+	for s := n; s >= 2; s /= 2 {
+		h := s / 2
+		for r := 0; r < n; r += s {
+			for c := 0; c < n; c += s {
+				r2, c2 := (r+s)%n, (c+s)%n
+				m[(r+h)*n+c+h] = noisy(m[r*n+c] + m[r2*n+c] + m[r*n+c2] + m[r2*n+c2])
+			}
+		}
+		for r := 0; r < n; r += s {
+			for c := 0; c < n; c += s {
+				up := (r - h + n) % n
+				m[r*n+c+h] = noisy(m[(r+h)*n+c+h] + m[up*n+c+h] + m[r*n+c] + m[r*n+(c+s)%n])
+			}
+		}
+		for r := 0; r < n; r += s {
+			for c := 0; c < n; c += s {
+				left := (c - h + n) % n
+				m[(r+h)*n+c] = noisy(m[(r+h)*n+c+h] + m[(r+h)*n+left] + m[r*n+c] + m[((r+s)%n)*n+c])
+			}
+		}
+		wibble /= decay
+	}
+	normalise(m)
+}
+
+// normalise shifts m to minimum 0 and scales it to maximum 1; a constant m
+// becomes all 0.
+func normalise(m []float64) {
+	lo, hi := m[0], m[0]
+	for _, v := range m {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	for i, v := range m {
+		if hi > lo {
+			m[i] = (v - lo) / (hi - lo)
+		} else {
+			m[i] = 0
+		}
+	}
+}
