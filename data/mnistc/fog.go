@@ -17,21 +17,24 @@ const (
 	plasmaWibble = 100.0
 )
 
-// fog adds fogAmount times a plasma fractal to the image and rescales by
-// max/(max + fogAmount), max being the image's largest value (fog). A blank
-// image (max 0) stays blank.
+// fog adds fogAmount times a plasma fractal, normalised to [0, 1] over the
+// whole plasmaSize² map, to the image and rescales by max/(max +
+// fogAmount), max being the image's largest value (fog). A blank image
+// (max 0) stays blank.
 func fog(w *work, dst, src []float64, rng *rand.Rand) {
 	if w.plasma == nil {
 		w.plasma = make([]float64, plasmaSize*plasmaSize)
 	}
 	plasma(w.plasma, fogDecay, rng)
-	var top float64
-	for _, v := range src {
-		top = max(top, v)
-	}
+	lo, hi := extent(w.plasma)
+	_, top := extent(src)
 	for r := range Side {
 		for c := range Side {
-			v := src[r*Side+c] + fogAmount*w.plasma[r*plasmaSize+c]
+			f := 0.0 // a flat map normalises to 0
+			if hi > lo {
+				f = (w.plasma[r*plasmaSize+c] - lo) / (hi - lo)
+			}
+			v := src[r*Side+c] + fogAmount*f
 			dst[r*Side+c] = v * top / (top + fogAmount)
 		}
 	}
@@ -39,8 +42,8 @@ func fog(w *work, dst, src []float64, rng *rand.Rand) {
 
 // plasma fills m, plasmaSize×plasmaSize row-major, with a plasma fractal
 // made by the diamond-square algorithm on a torus, as plasma_fractal (a
-// modification of FLHerne/mapgen's diamondsquare.py) does, and normalises
-// it to [0, 1] (minimum 0, maximum 1; a constant map becomes 0).
+// modification of FLHerne/mapgen's diamondsquare.py) does before it
+// normalises the map to [0, 1]; fog normalises the part it uses.
 //
 // The corner m[0, 0] starts at 0. At each step size s = plasmaSize,
 // plasmaSize/2, …, 2 with h = s/2, the square step sets each centre
@@ -52,47 +55,45 @@ func fog(w *work, dst, src []float64, rng *rand.Rand) {
 // order of the points, squares first, then the (r, c+h) midpoints, then the
 // (r+h, c) ones.
 func plasma(m []float64, decay float64, rng *rand.Rand) {
-	const n = plasmaSize
+	const n, wrap = plasmaSize, plasmaSize - 1 // i & wrap is i mod n
 	m[0] = 0
 	wibble := plasmaWibble
-	noisy := func(sum float64) float64 { return sum/4 + wibble*wibble*(2*rng.Float64()-1) }
 	for s := n; s >= 2; s /= 2 {
 		h := s / 2
+		amp := wibble * wibble
 		for r := 0; r < n; r += s {
 			for c := 0; c < n; c += s {
-				r2, c2 := (r+s)%n, (c+s)%n
-				m[(r+h)*n+c+h] = noisy(m[r*n+c] + m[r2*n+c] + m[r*n+c2] + m[r2*n+c2])
+				r2, c2 := (r+s)&wrap, (c+s)&wrap
+				sum := m[r*n+c] + m[r2*n+c] + m[r*n+c2] + m[r2*n+c2]
+				m[(r+h)*n+c+h] = sum/4 + amp*(2*rng.Float64()-1)
 			}
 		}
 		for r := 0; r < n; r += s {
 			for c := 0; c < n; c += s {
-				up := (r - h + n) % n
-				m[r*n+c+h] = noisy(m[(r+h)*n+c+h] + m[up*n+c+h] + m[r*n+c] + m[r*n+(c+s)%n])
+				sum := m[(r+h)*n+c+h] + m[((r-h)&wrap)*n+c+h] + m[r*n+c] + m[r*n+(c+s)&wrap]
+				m[r*n+c+h] = sum/4 + amp*(2*rng.Float64()-1)
 			}
 		}
 		for r := 0; r < n; r += s {
 			for c := 0; c < n; c += s {
-				left := (c - h + n) % n
-				m[(r+h)*n+c] = noisy(m[(r+h)*n+c+h] + m[(r+h)*n+left] + m[r*n+c] + m[((r+s)%n)*n+c])
+				sum := m[(r+h)*n+c+h] + m[(r+h)*n+(c-h)&wrap] + m[r*n+c] + m[((r+s)&wrap)*n+c]
+				m[(r+h)*n+c] = sum/4 + amp*(2*rng.Float64()-1)
 			}
 		}
 		wibble /= decay
 	}
-	normalise(m)
 }
 
-// normalise shifts m to minimum 0 and scales it to maximum 1; a constant m
-// becomes all 0.
-func normalise(m []float64) {
-	lo, hi := m[0], m[0]
+// extent returns the smallest and largest values of m.
+func extent(m []float64) (lo, hi float64) {
+	lo, hi = m[0], m[0]
 	for _, v := range m {
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	for i, v := range m {
-		if hi > lo {
-			m[i] = (v - lo) / (hi - lo)
-		} else {
-			m[i] = 0
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
 		}
 	}
+	return lo, hi
 }
