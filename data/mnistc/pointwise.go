@@ -48,9 +48,9 @@ func poisson(lambda float64, rng *rand.Rand) int {
 }
 
 // impulseNoise replaces each pixel, with probability impulseAmount, by 1 or
-// 0 with equal odds (impulse_noise). As in scikit-image ≥ 0.14, whether a
-// pixel is replaced and whether it turns to salt are independent draws per
-// pixel, so the number of replaced pixels is binomial.
+// 0 with equal odds (impulse_noise). As in scikit-image's random_noise,
+// whether a pixel is replaced and whether it turns to salt are independent
+// draws per pixel, so the number of replaced pixels is binomial.
 func impulseNoise(_ *work, dst, src []float64, rng *rand.Rand) {
 	for i, v := range src {
 		flip := rng.Float64() < impulseAmount
