@@ -2,19 +2,18 @@ package mnistc
 
 import "math/rand/v2"
 
-// Parameters of fog at severity 5 (corruptions.py, fog and plasma_fractal).
+// Parameters of fog at severity 5 (corruptions.py, fog and
+// plasma_fractal). The image becomes (v + fogAmount·f)·max/(max +
+// fogAmount), f being the top-left 28×28 corner of a plasmaSize² plasma
+// fractal normalised to [0, 1] over the whole map, and max the image's
+// largest value. The fractal's noise starts at amplitude plasmaWibble and
+// is divided by fogDecay (plasma_fractal's wibbledecay) at each halving of
+// the step.
 const (
-	// fogAmount is c[0]: the weight of the fog, and the image is then
-	// scaled by max/(max + fogAmount).
-	fogAmount = 3.0
-	// fogDecay is c[1], plasma_fractal's wibbledecay: the noise amplitude
-	// is divided by it at each halving of the step.
-	fogDecay = 1.4
-	// plasmaSize is plasma_fractal's default mapsize; the top-left 28×28
-	// corner of the map is used, after normalising the whole map.
-	plasmaSize = 256
-	// plasmaWibble is the initial noise amplitude.
-	plasmaWibble = 100.0
+	fogAmount    = 3.0   // c[0]
+	fogDecay     = 1.4   // c[1]
+	plasmaSize   = 256   // plasma_fractal's default mapsize
+	plasmaWibble = 100.0 // plasma_fractal's initial wibble
 )
 
 // fog adds fogAmount times a plasma fractal, normalised to [0, 1] over the

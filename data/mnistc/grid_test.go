@@ -1,6 +1,7 @@
 package mnistc
 
 import (
+	"bytes"
 	"flag"
 	"image/png"
 	"os"
@@ -19,14 +20,13 @@ func TestWriteGrid(t *testing.T) {
 	if err := WriteGrid(path, digit, 4, 1); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(path)
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	img, err := png.Decode(f)
+	img, err := png.Decode(bytes.NewReader(raw))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", path, err)
 	}
 	b := img.Bounds()
 	if want := gridHeader + len(registry)*gridStride; b.Dy() != want {
