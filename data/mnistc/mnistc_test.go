@@ -3,6 +3,8 @@ package mnistc
 import (
 	"slices"
 	"testing"
+
+	"subsetscan/data"
 )
 
 // stats are the summaries of an image that the per-corruption checks use.
@@ -54,44 +56,47 @@ func TestCorruptions(t *testing.T) {
 		{"zigzag", true, checkAddsOnly},
 		{"canny_edges", false, checkCanny},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			corrupt, err := ByName(tc.name)
-			if err != nil {
-				t.Fatal(err)
+		t.Run(tc.name, func(t *testing.T) { testCorruption(t, tc.name, tc.random, tc.check, digits) })
+	}
+}
+
+// testCorruption runs the checks of TestCorruptions for one corruption.
+func testCorruption(t *testing.T, name string, random bool, check check, digits *data.Array) {
+	corrupt, err := ByName(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range digits.Len() {
+		clean := digits.Row(i)
+		got := make([]float32, Pixels)
+		corrupt(got, clean, Rand(1, name, i))
+		if slices.Equal(got, clean) {
+			t.Errorf("image %d unchanged", i)
+		}
+		for p, v := range got {
+			if !(v >= 0 && v <= 1) {
+				t.Fatalf("image %d pixel %d: %v not in [0, 1]", i, p, v)
 			}
-			for i := range digits.Len() {
-				clean := digits.Row(i)
-				got := make([]float32, Pixels)
-				corrupt(got, clean, Rand(1, tc.name, i))
-				if slices.Equal(got, clean) {
-					t.Errorf("image %d unchanged", i)
-				}
-				for p, v := range got {
-					if !(v >= 0 && v <= 1) {
-						t.Fatalf("image %d pixel %d: %v not in [0, 1]", i, p, v)
-					}
-				}
-				again := make([]float32, Pixels)
-				corrupt(again, clean, Rand(1, tc.name, i))
-				if !slices.Equal(again, got) {
-					t.Errorf("image %d: another run with the same seed differs", i)
-				}
-				// Shear, rotate and translate have 2 or 4 outcomes, so
-				// look for a difference over several seeds.
-				differs := false
-				for seed := uint64(2); seed < 10 && !differs; seed++ {
-					corrupt(again, clean, Rand(seed, tc.name, i))
-					differs = !slices.Equal(again, got)
-				}
-				if differs != tc.random {
-					t.Errorf("image %d: output differs for other seeds: %v, want %v", i, differs, tc.random)
-				}
-				if tc.check != nil {
-					if msg := tc.check(clean, got); msg != "" {
-						t.Errorf("image %d: %s", i, msg)
-					}
-				}
+		}
+		again := make([]float32, Pixels)
+		corrupt(again, clean, Rand(1, name, i))
+		if !slices.Equal(again, got) {
+			t.Errorf("image %d: another run with the same seed differs", i)
+		}
+		// Shear, rotate and translate have 2 or 4 outcomes, so look for a
+		// difference over several seeds.
+		differs := false
+		for seed := uint64(2); seed < 10 && !differs; seed++ {
+			corrupt(again, clean, Rand(seed, name, i))
+			differs = !slices.Equal(again, got)
+		}
+		if differs != random {
+			t.Errorf("image %d: output differs for other seeds: %v, want %v", i, differs, random)
+		}
+		if check != nil {
+			if msg := check(clean, got); msg != "" {
+				t.Errorf("image %d: %s", i, msg)
 			}
-		})
+		}
 	}
 }
