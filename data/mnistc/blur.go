@@ -30,11 +30,13 @@ var (
 )
 
 // glassBlur smooths the image, rounds it down to 8 bits, swaps pixels with
-// random neighbours and smooths again (glass_blur). The passes visit rows
-// and then columns from Side−glassDelta−1 down to glassDelta+1; each pixel,
-// with probability 1/2, is swapped with the pixel at offset (dy, dx), each
-// uniform in [−glassDelta, glassDelta) (numpy's randint excludes the upper
-// bound, so with glassDelta 1 the offsets are −1 or 0).
+// random neighbours and smooths again (glass_blur). Each pass visits the
+// rows h and, within a row, the columns c from Side−glassDelta down to
+// glassDelta+1 (Python's range(28 − δ, δ, −1)); with probability 1/2 the
+// pixel is swapped with the pixel at (h+dy, c+dx), dx then dy drawn uniform
+// in [−glassDelta, glassDelta) (numpy's randint excludes the upper bound,
+// so with glassDelta 1 the offsets are −1 or 0, and the swaps never leave
+// the image).
 //
 // The reference calls scikit-image's gaussian with multichannel=True on a
 // 2-D image, which treats the columns as channels and so smooths down the
@@ -47,8 +49,8 @@ func glassBlur(w *work, dst, src []float64, rng *rand.Rand) {
 		x[i] = math.Floor(v*255) / 255 // np.uint8(x*255)
 	}
 	for range glassPasses {
-		for h := Side - glassDelta - 1; h > glassDelta; h-- {
-			for c := Side - glassDelta - 1; c > glassDelta; c-- {
+		for h := Side - glassDelta; h > glassDelta; h-- {
+			for c := Side - glassDelta; c > glassDelta; c-- {
 				if rng.IntN(2) == 0 {
 					continue
 				}
