@@ -50,29 +50,41 @@ func gaussKernel(sigma float64) []float64 {
 // correlate writes into dst the correlation of src with the odd-length
 // kernel k, centred, along axis (0: down the columns, 1: along the rows):
 // dst[i] = Σ_j k[j]·src[i + j − len(k)/2], reading outside the image under
-// b. dst and src must not alias.
+// b. dst and src must not alias; k has at most maxTaps weights.
 func correlate(dst, src, k []float64, axis int, b boundary) {
+	// from[p*len(k)+j] is the position read by tap j at position p along
+	// axis, or −1 for a zero outside the image.
+	var table [Side * maxTaps]int
+	from := table[:Side*len(k)]
 	r := len(k) / 2
-	for row := range Side {
-		for col := range Side {
+	for p := range Side {
+		for j := range k {
+			q, ok := b.index(p + j - r)
+			if !ok {
+				q = -1
+			}
+			from[p*len(k)+j] = q
+		}
+	}
+	along, across := 1, Side // the strides of axis and of the other axis
+	if axis == 0 {
+		along, across = Side, 1
+	}
+	for o := range Side {
+		for p := range Side {
 			var s float64
-			for j, kj := range k {
-				rr, cc := row, col
-				if axis == 0 {
-					rr += j - r
-				} else {
-					cc += j - r
-				}
-				rr, okr := b.index(rr)
-				cc, okc := b.index(cc)
-				if okr && okc {
-					s += kj * src[rr*Side+cc]
+			for j, q := range from[p*len(k) : (p+1)*len(k)] {
+				if q >= 0 {
+					s += k[j] * src[o*across+q*along]
 				}
 			}
-			dst[row*Side+col] = s
+			dst[o*across+p*along] = s
 		}
 	}
 }
+
+// maxTaps bounds the kernels correlate takes: gaussKernel(1.5) has 13.
+const maxTaps = 15
 
 // gaussian writes into dst the separable Gaussian smoothing of src with the
 // kernel k along both axes, as scipy.ndimage.gaussian_filter (rows first,

@@ -32,11 +32,15 @@ type work struct {
 	a, b, c, d []float64 // Pixels each
 	plasma     []float64 // plasmaSize², allocated on first use by fog
 	stack      []int     // canny's hysteresis stack
+	pcg        *rand.PCG // Apply's generator, reseeded for each image
+	rng        *rand.Rand
 }
 
 func newWork() *work {
 	buf := make([]float64, 4*Pixels)
-	return &work{a: buf[:Pixels], b: buf[Pixels : 2*Pixels], c: buf[2*Pixels : 3*Pixels], d: buf[3*Pixels:]}
+	pcg := rand.NewPCG(0, 0)
+	return &work{a: buf[:Pixels], b: buf[Pixels : 2*Pixels], c: buf[2*Pixels : 3*Pixels], d: buf[3*Pixels:],
+		pcg: pcg, rng: rand.New(pcg)}
 }
 
 // kernel is the float64 body of a corruption: it reads src (w.a) and
@@ -94,7 +98,9 @@ func lookup(name string) (kernel, error) {
 }
 
 // ByName returns the corruption called name (one of Names). An unknown name
-// is an error that lists the known ones.
+// is an error that lists the known ones. Each call of the Corruption
+// allocates its scratch buffers (fog's is 512 KiB); Apply reuses them
+// across a batch.
 func ByName(name string) (Corruption, error) {
 	k, err := lookup(name)
 	if err != nil {
@@ -134,9 +140,14 @@ func clip01(v float64) float64 {
 // which images are processed, on the number of workers or on the other
 // corruptions. Any name is accepted (it need not be registered).
 func Rand(seed uint64, name string, i int) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, stream(name, i)))
+}
+
+// stream returns the second PCG seed of image i under corruption name.
+func stream(name string, i int) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(name))
-	return rand.New(rand.NewPCG(seed, mix64(h.Sum64()^mix64(uint64(i)))))
+	return mix64(h.Sum64() ^ mix64(uint64(i)))
 }
 
 // mix64 is the finaliser of SplitMix64 (Steele, Lea and Flood 2014), which
@@ -165,7 +176,8 @@ func Apply(name string, x *data.Array, seed uint64, workers int) (*data.Array, e
 	}
 	out := data.NewArray(x.Shape...)
 	par.For(x.Len(), workers, newWork, func(w *work, i int) {
-		run(k, w, out.Row(i), x.Row(i), Rand(seed, name, i))
+		w.pcg.Seed(seed, stream(name, i)) // the state of Rand(seed, name, i)
+		run(k, w, out.Row(i), x.Row(i), w.rng)
 	})
 	return out, nil
 }
