@@ -69,9 +69,11 @@
 //     "s&p") does with its two per-pixel boolean draws; the order of the
 //     draws differs.
 //   - glass_blur smooths down the columns only. This is what the reference
-//     does, not a choice here: it passes multichannel=True to scikit-image's
-//     gaussian with a 2-D image, which then takes the columns for colour
-//     channels and does not smooth across them.
+//     does, not a choice here: its images are 2-D (grayscale PIL images from
+//     torchvision's MNIST, as in visualize_corruptions.ipynb), and it passes
+//     multichannel=True to scikit-image's gaussian, which then takes the
+//     columns for colour channels and gives them sigma 0 (skimage/filters/
+//     _gaussian.py of the releases of 2019).
 //   - motion_blur reimplements ImageMagick's MotionBlurImage
 //     (MagickCore/effect.c, through Wand): the offsets of the taps are
 //     rounded as the current source does (ceil(x − 0.5)) and the image is

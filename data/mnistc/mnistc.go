@@ -19,9 +19,10 @@ const (
 )
 
 // A Corruption writes into dst the corruption of the Side×Side image src,
-// whose values must lie in [0, 1]; the values written are in [0, 1]. dst and
-// src must both have Pixels elements (a Corruption panics otherwise) and may
-// be the same slice. rng supplies every random draw; it may be nil only for
+// whose values should lie in [0, 1] (a Corruption does not check them;
+// Apply does); the values written are clipped to [0, 1], NaN becoming 0.
+// dst and src must both have Pixels elements (a Corruption panics
+// otherwise) and may be the same slice. rng supplies every random draw; it may be nil only for
 // the corruptions that draw nothing (scale, brightness, stripe and
 // canny_edges). src is not modified unless it is dst.
 type Corruption func(dst, src []float32, rng *rand.Rand)
@@ -45,8 +46,8 @@ func newWork() *work {
 
 // kernel is the float64 body of a corruption: it reads src (w.a) and
 // writes dst (w.b), both Pixels long, dst fully overwritten; it may use w.c
-// and w.d as scratch, and src too once it has read it. The values it writes are clipped to [0, 1] afterwards
-// by run.
+// and w.d as scratch, and src too once it has read it. run clips the values
+// it writes to [0, 1].
 type kernel func(w *work, dst, src []float64, rng *rand.Rand)
 
 // entry is one registered corruption.
