@@ -68,12 +68,16 @@ func sign(rng *rand.Rand) float64 {
 	return 1
 }
 
-// shear shears about the centre by ±shearAmount (shear). The matrix is that
-// of scikit-image's AffineTransform(shear=s) before version 0.21:
-// [[1, −sin s], [0, cos s]] on (column, row).
+// shear shears about the centre by ±shearAmount (shear).
 func shear(_ *work, dst, src []float64, rng *rand.Rand) {
-	s := shearAmount * sign(rng)
-	warp(dst, src, aboutCentre(1, -math.Sin(s), 0, math.Cos(s)))
+	warp(dst, src, shearMap(shearAmount*sign(rng)))
+}
+
+// shearMap returns the inverse map of shear by s about the centre, with
+// the matrix of scikit-image's AffineTransform(shear=s) in the releases
+// before 0.20: [[1, −sin s], [0, cos s]] on (column, row).
+func shearMap(s float64) affine {
+	return aboutCentre(1, -math.Sin(s), 0, math.Cos(s))
 }
 
 // scale shrinks the digit about the centre to 1/scaleFactor of its size
@@ -82,12 +86,17 @@ func scale(_ *work, dst, src []float64, _ *rand.Rand) {
 	warp(dst, src, aboutCentre(scaleFactor, 0, 0, scaleFactor))
 }
 
-// rotate rotates about the centre by ±rotateAngle radians (rotate), with
-// the inverse map [[cos a, −sin a], [sin a, cos a]] on (column, row); a
-// positive a turns the digit counter-clockwise on screen.
+// rotate rotates about the centre by ±rotateAngle radians (rotate).
 func rotate(_ *work, dst, src []float64, rng *rand.Rand) {
-	a := rotateAngle * sign(rng)
-	warp(dst, src, aboutCentre(math.Cos(a), -math.Sin(a), math.Sin(a), math.Cos(a)))
+	warp(dst, src, rotateMap(rotateAngle*sign(rng)))
+}
+
+// rotateMap returns the inverse map of rotate by a radians about the
+// centre, [[cos a, −sin a], [sin a, cos a]] on (column, row) as
+// scikit-image's AffineTransform(rotation=a); a positive a turns the digit
+// counter-clockwise on screen.
+func rotateMap(a float64) affine {
+	return aboutCentre(math.Cos(a), -math.Sin(a), math.Sin(a), math.Cos(a))
 }
 
 // translate shifts the image by (−dx, −dy) pixels, dx and dy each

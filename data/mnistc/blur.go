@@ -89,7 +89,11 @@ func motionWeights(sigma float64) []float64 {
 // virtual-pixel method). The result is rounded to 8 bits, as the reference's
 // PNG round trip does.
 func motionBlur(_ *work, dst, src []float64, rng *rand.Rand) {
-	theta := (2*rng.Float64() - 1) * motionMaxAngle * math.Pi / 180
+	motionBlurAt(dst, src, (2*rng.Float64()-1)*motionMaxAngle*math.Pi/180)
+}
+
+// motionBlurAt is motionBlur at the angle theta, in radians.
+func motionBlurAt(dst, src []float64, theta float64) {
 	var dr, dc [motionTaps]int
 	for i := range motionKernel {
 		dr[i] = int(math.Ceil(float64(i)*math.Sin(theta) - 0.5))
