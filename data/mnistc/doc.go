@@ -96,11 +96,17 @@
 //     points never cause.
 //   - identity, the clean set of the benchmark, is not a corruption here.
 //
-// TestReference checks the deterministic parts — the four warps at fixed
-// signs, brightness, canny_edges, the Gaussian smoothings and motion blur at
-// fixed angles — against scikit-image 0.19.3 and ImageMagick 6.9.11 on two
-// digits, through testdata/reference.npz, which the committed script
-// testdata/gen_reference.py writes; all agree to float32 precision.
+// # Checks against the reference
+//
+// TestReference checks the deterministic parts (the four warps at fixed
+// signs, brightness, canny_edges, the Gaussian smoothings, and motion blur
+// at fixed angles) against scikit-image 0.19.3 and ImageMagick 6.9.11 on two
+// digits, through testdata/reference.npz, which testdata/gen_reference.py
+// writes; all agree to float32 precision. TestReferenceStats compares four
+// statistics of the random corruptions of 500 digits (mean, fraction of
+// pixels changed, mean absolute change, standard deviation) with those of
+// corruptions.py itself, run by testdata/gen_stats.py; they agree within
+// 2.3%, and 4.4% for fog and spatter, over seeds 1 to 8.
 //
 // # Reports
 //
