@@ -74,8 +74,8 @@ func shear(_ *work, dst, src []float64, rng *rand.Rand) {
 }
 
 // shearMap returns the inverse map of shear by s about the centre, with
-// the matrix of scikit-image's AffineTransform(shear=s) in the releases
-// before 0.20: [[1, −sin s], [0, cos s]] on (column, row).
+// the matrix of scikit-image's AffineTransform(shear=s) up to at least
+// version 0.19 (TestReference): [[1, −sin s], [0, cos s]] on (column, row).
 func shearMap(s float64) affine {
 	return aboutCentre(1, -math.Sin(s), 0, math.Cos(s))
 }

@@ -72,8 +72,9 @@
 //     does, not a choice here: its images are 2-D (grayscale PIL images from
 //     torchvision's MNIST, as in visualize_corruptions.ipynb), and it passes
 //     multichannel=True to scikit-image's gaussian, which then takes the
-//     columns for colour channels and gives them sigma 0 (skimage/filters/
-//     _gaussian.py of the releases of 2019).
+//     columns for colour channels and gives them sigma 0 (gaussian in
+//     skimage/filters/_gaussian.py of the releases of 2019).
+//     TestReferenceStats tells the two apart.
 //   - motion_blur reimplements ImageMagick's MotionBlurImage
 //     (MagickCore/effect.c, which corruptions.py calls through Wand): the
 //     offsets of the taps are rounded as ceil(x − 0.5) and the image is
