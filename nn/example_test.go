@@ -12,7 +12,7 @@ import (
 // A small classifier trained with Adam and categorical cross-entropy on a
 // toy problem: is the bright half of the image on the left or the right?
 func ExampleModel_Train() {
-	arch := nn.Arch{Name: "toy", Input: [3]int{6, 6, 1}, Layers: []nn.LayerSpec{
+	arch := nn.Arch{Name: "toy", Input: []int{6, 6, 1}, Layers: []nn.LayerSpec{
 		{Name: "conv", Kind: nn.Conv2D, Filters: 4, Kernel: 3, Padding: "valid", Activation: "relu"},
 		{Name: "pool", Kind: nn.MaxPooling2D, Pool: 2, Padding: "valid"},
 		{Name: "flat", Kind: nn.Flatten},
