@@ -10,11 +10,10 @@ import (
 
 // TestInferMatchesForward checks that the inference path (convDirect on
 // zero-padded planes, outputs written in place) gives bit-identical layer
-// outputs to the training path's forward
-// (im2col convolutions), for both built-in architectures, a residual block
-// and a fire module, and for "same"
-// and "valid" convolutions with more than one input channel, including
-// zero weights, which both paths skip.
+// outputs to the training path's forward (im2col convolutions), for both
+// built-in architectures, a residual block and a fire module, and for
+// "same" and "valid" convolutions with more than one input channel,
+// including zero weights, which both paths skip.
 func TestInferMatchesForward(t *testing.T) {
 	small := Arch{Name: "small", Input: []int{5, 7, 3}, Layers: []LayerSpec{
 		{Name: "c1", Kind: Conv2D, Filters: 4, Kernel: 3, Padding: "same", Activation: "sigmoid"},
@@ -63,4 +62,29 @@ func TestInferMatchesForward(t *testing.T) {
 // bitsEqual reports whether a and b hold the same float32 bits.
 func bitsEqual(a, b []float32) bool {
 	return slices.EqualFunc(a, b, func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) })
+}
+
+// TestLogitsOfConvolution checks that the logits of a model whose last
+// layer is a convolution (the autoencoder) are its pre-activation: their
+// sigmoid is the output, bit for bit.
+func TestLogitsOfConvolution(t *testing.T) {
+	m, err := New(AutoencoderArch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.InitGlorot(2)
+	x := uniform(rand.New(rand.NewPCG(1, 1)), 0, 1, 3, 28, 28, 1)
+	z, err := m.Logits(x, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.Predict(x, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := make([]float32, len(z.Data))
+	sigmoid.apply(sig, z.Data)
+	if !bitsEqual(sig, p.Data) || !slices.ContainsFunc(z.Data, func(v float32) bool { return v < 0 }) {
+		t.Error("the sigmoid of the logits is not the output, or no logit is negative")
+	}
 }
