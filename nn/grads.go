@@ -19,6 +19,7 @@ const chunkSize = 8
 // added in chunk order, so the result does not depend on the number of
 // workers or on their scheduling.
 type reducer struct {
+	asked   int // the workers asked for, as given to newReducer
 	workers int
 	chunks  []chunk
 	total   [][]float32 // the sum, in the order of Params
@@ -37,12 +38,13 @@ type chunk struct {
 // newReducer allocates a reducer for up to maxSamples samples at a time
 // on workers goroutines (0 means GOMAXPROCS).
 func (m *Model) newReducer(maxSamples, workers int) *reducer {
+	asked := workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	nc := (maxSamples + chunkSize - 1) / chunkSize
 	workers = min(workers, nc)
-	r := &reducer{workers: workers, chunks: make([]chunk, nc)}
+	r := &reducer{asked: asked, workers: workers, chunks: make([]chunk, nc)}
 	for c := range r.chunks {
 		r.chunks[c].pg, r.chunks[c].flat = m.newGrads()
 	}
@@ -133,8 +135,10 @@ type Grads struct {
 // chunks of 8 samples, summed in order, then chunk after chunk, so they
 // are the same bit for bit whatever the number of workers; Train's batch
 // is Gradients of the loss gradient w.r.t. the logits, scaled by 1/n.
-// Each call allocates a gradient buffer per chunk; a NaN in upstream
-// propagates to the gradients.
+// The buffers of a call (a gradient sum per chunk, a tape per worker) are
+// kept for the next call with as many samples and workers; the returned
+// gradients are the caller's. A NaN in upstream propagates to the
+// gradients.
 func (m *Model) Gradients(x, upstream *data.Array, opt GradientOptions) (*Grads, error) {
 	if err := m.checkUpstream(x, upstream, opt.Logits); err != nil {
 		return nil, err
@@ -147,7 +151,10 @@ func (m *Model) Gradients(x, upstream *data.Array, opt GradientOptions) (*Grads,
 	for i := range idx {
 		idx[i] = i
 	}
-	r := m.newReducer(len(idx), opt.Workers)
+	r, _ := m.reducers.Get().(*reducer)
+	if r == nil || len(r.chunks) != (len(idx)+chunkSize-1)/chunkSize || r.asked != opt.Workers {
+		r = m.newReducer(len(idx), opt.Workers)
+	}
 	r.sum(idx, func(t *tape, gt *gradTape, s int, pg [][][]float32) float64 {
 		m.forward(t, x.Row(s))
 		m.backward(t, gt, upstream.Row(s), opt.Logits, pg, opt.Input)
@@ -157,5 +164,7 @@ func (m *Model) Gradients(x, upstream *data.Array, opt GradientOptions) (*Grads,
 		return 0
 	})
 	g.Params = r.total
+	_, r.total = m.newGrads()
+	m.reducers.Put(r)
 	return g, nil
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/gonum/blas/gonum"
 
@@ -37,8 +38,9 @@ type node struct {
 // called concurrently, except those that change the weights (LoadWeights,
 // InitGlorot, Train, Step, and writes through Params).
 type Model struct {
-	Arch  Arch
-	nodes []node
+	Arch     Arch
+	nodes    []node
+	reducers sync.Pool // *reducer: Gradients' buffers, kept between calls
 }
 
 // last returns the output layer.
