@@ -51,17 +51,25 @@ func (l *maxPool) window(y, x int) (iy0, iy1, ix0, ix1 int) {
 	return y * l.p, min((y+1)*l.p, l.in[0]), x * l.p, min((x+1)*l.p, l.in[1])
 }
 
-// forward takes the maximum of each window, channel by channel.
+// forward takes the maximum of each window, channel by channel: the
+// window's first pixel, then each later one that is larger (so a NaN in
+// the first pixel stays and a later NaN is skipped).
 func (l *maxPool) forward(out []float32, in [][]float32, _, _ [][]float32, _ bool) {
 	w, c := l.in[1], l.in[2]
 	for y := range l.out[0] {
 		for x := range l.out[1] {
 			o := out[(y*l.out[1]+x)*c : (y*l.out[1]+x+1)*c]
 			iy0, iy1, ix0, ix1 := l.window(y, x)
-			copy(o, in[0][(iy0*w+ix0)*c:])
+			first := true
 			for iy := iy0; iy < iy1; iy++ {
 				for ix := ix0; ix < ix1; ix++ {
-					for ch, v := range in[0][(iy*w+ix)*c : (iy*w+ix+1)*c] {
+					src := in[0][(iy*w+ix)*c : (iy*w+ix+1)*c]
+					if first {
+						copy(o, src)
+						first = false
+						continue
+					}
+					for ch, v := range src {
 						if v > o[ch] {
 							o[ch] = v
 						}
