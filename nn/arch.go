@@ -29,6 +29,7 @@ type LayerSpec struct {
 	Size int `yaml:"size,omitempty" json:"size,omitempty"`
 	// Dense: Units outputs, and Activation.
 	Units int `yaml:"units,omitempty" json:"units,omitempty"`
+	// Flatten, Add and Concatenate have no fields but Inputs.
 }
 
 // Arch is a network architecture: the shape of one input sample, without

@@ -113,6 +113,7 @@ func TestGraphErrors(t *testing.T) {
 		{"unknown kind", []int{4, 4, 1}, []nn.LayerSpec{{Name: "x", Kind: "lstm"}}, `unknown layer kind "lstm"`},
 		{"sequence conv", []int{5, 3}, []nn.LayerSpec{conv("a", 2)}, "layer a (conv2d, input [5 3]): needs an image input [height width channels]"},
 		{"empty input", nil, []nn.LayerSpec{conv("a", 2)}, "input shape [] must be positive"},
+		{"pool activation", []int{4, 4, 1}, []nn.LayerSpec{{Name: "p", Kind: nn.MaxPooling2D, Pool: 2, Activation: "relu"}}, `layer p (maxpool2d, input [4 4 1]): activation "relu" on a kind of layer that has none`},
 		{"reserved name", []int{4}, []nn.LayerSpec{{Name: "input", Kind: nn.Flatten}}, `name "input" is empty, reserved or repeated`},
 	}
 	for _, tc := range tests {

@@ -110,6 +110,9 @@ func (m *Model) newNode(i int, spec LayerSpec, index map[string]int) (node, erro
 	if err != nil {
 		return nd, bad(err)
 	}
+	if _, ok := l.(activated); !ok && spec.Activation != "" && spec.Activation != "linear" {
+		return nd, bad(fmt.Errorf("activation %q on a kind of layer that has none", spec.Activation))
+	}
 	nd.layer, nd.out = l, l.outShape()
 	nd.size = size(nd.out)
 	return nd, nil
