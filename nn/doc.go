@@ -30,8 +30,9 @@
 // shape (residual blocks y = f(x) + x); Concatenate joins inputs along
 // their last axis (SqueezeNet's fire modules; a conditional generator's
 // label map beside its input channels). A model has one input: a
-// conditional generator's caller concatenates the label map channels with
-// the input's into that one input, and the model splits nothing. Backward
+// conditional generator's caller concatenates the label map's channels
+// with the noise or image channels into that input (several inputs would
+// need every method to take several arrays). Backward
 // passes visit the layers in reverse order; where an output feeds several
 // layers, their gradients are added in that order. Layers that do not lead
 // to the output are computed forward and skipped backward.
