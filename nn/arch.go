@@ -2,21 +2,20 @@ package nn
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 )
 
-// Layer kinds.
-const (
-	Conv2D       = "conv2d"
-	MaxPooling2D = "maxpool2d"
-	UpSampling2D = "upsampling2d"
-	Flatten      = "flatten"
-	Dense        = "dense"
-)
-
-// LayerSpec describes one layer. Only the fields of its Kind are used.
+// LayerSpec describes one layer. Only the fields of its Kind are used; the
+// kinds' constants (Conv2D, Dense, …) document which.
 type LayerSpec struct {
 	Name string `yaml:"name" json:"name"`
 	Kind string `yaml:"kind" json:"kind"`
+	// Inputs names the layers whose outputs are this layer's inputs, in
+	// order; "input" is the model's input. Only earlier layers may be
+	// named, so the declaration order is a topological order. Empty means
+	// the previous layer (the model's input for the first layer): a chain.
+	Inputs []string `yaml:"inputs,omitempty" json:"inputs,omitempty"`
 	// Conv2D: Filters output channels, a Kernel×Kernel window, Padding
 	// "same" or "valid", Activation.
 	Filters int    `yaml:"filters,omitempty" json:"filters,omitempty"`
@@ -30,14 +29,30 @@ type LayerSpec struct {
 	Size int `yaml:"size,omitempty" json:"size,omitempty"`
 	// Dense: Units outputs, and Activation.
 	Units int `yaml:"units,omitempty" json:"units,omitempty"`
+	// Flatten, Add and Concatenate have no fields but Inputs.
 }
 
-// Arch is a network architecture: an input shape (height, width, channels)
-// and a sequence of layers.
+// Arch is a network architecture: the shape of one input sample, without
+// the batch axis ([height, width, channels] for an image, [T, features]
+// for a sequence, [n] for a vector), and the layers in a topological order
+// (each layer's inputs are declared before it). The last layer is the
+// model's output. A model has one input: a conditional generator's caller
+// concatenates the condition (a label map) with the input's channels.
 type Arch struct {
 	Name   string      `yaml:"name" json:"name"`
-	Input  [3]int      `yaml:"input" json:"input"`
+	Input  []int       `yaml:"input" json:"input"`
 	Layers []LayerSpec `yaml:"layers" json:"layers"`
+}
+
+// clone returns a deep copy of a, so that a registered architecture cannot
+// be changed through a copy handed out.
+func (a Arch) clone() Arch {
+	a.Input = slices.Clone(a.Input)
+	a.Layers = slices.Clone(a.Layers)
+	for i := range a.Layers {
+		a.Layers[i].Inputs = slices.Clone(a.Layers[i].Inputs)
+	}
+	return a
 }
 
 func conv(name string, filters int, padding, act string) LayerSpec {
@@ -52,10 +67,11 @@ func up(name string) LayerSpec { return LayerSpec{Name: name, Kind: UpSampling2D
 
 // AutoencoderArch is the convolutional autoencoder of Cintas et al. 2020
 // (the Keras blog's MNIST denoising autoencoder); every layer's output is a
-// scannable layer.
+// scannable layer. It is registered as "autoencoder" (a copy made at
+// initialisation: changing this variable does not change ArchByName's).
 var AutoencoderArch = Arch{
 	Name:  "mnist_autoencoder",
-	Input: [3]int{28, 28, 1},
+	Input: []int{28, 28, 1},
 	Layers: []LayerSpec{
 		conv("conv2d_1", 16, "same", "relu"),
 		pool("max_pooling2d_1", "same"),
@@ -74,10 +90,10 @@ var AutoencoderArch = Arch{
 }
 
 // ClassifierArch is the MNIST classifier that the adversarial attacks of
-// Cintas et al. 2020 target.
+// Cintas et al. 2020 target, registered as "classifier".
 var ClassifierArch = Arch{
 	Name:  "mnist_cnn",
-	Input: [3]int{28, 28, 1},
+	Input: []int{28, 28, 1},
 	Layers: []LayerSpec{
 		{Name: "conv2d_1", Kind: Conv2D, Filters: 32, Kernel: 3, Padding: "valid", Activation: "relu"},
 		pool("max_pooling2d_1", "valid"),
@@ -89,17 +105,39 @@ var ClassifierArch = Arch{
 	},
 }
 
-// Archs lists the built-in architectures by name.
-var Archs = map[string]Arch{
-	"autoencoder": AutoencoderArch,
-	"classifier":  ClassifierArch,
+var archs = map[string]Arch{}
+
+func init() {
+	RegisterArch("autoencoder", AutoencoderArch)
+	RegisterArch("classifier", ClassifierArch)
 }
 
-// ArchByName returns a built-in architecture.
-func ArchByName(name string) (Arch, error) {
-	a, ok := Archs[name]
-	if !ok {
-		return Arch{}, fmt.Errorf("nn: unknown architecture %q (want autoencoder or classifier)", name)
+// RegisterArch makes arch available to ArchByName as name (a copy: later
+// changes to arch do not reach the registry). It is meant for init
+// functions, and panics if name is empty or already registered. The
+// architecture is checked when a model is built from it, not here.
+func RegisterArch(name string, arch Arch) {
+	if name == "" {
+		panic("nn: RegisterArch: empty name")
 	}
-	return a, nil
+	if _, dup := archs[name]; dup {
+		panic(fmt.Sprintf("nn: RegisterArch: architecture %q registered twice", name))
+	}
+	archs[name] = arch.clone()
 }
+
+// ArchNames returns the names of the registered architectures, sorted.
+func ArchNames() []string { return sortedKeys(archs) }
+
+// ArchByName returns a copy of the architecture registered as name; an
+// unknown name is an error listing the known ones.
+func ArchByName(name string) (Arch, error) {
+	a, ok := archs[name]
+	if !ok {
+		return Arch{}, fmt.Errorf("nn: unknown architecture %q (known: %v)", name, ArchNames())
+	}
+	return a.clone(), nil
+}
+
+// sortedKeys returns the keys of a registry, sorted.
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

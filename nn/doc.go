@@ -1,32 +1,94 @@
 // Package nn is just enough of a deep-learning library for the subset
 // scanning experiments, with Keras semantics: Conv2D (stride 1, "same" or
 // "valid" padding), MaxPooling2D ("same" pads the bottom and right edges,
-// as TensorFlow does, or "valid"), UpSampling2D (nearest), Flatten and
-// Dense layers with ReLU, sigmoid, softmax or linear activations.
+// as TensorFlow does, or "valid"), UpSampling2D (nearest), Flatten, Dense,
+// Add and Concatenate layers; Conv2D and Dense layers end with a ReLU,
+// sigmoid, softmax (Dense only) or linear activation.
 //
-// A Model is a named sequence of layers described by an Arch, data rather
-// than code; its forward pass returns the output of every named layer, the
+// A Model is a network described by an Arch, data rather than code: the
+// shape of one input sample, without the batch axis (an image [h, w, c], a
+// sequence [T, features], a vector [n]: shapes are general), and named
+// layers. Its forward pass returns the output of every named layer, the
 // activations that subset scanning compares with a background. Weights load
 // from and save to .npz files with the keys "<layer>/kernel" and
 // "<layer>/bias" in Keras layouts (Conv2D kernels [kh, kw, in, out], Dense
-// kernels [in, out]), so weights exported from Keras work unchanged. Images
-// and activations are NHWC float32; a sample's activations flatten
-// row-major over (h, w, c).
+// kernels [in, out]), so weights exported from Keras work unchanged. Inputs
+// and activations are float32, a sample's values row-major over its shape
+// (NHWC for images).
+//
+// Architectures and training recipes are registered by name
+// (RegisterArch, ArchByName, ArchNames; RegisterRecipe, RecipeFor): the
+// project's autoencoder and classifier are "autoencoder" and "classifier".
+//
+// # Graphs
+//
+// By default each layer's input is the previous layer's output (the
+// model's input for the first layer): a chain. A LayerSpec's Inputs names
+// other inputs, Keras' functional style: earlier layers, or "input" for the
+// model's input. So the declaration order is a topological order, which New
+// checks, and the last layer is the model's output. Add sums inputs of one
+// shape (residual blocks y = f(x) + x); Concatenate joins inputs along
+// their last axis (SqueezeNet's fire modules; a conditional generator's
+// label map beside its input channels). A model has one input: a
+// conditional generator's caller concatenates the label map's channels
+// with the noise or image channels into that input (several inputs would
+// need every method to take several arrays). Backward
+// passes visit the layers in reverse order; where an output feeds several
+// layers, their gradients are added in that order. Layers that do not lead
+// to the output are computed forward and skipped backward.
+//
+// # Gradients and training
 //
 // Backward passes give the gradient w.r.t. the input of any vector-Jacobian
 // product of the outputs or logits (InputGradient, Jacobian; for attacks)
-// and w.r.t. the weights (for training). Train fits a model by mini-batch
-// gradient descent with Keras semantics: Glorot-uniform initialisation from
-// a seed (InitGlorot), Keras' binary and categorical cross-entropies (with
-// their clipping to [1e-7, 1−1e-7]), and Keras 2.2.4's Adadelta and Adam.
+// and w.r.t. the params. Train fits a model by mini-batch gradient descent
+// with Keras semantics: Glorot-uniform initialisation from a seed
+// (InitGlorot), Keras' binary and categorical cross-entropies (with their
+// clipping to [1e-7, 1−1e-7]), and Keras 2.2.4's Adadelta and Adam.
 // Batches run in parallel; their gradients are reduced in a fixed order, so
 // the same seed gives the same weights bit for bit whatever the number of
-// workers.
+// workers. A training loop whose loss the caller computes (two models
+// trained against each other, as in a GAN, or a CTC loss) uses the same
+// pieces: Gradients takes the gradient of the loss w.r.t. the outputs and
+// returns the parameter gradients (reduced the same way) and, if asked,
+// the input gradient (the generator's upstream gradient, through the
+// discriminator); Step applies an Optimizer to the model's Params.
+//
+// # Layers
+//
+// Each layer kind implements one unexported interface, layer (layer.go):
+// its output shape, computed by its constructor from the input shapes; a
+// forward pass (for inference, and for training, recording what the
+// backward pass needs); a backward pass (input gradients, parameter
+// gradients); its params with their Keras names and shapes and their
+// initialisation; and the sizes of the buffers it needs. Layers with an
+// activation also implement activated, which gives the logits. The model
+// only iterates over layers; nothing outside the registry switches on a
+// kind.
+//
+// # Adding a layer
+//
+// A new layer kind touches two files:
+//
+//   - its own file, say nn/mykind.go, with the kind's name as a constant,
+//     a type implementing layer, a constructor checking the spec and the
+//     input shapes (returning errors that say what does not fit; New adds
+//     the architecture, layer, kind and shapes), and the one registration
+//     line func init() { register(MyKind, newMyKind) }. New spec fields,
+//     if the kind needs any, go in LayerSpec (arch.go), documented;
+//   - nn/grad_test.go, an architecture using it in gradCases, so that its
+//     input and parameter gradients are checked against finite
+//     differences (TestGradCasesCoverKinds fails until there is one).
+//
+// nn/toy_test.go registers a toy kind this way and runs it end to end.
+//
+// # Speed
 //
 // Convolutions run as products of long vectors: in inference, axpys over a
 // zero-padded input plane; in training, a transposed im2col. The axpy runs
 // eight lanes at a time with AVX where the CPU has it (amd64 assembly) and
 // as gonum's four-lane SSE kernel otherwise; both multiply then add, so
-// results do not depend on which ran. Each sample is computed serially and
-// samples run in parallel.
+// results do not depend on which ran. Each sample is computed serially, on
+// per-worker buffers (a tape) reused from sample to sample, and samples run
+// in parallel.
 package nn

@@ -68,13 +68,13 @@ func TestLoadWeightsErrors(t *testing.T) {
 }
 
 func TestArchErrors(t *testing.T) {
-	bad := nn.Arch{Name: "bad", Input: [3]int{4, 4, 1}, Layers: []nn.LayerSpec{
+	bad := nn.Arch{Name: "bad", Input: []int{4, 4, 1}, Layers: []nn.LayerSpec{
 		{Name: "c", Kind: nn.Conv2D, Filters: 2, Kernel: 5, Padding: "valid"},
 	}}
 	if _, err := nn.New(bad); err == nil || !strings.Contains(err.Error(), "layer c") {
 		t.Errorf("conv larger than input: got %v", err)
 	}
-	dense := nn.Arch{Name: "d", Input: [3]int{4, 4, 1}, Layers: []nn.LayerSpec{{Name: "d", Kind: nn.Dense, Units: 3}}}
+	dense := nn.Arch{Name: "d", Input: []int{4, 4, 1}, Layers: []nn.LayerSpec{{Name: "d", Kind: nn.Dense, Units: 3}}}
 	if _, err := nn.New(dense); err == nil || !strings.Contains(err.Error(), "flatten") {
 		t.Errorf("dense on an image: got %v", err)
 	}
@@ -87,6 +87,42 @@ func TestArchErrors(t *testing.T) {
 	}
 	if _, err := m.Forward(data.NewArray(1, 28, 28, 1), []string{"conv9"}, 1); err == nil || !strings.Contains(err.Error(), "conv9") {
 		t.Errorf("unknown layer: got %v", err)
+	}
+}
+
+// TestGraphErrors checks that the errors of architectures with wrong
+// inputs name the architecture, the layer, its kind and its input shapes.
+func TestGraphErrors(t *testing.T) {
+	conv := func(name string, filters int, inputs ...string) nn.LayerSpec {
+		return nn.LayerSpec{Name: name, Kind: nn.Conv2D, Filters: filters, Kernel: 1, Inputs: inputs}
+	}
+	tests := []struct {
+		name   string
+		input  []int
+		layers []nn.LayerSpec
+		msg    string
+	}{
+		{"later layer", []int{4, 4, 1}, []nn.LayerSpec{conv("a", 2, "b"), conv("b", 2)}, `nn: g: layer a (conv2d): input "b" is neither "input" nor an earlier layer`},
+		{"unknown input", []int{4, 4, 1}, []nn.LayerSpec{conv("a", 2, "nope")}, `input "nope"`},
+		{"add shapes", []int{4, 4, 1}, []nn.LayerSpec{conv("a", 2), {Name: "s", Kind: nn.Add, Inputs: []string{"a", "input"}}},
+			"nn: g: layer s (add, input [[4 4 2] [4 4 1]]): inputs of different shapes [4 4 2] and [4 4 1]"},
+		{"add one input", []int{4, 4, 1}, []nn.LayerSpec{{Name: "s", Kind: nn.Add}}, "needs at least 2 inputs, got 1"},
+		{"concatenate shapes", []int{4, 4, 1}, []nn.LayerSpec{{Name: "p", Kind: nn.MaxPooling2D, Pool: 2}, {Name: "c", Kind: nn.Concatenate, Inputs: []string{"p", "input"}}},
+			"inputs [2 2 1] and [4 4 1] differ on an axis other than the last"},
+		{"two inputs", []int{4, 4, 1}, []nn.LayerSpec{conv("a", 2, "input", "input")}, "layer a (conv2d, input [[4 4 1] [4 4 1]]): takes one input, got 2"},
+		{"unknown kind", []int{4, 4, 1}, []nn.LayerSpec{{Name: "x", Kind: "lstm"}}, `unknown layer kind "lstm"`},
+		{"sequence conv", []int{5, 3}, []nn.LayerSpec{conv("a", 2)}, "layer a (conv2d, input [5 3]): needs an image input [height width channels]"},
+		{"empty input", nil, []nn.LayerSpec{conv("a", 2)}, "input shape [] must be positive"},
+		{"pool activation", []int{4, 4, 1}, []nn.LayerSpec{{Name: "p", Kind: nn.MaxPooling2D, Pool: 2, Activation: "relu"}}, `layer p (maxpool2d, input [4 4 1]): activation "relu" on a kind of layer that has none`},
+		{"reserved name", []int{4}, []nn.LayerSpec{{Name: "input", Kind: nn.Flatten}}, `name "input" is empty, reserved or repeated`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := nn.New(nn.Arch{Name: "g", Input: tc.input, Layers: tc.layers})
+			if err == nil || !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("got %v, want an error containing %q", err, tc.msg)
+			}
+		})
 	}
 }
 

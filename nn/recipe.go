@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"slices"
 
 	"subsetscan/data"
 )
@@ -23,27 +22,39 @@ type Recipe struct {
 	Classes int
 }
 
-var recipes = map[string]Recipe{
+var recipes = map[string]Recipe{}
+
+func init() {
 	// The Keras blog's convolutional autoencoder, as the authors trained
 	// it: Adadelta (lr 1.0), binary cross-entropy, 50 epochs of batch 128.
-	"autoencoder": {Loss: BinaryCrossEntropy, NewOptimizer: func() Optimizer { return NewAdadelta() }, Epochs: 50},
+	RegisterRecipe("autoencoder", Recipe{Loss: BinaryCrossEntropy, NewOptimizer: func() Optimizer { return NewAdadelta() }, Epochs: 50})
 	// The classifier: Adam (lr 0.001), categorical cross-entropy.
-	"classifier": {Loss: CategoricalCrossEntropy, NewOptimizer: func() Optimizer { return NewAdam() }, Epochs: 12, Classes: 10},
+	RegisterRecipe("classifier", Recipe{Loss: CategoricalCrossEntropy, NewOptimizer: func() Optimizer { return NewAdam() }, Epochs: 12, Classes: 10})
 }
 
-// RecipeFor returns the training recipe of the built-in architecture
-// called name (a key of Archs): for "autoencoder", Adadelta with binary
-// cross-entropy on the images themselves; for "classifier", Adam with
-// categorical cross-entropy on one-hot labels of 10 classes.
+// RegisterRecipe makes r the training recipe of the architecture
+// registered (by RegisterArch) as name. It is meant for init functions,
+// and panics if name is empty or already has a recipe, or if
+// r.NewOptimizer is nil.
+func RegisterRecipe(name string, r Recipe) {
+	if name == "" || r.NewOptimizer == nil {
+		panic("nn: RegisterRecipe: empty name or nil NewOptimizer")
+	}
+	if _, dup := recipes[name]; dup {
+		panic(fmt.Sprintf("nn: RegisterRecipe: recipe %q registered twice", name))
+	}
+	recipes[name] = r
+}
+
+// RecipeFor returns the training recipe of the architecture registered as
+// name: for "autoencoder", Adadelta with binary cross-entropy on the images
+// themselves; for "classifier", Adam with categorical cross-entropy on
+// one-hot labels of 10 classes. A name without a recipe is an error
+// listing the names that have one.
 func RecipeFor(name string) (Recipe, error) {
 	r, ok := recipes[name]
 	if !ok {
-		var names []string
-		for n := range recipes {
-			names = append(names, n)
-		}
-		slices.Sort(names)
-		return Recipe{}, fmt.Errorf("nn: no training recipe for architecture %q (known: %v)", name, names)
+		return Recipe{}, fmt.Errorf("nn: no training recipe for architecture %q (known: %v)", name, sortedKeys(recipes))
 	}
 	return r, nil
 }

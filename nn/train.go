@@ -2,70 +2,98 @@ package nn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
-	"sync/atomic"
+	"slices"
 
 	"subsetscan/data"
 )
 
-// InitGlorot sets every kernel to Keras' default initialisation, Glorot
-// uniform: values drawn uniformly from [−limit, limit) with
+// InitGlorot sets every layer's params to Keras' default initialisation:
+// kernels Glorot uniform, values drawn uniformly from [−limit, limit) with
 // limit = √(6 / (fan_in + fan_out)), where a Conv2D kernel [kh, kw, in, out]
 // has fan_in = kh·kw·in and fan_out = kh·kw·out, and a Dense kernel [in, out]
-// has fan_in = in and fan_out = out. Biases are set to zero. The values come
-// from a PCG generator seeded with seed, drawn layer by layer in the order
-// of the architecture and, within a kernel, in its row-major Keras layout,
-// so the same seed always gives the same weights.
+// has fan_in = in and fan_out = out; biases zero. The values come from a
+// PCG generator seeded with seed, drawn layer by layer in the order of the
+// architecture and, within a kernel, in its row-major Keras layout, so the
+// same seed always gives the same weights.
 func (m *Model) InitGlorot(seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 0x676c6f726f74)) // "glorot"
-	for _, l := range m.layers {
-		if !l.hasWeights() {
-			continue
-		}
-		var fanIn, fanOut int
-		if l.spec.Kind == Conv2D {
-			rf := l.kshape[0] * l.kshape[1]
-			fanIn, fanOut = rf*l.kshape[2], rf*l.kshape[3]
-		} else {
-			fanIn, fanOut = l.kshape[0], l.kshape[1]
-		}
-		limit := math.Sqrt(6 / float64(fanIn+fanOut))
-		for i := range l.kernel {
-			l.kernel[i] = float32((2*rng.Float64() - 1) * limit)
-		}
-		clear(l.bias)
+	for _, nd := range m.nodes {
+		nd.layer.init(rng)
 	}
 }
 
-// params returns the trainable arrays in a fixed order: for each layer
-// with weights, its kernel then its bias.
-func (m *Model) params() [][]float32 {
-	var ps [][]float32
-	for _, l := range m.layers {
-		if l.hasWeights() {
-			ps = append(ps, l.kernel, l.bias)
+// Param is one trainable array of a model.
+type Param struct {
+	// Name is the array's key in weight files: "<layer>/kernel",
+	// "<layer>/bias".
+	Name string
+	// Shape is its shape, in Keras' layout.
+	Shape []int
+	// Data holds its values, row-major. It aliases the model's weights:
+	// writing it changes the model.
+	Data []float32
+}
+
+// Params returns the model's trainable arrays in a fixed order, layer by
+// layer in the order of the architecture and within a layer kernel then
+// bias: the order of the gradients of Gradients and of Step.
+func (m *Model) Params() []Param {
+	var ps []Param
+	for _, nd := range m.nodes {
+		for _, p := range nd.layer.params() {
+			ps = append(ps, Param{Name: nd.name + "/" + p.name, Shape: slices.Clone(p.shape), Data: p.data})
 		}
 	}
 	return ps
 }
 
-// newGrads allocates zeroed gradient buffers shaped like the weights:
-// one layerGrad per layer (empty for layers without weights) and the same
-// buffers as a flat list in the order of params.
-func (m *Model) newGrads() ([]layerGrad, [][]float32) {
-	wg := make([]layerGrad, len(m.layers))
-	var flat [][]float32
-	for i, l := range m.layers {
-		if l.hasWeights() {
-			wg[i] = layerGrad{kernel: make([]float32, len(l.kernel)), bias: make([]float32, len(l.bias))}
-			flat = append(flat, wg[i].kernel, wg[i].bias)
+// params returns the data of the trainable arrays in the order of Params.
+func (m *Model) params() [][]float32 {
+	var ps [][]float32
+	for _, nd := range m.nodes {
+		for _, p := range nd.layer.params() {
+			ps = append(ps, p.data)
 		}
 	}
-	return wg, flat
+	return ps
+}
+
+// Step updates the model's params with one step of opt given their
+// gradients, in the order of Params (as Gradients returns them). An
+// Optimizer keeps state for the params it was first stepped with, so each
+// model needs its own. Step panics if grads does not match the params in
+// number or lengths.
+func (m *Model) Step(opt Optimizer, grads [][]float32) {
+	params := m.params()
+	if len(grads) != len(params) {
+		panic(fmt.Sprintf("nn: Step: %d gradients for %d params", len(grads), len(params)))
+	}
+	for i, p := range params {
+		if len(grads[i]) != len(p) {
+			panic(fmt.Sprintf("nn: Step: gradient %d has %d values for %d params", i, len(grads[i]), len(p)))
+		}
+	}
+	opt.Step(params, grads)
+}
+
+// newGrads allocates zeroed gradient buffers shaped like the params: per
+// layer (nil for layers without params), and the same buffers as a flat
+// list in the order of Params.
+func (m *Model) newGrads() ([][][]float32, [][]float32) {
+	pg := make([][][]float32, len(m.nodes))
+	var flat [][]float32
+	for i, nd := range m.nodes {
+		for _, p := range nd.layer.params() {
+			g := make([]float32, len(p.data))
+			pg[i] = append(pg[i], g)
+			flat = append(flat, g)
+		}
+	}
+	return pg, flat
 }
 
 // Loss is a training loss with Keras semantics.
@@ -103,20 +131,19 @@ func (f Loss) String() string {
 	return fmt.Sprintf("Loss(%d)", int(f))
 }
 
+// outputs are the activations that each loss needs on the last layer.
+var outputs = map[Loss]string{BinaryCrossEntropy: "sigmoid", CategoricalCrossEntropy: "softmax"}
+
 // check reports whether the loss fits the model's last layer.
 func (f Loss) check(m *Model) error {
-	last := m.layers[len(m.layers)-1]
-	switch f {
-	case BinaryCrossEntropy:
-		if last.act != sigmoid {
-			return fmt.Errorf("nn: %s: %v needs a sigmoid output, layer %s has activation %q", m.Arch.Name, f, last.spec.Name, last.spec.Activation)
-		}
-	case CategoricalCrossEntropy:
-		if last.act != softmax {
-			return fmt.Errorf("nn: %s: %v needs a softmax output, layer %s has activation %q", m.Arch.Name, f, last.spec.Name, last.spec.Activation)
-		}
-	default:
+	want, ok := outputs[f]
+	if !ok {
 		return fmt.Errorf("nn: unknown loss %v", f)
+	}
+	last, ok := m.last().layer.(activated)
+	if !ok || last.activation() != activations[want] {
+		spec := m.Arch.Layers[len(m.nodes)-1]
+		return fmt.Errorf("nn: %s: %v needs a %s output, layer %s has activation %q", m.Arch.Name, f, want, spec.Name, spec.Activation)
 	}
 	return nil
 }
@@ -313,11 +340,6 @@ type Progress struct {
 	Samples, OfSize int     // samples done in this epoch, of the epoch's size
 }
 
-// chunkSize is the number of samples whose gradients one worker sums
-// sequentially before the chunks are summed in order: the unit of the
-// deterministic reduction, independent of the number of workers.
-const chunkSize = 8
-
 // Train fits the model to inputs x and targets y (one row of y per sample,
 // as many values as the last layer has outputs; for a classifier, OneHot
 // labels) by mini-batch gradient descent with the given loss and
@@ -330,63 +352,17 @@ const chunkSize = 8
 // ctx's error when ctx is cancelled (checked between batches), leaving the
 // weights of the last finished batch.
 func (m *Model) Train(ctx context.Context, x, y *data.Array, opt TrainOptions) ([]float64, error) {
-	if err := m.checkInput(x); err != nil {
+	bs, err := m.checkTrain(x, y, opt)
+	if err != nil {
 		return nil, err
-	}
-	if err := opt.Loss.check(m); err != nil {
-		return nil, err
-	}
-	last := m.layers[len(m.layers)-1]
-	if y.Len() != x.Len() || y.RowSize() != last.outSize() {
-		return nil, fmt.Errorf("nn: %s: targets of shape %v for %d samples of %d outputs", m.Arch.Name, y.Shape, x.Len(), last.outSize())
-	}
-	if err := y.CheckFinite(); err != nil {
-		return nil, fmt.Errorf("nn: %s: targets: %w", m.Arch.Name, err)
-	}
-	if opt.Optimizer == nil {
-		return nil, fmt.Errorf("nn: %s: no optimizer", m.Arch.Name)
-	}
-	if opt.Epochs < 1 {
-		return nil, fmt.Errorf("nn: %s: epochs %d must be at least 1", m.Arch.Name, opt.Epochs)
-	}
-	bs := opt.BatchSize
-	if bs == 0 {
-		bs = 128
-	}
-	if bs < 1 {
-		return nil, fmt.Errorf("nn: %s: batch size %d must be positive", m.Arch.Name, bs)
-	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
 	}
 	n := x.Len()
-	bs = min(bs, n)
-	nb := (n + bs - 1) / bs
-	maxChunks := (bs + chunkSize - 1) / chunkSize
-
+	r := m.newReducer(bs, opt.Workers)
 	params := m.params()
-	_, totalFlat := m.newGrads()
-	chunkGrads := make([][]layerGrad, maxChunks)
-	chunkFlat := make([][][]float32, maxChunks)
-	for c := range chunkGrads {
-		chunkGrads[c], chunkFlat[c] = m.newGrads()
-	}
-	chunkLoss := make([]float64, maxChunks)
-	tapes := make(chan *tape, workers)
-	gtapes := make(chan *gradTape, workers)
-	for range workers {
-		tapes <- m.newTape()
-		gtapes <- m.newGradTape()
-	}
-	gp := make([][]float32, workers)
-	for w := range gp {
-		gp[w] = make([]float32, last.outSize())
-	}
-
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x73687566666c65)) // "shuffle"
 	perm := make([]int, n)
 	losses := make([]float64, 0, opt.Epochs)
+	nb := (n + bs - 1) / bs
 	for epoch := 1; epoch <= opt.Epochs; epoch++ {
 		for i := range perm {
 			perm[i] = i
@@ -398,56 +374,11 @@ func (m *Model) Train(ctx context.Context, x, y *data.Array, opt TrainOptions) (
 				return losses, err
 			}
 			idx := perm[b*bs : min((b+1)*bs, n)]
-			nc := (len(idx) + chunkSize - 1) / chunkSize
-			scale := 1 / float64(len(idx))
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			for w := range min(workers, nc) {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					t, gt := <-tapes, <-gtapes
-					defer func() { tapes <- t; gtapes <- gt }()
-					for {
-						c := int(next.Add(1)) - 1
-						if c >= nc {
-							return
-						}
-						for _, g := range chunkFlat[c] {
-							clear(g)
-						}
-						var ls float64
-						for _, s := range idx[c*chunkSize : min((c+1)*chunkSize, len(idx))] {
-							m.forward(t, x.Row(s))
-							ls += opt.Loss.sampleLoss(t.out[len(m.layers)-1], y.Row(s), gp[w], scale)
-							m.backward(t, gt, gp[w], true, chunkGrads[c])
-						}
-						chunkLoss[c] = ls
-					}
-				}()
+			bl, err := m.trainBatch(r, x, y, idx, opt.Loss)
+			if err != nil {
+				return losses, fmt.Errorf("nn: %s: epoch %d batch %d: %w", m.Arch.Name, epoch, b+1, err)
 			}
-			wg.Wait()
-			var bl float64
-			for k, g := range totalFlat {
-				copy(g, chunkFlat[0][k])
-				for c := 1; c < nc; c++ {
-					src := chunkFlat[c][k]
-					for j := range g {
-						g[j] += src[j]
-					}
-				}
-			}
-			for c := range nc {
-				bl += chunkLoss[c]
-			}
-			for _, g := range totalFlat {
-				for _, v := range g {
-					if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-						return losses, fmt.Errorf("nn: %s: epoch %d batch %d: non-finite gradient", m.Arch.Name, epoch, b+1)
-					}
-				}
-			}
-			opt.Optimizer.Step(params, totalFlat)
+			opt.Optimizer.Step(params, r.total)
 			epochSum += bl
 			done := min((b+1)*bs, n)
 			if opt.Progress != nil {
@@ -462,6 +393,66 @@ func (m *Model) Train(ctx context.Context, x, y *data.Array, opt TrainOptions) (
 		}
 	}
 	return losses, nil
+}
+
+// checkTrain checks Train's arguments and returns the batch size, at most
+// the number of samples.
+func (m *Model) checkTrain(x, y *data.Array, opt TrainOptions) (int, error) {
+	if err := m.checkInput(x); err != nil {
+		return 0, err
+	}
+	if err := opt.Loss.check(m); err != nil {
+		return 0, err
+	}
+	if err := m.checkTargets(x, y); err != nil {
+		return 0, err
+	}
+	if err := y.CheckFinite(); err != nil {
+		return 0, fmt.Errorf("nn: %s: targets: %w", m.Arch.Name, err)
+	}
+	if opt.Optimizer == nil {
+		return 0, fmt.Errorf("nn: %s: no optimizer", m.Arch.Name)
+	}
+	if opt.Epochs < 1 {
+		return 0, fmt.Errorf("nn: %s: epochs %d must be at least 1", m.Arch.Name, opt.Epochs)
+	}
+	bs := opt.BatchSize
+	if bs == 0 {
+		bs = 128
+	}
+	if bs < 1 {
+		return 0, fmt.Errorf("nn: %s: batch size %d must be positive", m.Arch.Name, bs)
+	}
+	return min(bs, x.Len()), nil
+}
+
+// checkTargets checks that y holds one row of outputs per sample of x.
+func (m *Model) checkTargets(x, y *data.Array) error {
+	if y.Len() != x.Len() || y.RowSize() != m.last().size {
+		return fmt.Errorf("nn: %s: targets of shape %v for %d samples of %d outputs", m.Arch.Name, y.Shape, x.Len(), m.last().size)
+	}
+	return nil
+}
+
+// trainBatch sums the gradients of the loss over the samples idx of x
+// (targets y) into r.total and returns the sum of their losses; a
+// non-finite gradient is an error.
+func (m *Model) trainBatch(r *reducer, x, y *data.Array, idx []int, loss Loss) (float64, error) {
+	scale := 1 / float64(len(idx))
+	bl := r.sum(idx, func(t *tape, gt *gradTape, s int, pg [][][]float32) float64 {
+		m.forward(t, x.Row(s))
+		l := loss.sampleLoss(m.output(t), y.Row(s), gt.up, scale)
+		m.backward(t, gt, gt.up, true, pg, false)
+		return l
+	})
+	for _, g := range r.total {
+		for _, v := range g {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return bl, errors.New("non-finite gradient")
+			}
+		}
+	}
+	return bl, nil
 }
 
 // OneHot returns labels as one-hot rows of k values, [n, k]. A label
@@ -487,14 +478,13 @@ func (m *Model) Evaluate(x, y *data.Array, loss Loss, workers int) (float64, err
 	if err := loss.check(m); err != nil {
 		return 0, err
 	}
-	last := m.layers[len(m.layers)-1]
-	if y.Len() != x.Len() || y.RowSize() != last.outSize() {
-		return 0, fmt.Errorf("nn: %s: targets of shape %v for %d samples of %d outputs", m.Arch.Name, y.Shape, x.Len(), last.outSize())
+	if err := m.checkTargets(x, y); err != nil {
+		return 0, err
 	}
 	per := make([]float64, x.Len())
 	m.forEach(x.Len(), workers, func(t *tape, s int) {
 		m.forward(t, x.Row(s))
-		per[s] = loss.sampleLoss(t.out[len(m.layers)-1], y.Row(s), nil, 1)
+		per[s] = loss.sampleLoss(m.output(t), y.Row(s), nil, 1)
 	})
 	var sum float64
 	for _, v := range per {

@@ -1,0 +1,107 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// Dense is the layer kind of a fully connected layer: Units outputs and an
+// Activation. Its input is flat, [n] (or [1, …, 1, n]: every axis but the
+// last of length 1); its params are "kernel" [n, Units] and "bias"
+// [Units].
+const Dense = "dense"
+
+func init() { register(Dense, newDense) }
+
+// dense is a Dense layer.
+type dense struct {
+	in, units    int
+	act          activation
+	kernel, bias []float32 // kernel in×units, row-major (Keras' layout)
+}
+
+func newDense(spec LayerSpec, in [][]int) (layer, error) {
+	s, err := oneInput(in)
+	if err != nil {
+		return nil, err
+	}
+	if size(s[:len(s)-1]) != 1 {
+		return nil, fmt.Errorf("dense needs a flat input; add a flatten layer")
+	}
+	if spec.Units < 1 {
+		return nil, fmt.Errorf("units %d must be positive", spec.Units)
+	}
+	l := &dense{in: s[len(s)-1], units: spec.Units}
+	if l.act, err = parseActivation(spec.Activation); err != nil {
+		return nil, err
+	}
+	l.kernel = make([]float32, l.in*l.units)
+	l.bias = make([]float32, l.units)
+	return l, nil
+}
+
+func (l *dense) outShape() []int        { return []int{l.units} }
+func (l *dense) activation() activation { return l.act }
+
+func (l *dense) params() []param {
+	return []param{
+		{"kernel", []int{l.in, l.units}, l.kernel},
+		{"bias", []int{l.units}, l.bias},
+	}
+}
+
+// init draws the kernel from Glorot-uniform with fan_in = in and
+// fan_out = units, and zeroes the bias.
+func (l *dense) init(rng *rand.Rand) {
+	glorot(rng, l.kernel, l.in, l.units)
+	clear(l.bias)
+}
+
+// needs: the record is the pre-activation (kept in inference too: it is
+// the logits), the backward scratch the gradient w.r.t. it.
+func (l *dense) needs() needs {
+	return needs{record: []int{l.units}, backward: []int{l.units}}
+}
+
+func (l *dense) preActivation(rec [][]float32) []float32 { return rec[0] }
+
+// forward computes pre = in·kernel + bias, then out = the activation of
+// pre.
+func (l *dense) forward(out []float32, in [][]float32, rec, _ [][]float32, _ bool) {
+	pre := rec[0]
+	copy(pre, l.bias)
+	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
+		blas32.General{Rows: 1, Cols: l.in, Stride: l.in, Data: in[0]},
+		blas32.General{Rows: l.in, Cols: l.units, Stride: l.units, Data: l.kernel},
+		1, blas32.General{Rows: 1, Cols: l.units, Stride: l.units, Data: pre})
+	l.act.apply(out, pre)
+}
+
+func (l *dense) backward(gin [][]float32, gout, out []float32, in [][]float32, rec, pg, s [][]float32) {
+	backwardActivated(l, gin, gout, out, in, rec, pg, s)
+}
+
+// backwardPre computes ∂W[i,j] += in[i]·gp[j], ∂b[j] += gp[j], and
+// gin = W·gp.
+func (l *dense) backwardPre(gin [][]float32, gp []float32, in [][]float32, _, pg, _ [][]float32) {
+	if pg != nil {
+		gk, gb := pg[0], pg[1]
+		for i, v := range in[0][:l.in] {
+			if v != 0 {
+				axpy(v, gp, gk[i*l.units:(i+1)*l.units])
+			}
+		}
+		for j, v := range gp {
+			gb[j] += v
+		}
+	}
+	if gin[0] != nil {
+		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+			blas32.General{Rows: 1, Cols: l.units, Stride: l.units, Data: gp},
+			blas32.General{Rows: l.in, Cols: l.units, Stride: l.units, Data: l.kernel},
+			0, blas32.General{Rows: 1, Cols: l.in, Stride: l.in, Data: gin[0]})
+	}
+}
