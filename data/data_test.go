@@ -375,6 +375,76 @@ func TestMapNPY(t *testing.T) {
 	}
 }
 
+// ReadNPYShape reads the shape from the header, and makes ReadNPY's checks
+// but those of the values.
+func TestReadNPYShape(t *testing.T) {
+	var buf bytes.Buffer
+	data.EncodeNPY(&buf, []int{3, 2, 4}, make([]float32, 24))
+	good := buf.Bytes()
+	p := writeTemp(t, "a.npy", good)
+	if shape, err := data.ReadNPYShape(p); err != nil || !slices.Equal(shape, []int{3, 2, 4}) {
+		t.Errorf("got %v, %v, want [3 2 4]", shape, err)
+	}
+	for _, tc := range []struct {
+		name string
+		raw  []byte
+		want string
+	}{
+		{"cut data", good[:len(good)-4], "4 bytes missing"},
+		{"cut header", good[:40], "truncated header"},
+		{"strings", npyBytes("<U3", "(2,)", false, make([]byte, 24)), "unsupported dtype"},
+	} {
+		p := writeTemp(t, "bad.npy", tc.raw)
+		_, err := data.ReadNPYShape(p)
+		_, err2 := data.ReadNPY(p)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || err.Error() != err2.Error() {
+			t.Errorf("%s: got %v, want ReadNPY's error %v, saying %q", tc.name, err, err2, tc.want)
+		}
+	}
+}
+
+// CreateAtomic refuses, naming the target, what cannot be written before
+// any work is done; Abort leaves nothing behind.
+func TestCreateAtomic(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, path, want string
+	}{
+		{"directory", dir, "is a directory"},
+		{"device", os.DevNull, "not a regular file"},
+		{"parent is a file", filepath.Join(file, "out.json"), "not a directory"},
+		{"grandparent is a file", filepath.Join(file, "sub", "out.json"), "not a directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := data.CreateAtomic(tc.path)
+			if err == nil {
+				f.Abort()
+				t.Fatal("got no error")
+			}
+			if !strings.Contains(err.Error(), "cannot write "+tc.path+": ") || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not name %s and say %q", err, tc.path, tc.want)
+			}
+			if strings.Contains(err.Error(), ".tmp") {
+				t.Errorf("error %q names the temporary file", err)
+			}
+		})
+	}
+	target := filepath.Join(dir, "new", "out.json")
+	f, err := data.CreateAtomic(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Abort()
+	f.Abort()
+	if entries, err := os.ReadDir(filepath.Dir(target)); err != nil || len(entries) != 0 {
+		t.Errorf("after Abort the directory holds %v (%v), want nothing", entries, err)
+	}
+}
+
 func TestNPZRoundTrip(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "w.npz")
 	in := map[string]*data.Array{

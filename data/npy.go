@@ -57,6 +57,29 @@ func ReadNPY(path string) (*Array, error) {
 	return a, nil
 }
 
+// ReadNPYShape returns the shape of the array in a .npy file, reading only
+// its header: it makes ReadNPY's checks of the header, the dtype and the
+// file's size, not of the values. Errors are ReadNPY's.
+func ReadNPYShape(path string) ([]int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("data: %s: not a regular file: its size is not known before reading it", path)
+	}
+	h, err := readNPYHeader(f, fi.Size())
+	if err != nil {
+		return nil, fmt.Errorf("data: %s: %w", path, err)
+	}
+	return h.shape, nil
+}
+
 // DecodeNPY reads a .npy stream into a float32 Array (see ReadNPY). The
 // whole stream is read into memory first so that the declared shape can be
 // checked against the data size.

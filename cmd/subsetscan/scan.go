@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"runtime/pprof"
+	"slices"
 
 	"subsetscan/data"
 	"subsetscan/scan"
@@ -62,6 +65,7 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	pvaluesOut := fs.String("pvalues", "", "also write the N×J×2 p-value ranges (float64) to this .npy file")
 	out := fs.String("o", "", "write the JSON result here instead of standard output")
 	workers := fs.Int("workers", 0, "goroutines to use (0 = all cores)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the scan to this file (for go tool pprof)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -103,45 +107,99 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		return usagef("-thresholds: %v", err)
 	}
 
-	bg, err := loadActivations(*bgPath)
+	// Everything that can be checked before the computation is: the
+	// inputs' headers, sizes and shapes, and the outputs' targets.
+	bgShape, err := headerShape(*bgPath)
 	if err != nil {
 		return err
 	}
-	ev, err := loadActivations(*evalPath)
+	evShape, err := headerShape(*evalPath)
 	if err != nil {
 		return err
 	}
-	if bg.RowSize() != ev.RowSize() {
-		return fmt.Errorf("%s has %d nodes per sample (shape %v) but %s has %d (shape %v)",
-			*bgPath, bg.RowSize(), bg.Shape, *evalPath, ev.RowSize(), ev.Shape)
+	if bgShape != nil && evShape != nil {
+		if err := checkShapes(*bgPath, bgShape, *evalPath, evShape, *mode); err != nil {
+			return err
+		}
 	}
-	j := bg.RowSize()
-	var ranges *scan.Ranges
+	outFile, err := createOutput("-o", *out)
+	if err != nil {
+		return err
+	}
+	defer outFile.Abort()
+	pvFile, err := createOutput("-pvalues", *pvaluesOut)
+	if err != nil {
+		return err
+	}
+	defer pvFile.Abort()
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+
+	// The background is let go (unmapped) once sorted, before the eval
+	// rows are loaded and their ranges computed: the peak memory is the
+	// sorted background, the eval rows and the ranges.
+	bg, releaseBG, err := loadActivations(*bgPath)
+	if err != nil {
+		return err
+	}
+	defer releaseBG()
+	bgShape, j := bg.Shape, bg.RowSize()
+	var sorted *scan.Background
+	var cond *scan.Conditional
+	var bgLabels []int
 	if *bgLabelsPath != "" {
-		ranges, err = conditionalPValues(ctx, bg, ev, *bgPath, *evalPath, *bgLabelsPath, *evalLabelsPath, tail, *workers)
-		if err != nil {
+		if bgLabels, err = loadLabels(*bgLabelsPath, bg.Len(), *bgPath); err != nil {
 			return err
 		}
-	} else {
-		background, err := scan.NewBackground(bg.Data, bg.Len(), j, *workers)
-		if err != nil {
-			return fmt.Errorf("%s: %w", *bgPath, err)
+		if cond, err = scan.NewConditional(bg.Data, bgLabels, j, *workers); err != nil {
+			return fmt.Errorf("%s (labels %s): %w", *bgPath, *bgLabelsPath, err)
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if ranges, err = background.PValues(ev.Data, tail, *workers); err != nil {
-			return fmt.Errorf("%s: %w", *evalPath, err)
-		}
+	} else if sorted, err = scan.NewBackground(bg.Data, bg.Len(), j, *workers); err != nil {
+		return fmt.Errorf("%s: %w", *bgPath, err)
 	}
+	if err := releaseBG(); err != nil {
+		return fmt.Errorf("%s: %w", *bgPath, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ev, releaseEv, err := loadActivations(*evalPath)
+	if err != nil {
+		return err
+	}
+	defer releaseEv()
+	if err := checkShapes(*bgPath, bgShape, *evalPath, ev.Shape, *mode); err != nil {
+		return err
+	}
+	var ranges *scan.Ranges
+	if cond != nil {
+		evLabels, err := loadLabels(*evalLabelsPath, ev.Len(), *evalPath)
+		if err != nil {
+			return err
+		}
+		if ranges, err = cond.PValues(ev.Data, evLabels, tail, *workers); err != nil {
+			return fmt.Errorf("%s (labels %s): %w", *evalPath, *evalLabelsPath, err)
+		}
+	} else if ranges, err = sorted.PValues(ev.Data, tail, *workers); err != nil {
+		return fmt.Errorf("%s: %w", *evalPath, err)
+	}
+	if err := releaseEv(); err != nil {
+		return fmt.Errorf("%s: %w", *evalPath, err)
+	}
+	sorted, cond = nil, nil
 	var classes []int
 	if *classesPath != "" {
-		if classes, err = loadLabels(*classesPath, ev.Len(), *evalPath); err != nil {
+		if classes, err = loadLabels(*classesPath, ranges.N, *evalPath); err != nil {
 			return err
 		}
 	}
-	if *pvaluesOut != "" {
-		if err := writeRanges(*pvaluesOut, ranges); err != nil {
+	if pvFile != nil {
+		if err := pvFile.Commit(func(w io.Writer) error { return writeRanges(w, ranges) }); err != nil {
 			return err
 		}
 	}
@@ -170,28 +228,107 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		e.SetIndent("", "  ")
 		return e.Encode(doc)
 	}
-	if *out == "" {
+	if outFile == nil {
 		return enc(stdout)
 	}
-	return data.WriteFileAtomic(*out, enc)
+	return outFile.Commit(enc)
 }
 
-// loadActivations reads a .npy array of activations with the sample axis
-// first and checks that it is usable.
-func loadActivations(path string) (*data.Array, error) {
-	a, err := data.ReadNPY(path)
-	if err != nil {
-		return nil, err
+// headerShape returns the shape declared by the header of the .npy file at
+// path, after ReadNPY's checks of the header and the file's size; nil for
+// a file that is not a regular one (a pipe), whose header cannot be read
+// ahead.
+func headerShape(path string) ([]int, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, nil
 	}
+	return data.ReadNPYShape(path)
+}
+
+// checkShapes returns an error unless the background and eval shapes have
+// a sample axis, samples and nodes, the same per-sample shape, and, in
+// group mode, at least 2 eval rows.
+func checkShapes(bgPath string, bgShape []int, evalPath string, evShape []int, mode string) error {
+	if err := checkActivationShape(bgPath, bgShape); err != nil {
+		return err
+	}
+	if err := checkActivationShape(evalPath, evShape); err != nil {
+		return err
+	}
+	bgRow, evRow := (&data.Array{Shape: bgShape}).RowSize(), (&data.Array{Shape: evShape}).RowSize()
 	switch {
-	case len(a.Shape) == 0:
-		return nil, fmt.Errorf("%s: a 0-d array has no sample axis", path)
-	case a.Len() == 0:
-		return nil, fmt.Errorf("%s: no samples (shape %v)", path, a.Shape)
-	case a.RowSize() == 0:
-		return nil, fmt.Errorf("%s: no nodes per sample (shape %v)", path, a.Shape)
+	case bgRow != evRow:
+		return fmt.Errorf("%s has %d nodes per sample (shape %v) but %s has %d (shape %v)",
+			bgPath, bgRow, bgShape, evalPath, evRow, evShape)
+	case !slices.Equal(bgShape[1:], evShape[1:]):
+		return fmt.Errorf("%s has samples of shape %v (shape %v) but %s has samples of shape %v (shape %v): the same %d nodes in another layout",
+			bgPath, bgShape[1:], bgShape, evalPath, evShape[1:], evShape, bgRow)
+	case mode == "group" && evShape[0] < 2:
+		return fmt.Errorf("%s: group mode needs at least 2 eval rows, got %d (shape %v): a group of one row is an individual scan (-mode individual)",
+			evalPath, evShape[0], evShape)
 	}
-	return a, nil
+	return nil
+}
+
+// checkActivationShape returns an error unless shape, that of the array in
+// path, has a sample axis, samples and nodes.
+func checkActivationShape(path string, shape []int) error {
+	a := &data.Array{Shape: shape}
+	switch {
+	case len(shape) == 0:
+		return fmt.Errorf("%s: a 0-d array has no sample axis", path)
+	case a.Len() == 0:
+		return fmt.Errorf("%s: no samples (shape %v)", path, shape)
+	case a.RowSize() == 0:
+		return fmt.Errorf("%s: no nodes per sample (shape %v)", path, shape)
+	}
+	return nil
+}
+
+// loadActivations maps (or reads) a .npy array of activations with the
+// sample axis first and checks that it is usable. The array must not be
+// written to, nor used after release (see data.MapNPY).
+func loadActivations(path string) (a *data.Array, release func() error, err error) {
+	a, release, err = data.MapNPY(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkActivationShape(path, a.Shape); err != nil {
+		release()
+		return nil, nil, err
+	}
+	return a, release, nil
+}
+
+// createOutput creates the temporary file of an output given by flag name
+// (nil for an empty path): a target that cannot be written is reported
+// before the computation, not after it.
+func createOutput(name, path string) (*data.AtomicFile, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := data.CreateAtomic(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return f, nil
+}
+
+// startCPUProfile writes a CPU profile of the rest of the command to path;
+// stop ends it.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // loadLabels reads one integer label per row of the array in rowsPath.
@@ -206,49 +343,22 @@ func loadLabels(path string, rows int, rowsPath string) ([]int, error) {
 	return labels, nil
 }
 
-// conditionalPValues computes the p-value ranges of each eval row against
-// the background rows of the same class.
-func conditionalPValues(ctx context.Context, bg, ev *data.Array, bgPath, evalPath, bgLabelsPath, evalLabelsPath string, tail scan.Tail, workers int) (*scan.Ranges, error) {
-	bgLabels, err := loadLabels(bgLabelsPath, bg.Len(), bgPath)
-	if err != nil {
-		return nil, err
+// writeRanges writes the ranges as an N×J×2 float64 .npy stream, row by
+// row, so that no second copy of the ranges is made.
+func writeRanges(w io.Writer, r *scan.Ranges) error {
+	if err := data.EncodeNPYHeader(w, "<f8", []int{r.N, r.J, 2}); err != nil {
+		return err
 	}
-	evLabels, err := loadLabels(evalLabelsPath, ev.Len(), evalPath)
-	if err != nil {
-		return nil, err
-	}
-	cond, err := scan.NewConditional(bg.Data, bgLabels, bg.RowSize(), workers)
-	if err != nil {
-		return nil, fmt.Errorf("%s (labels %s): %w", bgPath, bgLabelsPath, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	r, err := cond.PValues(ev.Data, evLabels, tail, workers)
-	if err != nil {
-		return nil, fmt.Errorf("%s (labels %s): %w", evalPath, evalLabelsPath, err)
-	}
-	return r, nil
-}
-
-// writeRanges writes the ranges as an N×J×2 float64 .npy file, streaming
-// rows so that no second copy of the ranges is made.
-func writeRanges(path string, r *scan.Ranges) error {
-	return data.WriteFileAtomic(path, func(w io.Writer) error {
-		if err := data.EncodeNPYHeader(w, "<f8", []int{r.N, r.J, 2}); err != nil {
+	buf := make([]byte, 16*r.J)
+	for i := range r.N {
+		pmin, pmax := r.Row(i)
+		for k := range r.J {
+			binary.LittleEndian.PutUint64(buf[16*k:], math.Float64bits(pmin[k]))
+			binary.LittleEndian.PutUint64(buf[16*k+8:], math.Float64bits(pmax[k]))
+		}
+		if _, err := w.Write(buf); err != nil {
 			return err
 		}
-		buf := make([]byte, 16*r.J)
-		for i := range r.N {
-			pmin, pmax := r.Row(i)
-			for k := range r.J {
-				binary.LittleEndian.PutUint64(buf[16*k:], math.Float64bits(pmin[k]))
-				binary.LittleEndian.PutUint64(buf[16*k+8:], math.Float64bits(pmax[k]))
-			}
-			if _, err := w.Write(buf); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
