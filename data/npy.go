@@ -14,6 +14,8 @@ import (
 	"unsafe"
 
 	"codeberg.org/sbinet/npyio/npy"
+
+	"subsetscan/internal/mem"
 )
 
 // maxElems caps the element count a header may declare, before the file
@@ -143,7 +145,7 @@ func (h *npyHeader) checkSize(size int64) error {
 // checks that the stream ends there.
 func (h *npyHeader) readArray(r io.Reader) (*Array, error) {
 	a := &Array{Shape: h.shape, Data: make([]float32, h.n)}
-	prefault(asBytes(a.Data))
+	mem.Populate(a.Data)
 	if err := h.readData(r, a.Data); err != nil {
 		return nil, err
 	}

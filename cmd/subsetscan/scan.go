@@ -11,8 +11,10 @@ import (
 	"os"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 
 	"subsetscan/data"
+	"subsetscan/internal/mem"
 	"subsetscan/scan"
 )
 
@@ -185,8 +187,16 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		if ranges, err = cond.PValues(ev.Data, evLabels, tail, *workers); err != nil {
 			return fmt.Errorf("%s (labels %s): %w", *evalPath, *evalLabelsPath, err)
 		}
-	} else if ranges, err = sorted.PValues(ev.Data, tail, *workers); err != nil {
-		return fmt.Errorf("%s: %w", *evalPath, err)
+	} else {
+		// The ranges' pages mapped in one call, not faulted in one by one
+		// as the p-values are written: a fifth of the CPU time of a whole
+		// 1000 × 4096 scan.
+		ranges = scan.NewRanges(ev.Len(), j)
+		mem.Populate(ranges.Min)
+		mem.Populate(ranges.Max)
+		if err := sorted.PValuesTo(ranges, ev.Data, tail, *workers); err != nil {
+			return fmt.Errorf("%s: %w", *evalPath, err)
+		}
 	}
 	if err := releaseEv(); err != nil {
 		return fmt.Errorf("%s: %w", *evalPath, err)
@@ -223,15 +233,101 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	if err != nil {
 		return err
 	}
-	enc := func(w io.Writer) error {
-		e := json.NewEncoder(w)
-		e.SetIndent("", "  ")
-		return e.Encode(doc)
-	}
+	enc := func(w io.Writer) error { return encodeScanOutput(w, doc) }
 	if outFile == nil {
 		return enc(stdout)
 	}
 	return outFile.Commit(enc)
+}
+
+// encodeScanOutput writes doc as a json.Encoder with SetIndent("", "  ")
+// does, byte for byte, without building the document in memory first: the
+// results' node lists (thousands of indices a row, one a line) are most of
+// it, and encoding/json would hold it twice (compact, then indented).
+func encodeScanOutput(w io.Writer, doc scanOutput) error {
+	results, result := doc.Results, doc.Result
+	doc.Results, doc.Result = nil, nil
+	head, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	b := head[:len(head)-len("\n}")]
+	flush := func(limit int) error {
+		if len(b) < limit {
+			return nil
+		}
+		_, err := w.Write(b)
+		b = b[:0]
+		return err
+	}
+	if len(results) > 0 { // omitempty
+		b = append(b, ",\n  \"results\": ["...)
+		for i, r := range results {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, "\n    "...)
+			if b, err = appendResult(b, r, "    "); err != nil {
+				return err
+			}
+			if err := flush(64 << 10); err != nil {
+				return err
+			}
+		}
+		b = append(b, "\n  ]"...)
+	}
+	if result != nil {
+		b = append(b, ",\n  \"result\": "...)
+		if b, err = appendResult(b, *result, "  "); err != nil {
+			return err
+		}
+	}
+	b = append(b, "\n}\n"...)
+	return flush(0)
+}
+
+// appendResult appends r as an indented JSON object, its opening brace at
+// the end of b, its other lines indented by indent.
+func appendResult(b []byte, r scan.Result, indent string) ([]byte, error) {
+	b = append(b, "{\n"...)
+	b = append(append(b, indent...), `  "score": `...)
+	score, err := json.Marshal(r.Score) // NaN is an error, as in encoding/json
+	if err != nil {
+		return nil, err
+	}
+	b = append(append(b, score...), ",\n"...)
+	b = append(append(b, indent...), `  "alpha": `...)
+	alpha, err := json.Marshal(r.Alpha)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, alpha...)
+	if len(r.Samples) > 0 { // omitempty
+		b = append(append(append(b, ",\n"...), indent...), `  "images": `...)
+		b = appendInts(b, r.Samples, indent+"  ")
+	}
+	b = append(append(append(b, ",\n"...), indent...), `  "nodes": `...)
+	b = appendInts(b, r.Nodes, indent+"  ")
+	return append(append(append(b, '\n'), indent...), '}'), nil
+}
+
+// appendInts appends v as an indented JSON array, one number a line.
+func appendInts(b []byte, v []int, indent string) []byte {
+	switch {
+	case v == nil:
+		return append(b, "null"...)
+	case len(v) == 0:
+		return append(b, "[]"...)
+	}
+	b = append(b, '[')
+	for i, x := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(append(append(b, '\n'), indent...), "  "...)
+		b = strconv.AppendInt(b, int64(x), 10)
+	}
+	return append(append(append(b, '\n'), indent...), ']')
 }
 
 // headerShape returns the shape declared by the header of the .npy file at

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -442,5 +444,56 @@ func TestScanLabelErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// encodeScanOutput writes what json.Encoder with SetIndent("", "  ")
+// writes, byte for byte: empty, nil and long subsets, group and individual
+// results, floats that encoding/json writes with an exponent.
+func TestEncodeScanOutput(t *testing.T) {
+	// A field added to scan.Result must be added to appendResult.
+	if n := reflect.TypeFor[scan.Result]().NumField(); n != 4 {
+		t.Fatalf("scan.Result has %d fields, appendResult writes 4", n)
+	}
+	long := make([]int, 300)
+	for i := range long {
+		long[i] = i * 37
+	}
+	head := scanOutput{Mode: "individual", ScoreFunction: "bj", Tail: 1, AlphaMax: 0.5, Background: "a<b>&.npy", Eval: "e.npy", Samples: 3, Nodes: 11100}
+	group := head
+	group.Mode, group.Restarts, group.Thresholds = "group", 2, "reference"
+	group.Result = &scan.Result{Score: 1e-7, Alpha: 0.05, Samples: []int{0, 2}, Nodes: long}
+	groupEmpty := group
+	groupEmpty.Result = &scan.Result{Samples: []int{}, Nodes: []int{}}
+	indiv := head
+	indiv.Results = []scan.Result{
+		{Score: 1593.2616426050583, Alpha: 0.2255914695101633, Nodes: []int{0, 6, 7}},
+		{Score: 0, Alpha: 0, Nodes: nil},
+		{Score: 3e21, Alpha: 1e-9, Nodes: []int{}},
+		{Score: 2, Alpha: 0.5, Nodes: long},
+	}
+	noResults := head
+	noResults.Results = []scan.Result{}
+	for _, tc := range []struct {
+		name string
+		doc  scanOutput
+	}{{"group", group}, {"group, empty", groupEmpty}, {"individual", indiv}, {"no results", noResults}} {
+		var want, got bytes.Buffer
+		e := json.NewEncoder(&want)
+		e.SetIndent("", "  ")
+		if err := e.Encode(tc.doc); err != nil {
+			t.Fatal(err)
+		}
+		if err := encodeScanOutput(&got, tc.doc); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got.String(), want.String())
+		}
+	}
+	bad := head
+	bad.Results = []scan.Result{{Score: math.NaN()}}
+	if err := encodeScanOutput(io.Discard, bad); err == nil {
+		t.Errorf("NaN score: got no error")
 	}
 }
