@@ -2,7 +2,6 @@ package data
 
 import (
 	"fmt"
-	"os"
 
 	"golang.org/x/sys/unix"
 )
@@ -20,23 +19,19 @@ import (
 // another process while it is mapped faults on reading (SIGBUS). Use
 // ReadNPY for arrays that outlive a computation or are modified.
 func MapNPY(path string) (a *Array, release func() error, err error) {
-	f, err := os.Open(path)
+	f, size, err := openFile(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("data: %w", err)
+		return nil, nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, nil, fmt.Errorf("data: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
+	if size < 0 {
 		a, err := decodeNPYAll(f)
 		if err != nil {
 			return nil, nil, fmt.Errorf("data: %s: %w", path, err)
 		}
 		return a, a.forget, nil
 	}
-	h, err := readNPYHeader(f, fi.Size())
+	h, err := readNPYHeader(f, size)
 	if err != nil {
 		return nil, nil, fmt.Errorf("data: %s: %w", path, err)
 	}
@@ -47,7 +42,7 @@ func MapNPY(path string) (a *Array, release func() error, err error) {
 		}
 		return a, a.forget, nil
 	}
-	m, err := unix.Mmap(int(f.Fd()), 0, int(fi.Size()), unix.PROT_READ, unix.MAP_SHARED|unix.MAP_POPULATE)
+	m, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED|unix.MAP_POPULATE)
 	if err != nil {
 		return nil, nil, fmt.Errorf("data: %s: mapping it: %w", path, err)
 	}

@@ -37,18 +37,14 @@ var ErrFormat = errors.New("malformed file")
 // float32), or through a small buffer for the other dtypes: memory use is
 // that of the Array.
 func ReadNPY(path string) (*Array, error) {
-	f, err := os.Open(path)
+	f, size, err := openFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("data: %w", err)
+		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("data: %w", err)
-	}
 	var a *Array
-	if fi.Mode().IsRegular() {
-		a, err = decodeNPY(f, fi.Size())
+	if size >= 0 {
+		a, err = decodeNPY(f, size)
 	} else {
 		// A pipe or a device: its size is known only once read.
 		a, err = decodeNPYAll(f)
@@ -63,23 +59,37 @@ func ReadNPY(path string) (*Array, error) {
 // its header: it makes ReadNPY's checks of the header, the dtype and the
 // file's size, not of the values. Errors are ReadNPY's.
 func ReadNPYShape(path string) ([]int, error) {
-	f, err := os.Open(path)
+	f, size, err := openFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("data: %w", err)
+		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("data: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
+	if size < 0 {
 		return nil, fmt.Errorf("data: %s: not a regular file: its size is not known before reading it", path)
 	}
-	h, err := readNPYHeader(f, fi.Size())
+	h, err := readNPYHeader(f, size)
 	if err != nil {
 		return nil, fmt.Errorf("data: %s: %w", path, err)
 	}
 	return h.shape, nil
+}
+
+// openFile opens path for reading and returns its size, or -1 if it is not
+// a regular file (a pipe, a device). Errors are wrapped as ReadNPY's.
+func openFile(path string) (f *os.File, size int64, err error) {
+	f, err = os.Open(path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("data: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("data: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return f, -1, nil
+	}
+	return f, fi.Size(), nil
 }
 
 // DecodeNPY reads a .npy stream into a float32 Array (see ReadNPY). The
