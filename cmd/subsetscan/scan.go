@@ -201,7 +201,7 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	if err := releaseEv(); err != nil {
 		return fmt.Errorf("%s: %w", *evalPath, err)
 	}
-	sorted, cond = nil, nil
+	sorted, cond = nil, nil // garbage from here: the scans may reuse its memory
 	var classes []int
 	if *classesPath != "" {
 		if classes, err = loadLabels(*classesPath, ranges.N, *evalPath); err != nil {
