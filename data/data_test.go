@@ -1,6 +1,7 @@
 package data_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -461,6 +462,28 @@ func TestNPZRoundTrip(t *testing.T) {
 	if len(out) != 2 || !slices.Equal(out["conv/bias"].Data, in["conv/bias"].Data) ||
 		!slices.Equal(out["conv/kernel"].Shape, in["conv/kernel"].Shape) {
 		t.Errorf("got %v", out)
+	}
+}
+
+// A .npz entry holding a cut .npy is an error naming the archive and the
+// entry, like a cut .npy file.
+func TestNPZTruncatedEntry(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "w.npy", Method: zip.Deflate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	npy := npyBytes("<f4", "(4, 4)", false, make([]byte, 4*4*4))
+	w.Write(npy[:len(npy)-8])
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p := writeTemp(t, "w.npz", buf.Bytes())
+	_, err = data.ReadNPZ(p)
+	if !errors.Is(err, data.ErrFormat) || !strings.Contains(err.Error(), p) ||
+		!strings.Contains(err.Error(), `"w.npy"`) || !strings.Contains(err.Error(), "8 bytes missing") {
+		t.Errorf("got %v, want an error naming %s, entry w.npy and the 8 missing bytes", err, p)
 	}
 }
 
