@@ -497,3 +497,36 @@ func TestEncodeScanOutput(t *testing.T) {
 		t.Errorf("NaN score: got no error")
 	}
 }
+
+// Individual scans a batch of rows at a time give the results of all rows
+// at once (computed with -pvalues, which needs them all), and a NaN in a
+// later batch is reported at its row of the eval file.
+func TestScanBatches(t *testing.T) {
+	dir, bg, ev := fixture(t)
+	defer func(b int) { batchBytes = b }(batchBytes)
+	batchBytes = 16 * 6 // one row of 6 nodes a batch
+	for _, args := range [][]string{{}, {"-alpha-fixed", "0.2"}, {"-tail", "2"}} {
+		a := append([]string{"scan", "-background", bg, "-eval", ev}, args...)
+		code, out, errOut := runCLI(t, append(a, "-pvalues", filepath.Join(dir, "p.npy"))...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		code, batched, errOut := runCLI(t, a...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		if batched != out || !strings.Contains(out, `"samples": 4`) {
+			t.Errorf("%v: batched output\n%s\ndiffers from\n%s", args, batched, out)
+		}
+	}
+	nan := writeActs(t, dir, "nan.npy", []int{4, 2, 3}, func(i int) float32 {
+		if i == 3*6+4 {
+			return float32(math.Inf(1))
+		}
+		return 1
+	})
+	code, _, errOut := runCLI(t, "scan", "-background", bg, "-eval", nan)
+	if code != 1 || !strings.Contains(errOut, nan) || !strings.Contains(errOut, "sample 3, node 4") {
+		t.Errorf("exit %d, stderr %q, want 1 and sample 3, node 4 of %s", code, errOut, nan)
+	}
+}
