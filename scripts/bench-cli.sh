@@ -11,7 +11,8 @@
 #      scans, -o out.json; target 0.25 s wall on 2 cores
 #   b: background 7000 × 12544, 3000 eval rows, the same; target 2 s
 # Memory limit: 1.5 × the input files + the p-value ranges (N×J×2 float64).
-# Each case runs $RUNS times (3); CASES="a" runs one case only.
+# Each case runs $RUNS times (3); CASES="a" runs one case only. The exit
+# status is 1 if a run misses its target.
 set -eu
 
 BIN=${1:-bin/subsetscan}
@@ -20,8 +21,10 @@ CASES=${CASES:-a b}
 DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/subsetscan-bench-cli}
 GO=${GO:-go}
 
-if ! [ -x /usr/bin/time ] || ! /usr/bin/time -v true >/dev/null 2>&1; then
-	echo "bench-cli: GNU time (/usr/bin/time, with -v) is missing: it measures the peak memory." >&2
+TIME=${TIME:-/usr/bin/time} # GNU time
+
+if ! [ -x "$TIME" ] || ! "$TIME" -v true >/dev/null 2>&1; then
+	echo "bench-cli: GNU time ($TIME, with -v) is missing: it measures the wall and CPU times and the peak memory." >&2
 	echo "bench-cli: install the Debian package 'time': sudo apt-get install time" >&2
 	exit 1
 fi
@@ -61,7 +64,12 @@ for c in $CASES; do
 	input=$(( $(wc -c <"$d/bg.npy") + $(wc -c <"$d/ev.npy") ))
 	i=1
 	while [ "$i" -le "$RUNS" ]; do
-		/usr/bin/time -v -o "$d/time.txt" "$BIN" scan -background "$d/bg.npy" -eval "$d/ev.npy" -score bj -o "$d/out.json"
+		rm -f "$d/time.txt" "$d/out.json"
+		"$TIME" -v -o "$d/time.txt" "$BIN" scan -background "$d/bg.npy" -eval "$d/ev.npy" -score bj -o "$d/out.json"
+		if ! grep -q 'Maximum resident set size' "$d/time.txt" 2>/dev/null || ! [ -s "$d/out.json" ]; then
+			echo "bench-cli: case $c: $TIME wrote no measurements, or $BIN no out.json" >&2
+			exit 1
+		fi
 		awk -v c="$c" -v i="$i" -v n="$2" -v j="$3" -v target="$4" -v input="$input" '
 			/Elapsed \(wall clock\)/ { k = split($NF, t, ":"); wall = 0; for (m = 1; m <= k; m++) wall = wall * 60 + t[m] }
 			/User time/ { user = $NF }
