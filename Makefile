@@ -8,7 +8,7 @@ PKGS      := ./...
 ARTIFACTS ?= ../shared/reference
 FUZZTIME  ?= 30s
 
-.PHONY: build test lint bench race fuzz reproduce reproduce-authors reproduce-all verify models
+.PHONY: build test lint bench bench-cli race fuzz reproduce reproduce-authors reproduce-all verify models
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/subsetscan
@@ -50,6 +50,11 @@ lint:
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+
+# The whole process, timed as a user runs it (wall, CPU, peak memory) on
+# inputs written by internal/benchgen; needs GNU time (Debian package time).
+bench-cli: build
+	scripts/bench-cli.sh $(BIN)
 
 race:
 	$(GO) test -race ./scan/... ./runner/...

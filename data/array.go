@@ -106,3 +106,10 @@ func (a *Array) CheckFinite() error {
 	}
 	return nil
 }
+
+// forget drops a's data: the release function of a read (not mapped)
+// MapNPY array.
+func (a *Array) forget() error {
+	a.Data = nil
+	return nil
+}

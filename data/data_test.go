@@ -1,9 +1,11 @@
 package data_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -146,6 +148,304 @@ func TestNPYErrors(t *testing.T) {
 	}
 }
 
+// writeTemp writes raw to dir/name and returns the path.
+func writeTemp(t *testing.T, name string, raw []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A file shorter or longer than its header and declared data is an error
+// naming the file and both sizes; before, a file cut on an element boundary
+// was read with its missing values copies of the last one read.
+func TestNPYSizeMismatch(t *testing.T) {
+	var buf bytes.Buffer
+	vals := make([]float32, 8*16)
+	for i := range vals {
+		vals[i] = float32(i)
+	}
+	if err := data.EncodeNPY(&buf, []int{8, 16}, vals); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	const want = 128 + 8*16*4 // the header is padded to 128 bytes
+	if len(good) != want {
+		t.Fatalf("fixture is %d bytes, want %d", len(good), want)
+	}
+	for _, tc := range []struct {
+		name  string
+		raw   []byte
+		words []string
+	}{
+		{"4 bytes missing", good[:want-4], []string{"takes 640 bytes", "has 636", "4 bytes missing"}},
+		{"8 bytes missing", good[:want-8], []string{"has 632", "8 bytes missing"}},
+		{"64 bytes missing", good[:want-64], []string{"has 576", "64 bytes missing"}},
+		{"128 bytes missing", good[:want-128], []string{"has 512", "128 bytes missing"}},
+		{"all data missing", good[:128], []string{"has 128", "512 bytes missing"}},
+		{"half a value missing", good[:want-2], []string{"has 638", "2 bytes missing"}},
+		{"4 trailing bytes", append(slices.Clone(good), 1, 2, 3, 4), []string{"has 644", "4 trailing bytes"}},
+		{"1 trailing byte", append(slices.Clone(good), 0), []string{"has 641", "1 trailing bytes"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeTemp(t, "cut.npy", tc.raw)
+			a, err := data.ReadNPY(p)
+			if err == nil {
+				t.Fatalf("got shape %v and no error", a.Shape)
+			}
+			if !errors.Is(err, data.ErrFormat) {
+				t.Errorf("error %q does not wrap ErrFormat", err)
+			}
+			for _, w := range append(tc.words, p, "[8 16]") {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			// The same through a stream, and a map.
+			if _, err := data.DecodeNPY(bytes.NewReader(tc.raw)); !errors.Is(err, data.ErrFormat) {
+				t.Errorf("DecodeNPY: got %v, want ErrFormat", err)
+			}
+			if _, _, err2 := data.MapNPY(p); err2 == nil || err2.Error() != err.Error() {
+				t.Errorf("MapNPY: got %v, want ReadNPY's %v", err2, err)
+			}
+		})
+	}
+}
+
+// A file cut anywhere in its preamble or header says so (npyio alone
+// panics: "slice bounds out of range [:-1]").
+func TestNPYTruncatedHeader(t *testing.T) {
+	v2 := npyBytes("<f4", "(2,)", false, make([]byte, 8))
+	// The same header as a version 2.0 preamble: uint32 length.
+	hlen := binary.LittleEndian.Uint16(v2[8:])
+	v2 = slices.Concat([]byte("\x93NUMPY\x02\x00"), binary.LittleEndian.AppendUint32(nil, uint32(hlen)), v2[10:])
+	for _, tc := range []struct {
+		name string
+		raw  []byte
+		hdr  int // header size
+	}{
+		{"version 1", npyBytes("<f4", "(2,)", false, make([]byte, 8)), 64},
+		{"version 2", v2, 66},
+	} {
+		if _, err := data.DecodeNPY(bytes.NewReader(tc.raw)); err != nil {
+			t.Fatalf("%s: whole file: %v", tc.name, err)
+		}
+		for cut := range tc.hdr {
+			p := writeTemp(t, "bg.npy", tc.raw[:cut])
+			_, err := data.ReadNPY(p)
+			if err == nil || !strings.Contains(err.Error(), p+": ") || !strings.Contains(err.Error(), "truncated header") ||
+				strings.Contains(err.Error(), "runtime error") {
+				t.Errorf("%s cut at %d bytes: got %v, want a truncated-header error naming the file", tc.name, cut, err)
+			}
+		}
+	}
+}
+
+// Big-endian files (numpy's ">" dtypes) are read as such, in every item
+// size; little-endian ones are the other cases of the tests.
+func TestNPYBigEndian(t *testing.T) {
+	want := []float32{1, -2, 3}
+	for _, tc := range []struct {
+		descr string
+		vals  any
+	}{
+		{">f4", []float32{1, -2, 3}},
+		{">f8", []float64{1, -2, 3}},
+		{">i2", []int16{1, -2, 3}},
+		{">i4", []int32{1, -2, 3}},
+		{">i8", []int64{1, -2, 3}},
+		{"<i8", []int64{1, -2, 3}},
+		{"|i1", []int8{1, -2, 3}},
+	} {
+		var body bytes.Buffer
+		order := binary.ByteOrder(binary.BigEndian)
+		if tc.descr[0] == '<' {
+			order = binary.LittleEndian
+		}
+		if err := binary.Write(&body, order, tc.vals); err != nil {
+			t.Fatal(err)
+		}
+		a, err := data.DecodeNPY(bytes.NewReader(npyBytes(tc.descr, "(3,)", false, body.Bytes())))
+		if err != nil {
+			t.Errorf("%s: %v", tc.descr, err)
+			continue
+		}
+		if !slices.Equal(a.Data, want) {
+			t.Errorf("%s: got %v, want %v", tc.descr, a.Data, want)
+		}
+	}
+	// Unsigned values above the signed range, big-endian.
+	body := binary.BigEndian.AppendUint64(nil, 1<<63)
+	a, err := data.DecodeNPY(bytes.NewReader(npyBytes(">u8", "(1,)", false, body)))
+	if err != nil || a.Data[0] != 1<<63 {
+		t.Errorf(">u8: got %v, %v, want [2^63]", a, err)
+	}
+}
+
+// Column-major arrays of more than two dimensions, of the types read
+// straight and through the buffer, come out in row-major order; and across
+// several buffers' worth of values.
+func TestNPYFortranOrder3D(t *testing.T) {
+	for _, shape := range [][]int{{2, 3, 4}, {300, 7, 50}} {
+		n := shape[0] * shape[1] * shape[2]
+		// Column-major: the value of element (i, j, k) is its row-major
+		// index, stored at i + j*d0 + k*d0*d1.
+		f32 := make([]float32, n)
+		f64 := make([]float64, n)
+		for i := range shape[0] {
+			for j := range shape[1] {
+				for k := range shape[2] {
+					c := (i*shape[1]+j)*shape[2] + k
+					f := i + j*shape[0] + k*shape[0]*shape[1]
+					f32[f], f64[f] = float32(c), float64(c)
+				}
+			}
+		}
+		sh := fmt.Sprintf("(%d, %d, %d)", shape[0], shape[1], shape[2])
+		for _, tc := range []struct {
+			descr string
+			vals  any
+		}{{"<f4", f32}, {"<f8", f64}, {">f4", f32}} {
+			var body bytes.Buffer
+			order := binary.ByteOrder(binary.LittleEndian)
+			if tc.descr[0] == '>' {
+				order = binary.BigEndian
+			}
+			binary.Write(&body, order, tc.vals)
+			a, err := data.DecodeNPY(bytes.NewReader(npyBytes(tc.descr, sh, true, body.Bytes())))
+			if err != nil {
+				t.Fatalf("%s %v: %v", tc.descr, shape, err)
+			}
+			if !slices.Equal(a.Shape, shape) {
+				t.Errorf("%s %v: shape %v", tc.descr, shape, a.Shape)
+			}
+			for c, v := range a.Data {
+				if v != float32(c) {
+					t.Errorf("%s %v: value %d is %v, want %d", tc.descr, shape, c, v, c)
+					break
+				}
+			}
+		}
+	}
+}
+
+// MapNPY gives the arrays ReadNPY gives, mapped (float32 in C order) or
+// read (the others), and release lets a mapped file go.
+func TestMapNPY(t *testing.T) {
+	var f4, f8 bytes.Buffer
+	vals := []float32{0, 1.5, -2, 3, 4, 5}
+	data.EncodeNPY(&f4, []int{2, 3}, vals)
+	data.EncodeNPY(&f8, []int{2, 3}, []float64{0, 1.5, -2, 3, 4, 5})
+	var fortran bytes.Buffer
+	binary.Write(&fortran, binary.LittleEndian, []float32{0, 3, 1.5, 4, -2, 5})
+	var big bytes.Buffer
+	binary.Write(&big, binary.BigEndian, vals)
+	for _, tc := range []struct {
+		name string
+		raw  []byte
+	}{
+		{"float32", f4.Bytes()},
+		{"float64", f8.Bytes()},
+		{"fortran", npyBytes("<f4", "(2, 3)", true, fortran.Bytes())},
+		{"big-endian", npyBytes(">f4", "(2, 3)", false, big.Bytes())},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeTemp(t, "a.npy", tc.raw)
+			a, release, err := data.MapNPY(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(a.Shape, []int{2, 3}) || !slices.Equal(a.Data, vals) {
+				t.Errorf("got %v %v, want [2 3] %v", a.Shape, a.Data, vals)
+			}
+			if err := release(); err != nil {
+				t.Errorf("release: %v", err)
+			}
+			if a.Data != nil {
+				t.Errorf("Data is still set after release")
+			}
+			if err := release(); err != nil {
+				t.Errorf("second release: %v", err)
+			}
+		})
+	}
+	if _, _, err := data.MapNPY(filepath.Join(t.TempDir(), "none.npy")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: got %v, want ErrNotExist", err)
+	}
+}
+
+// ReadNPYShape reads the shape from the header, and makes ReadNPY's checks
+// but those of the values.
+func TestReadNPYShape(t *testing.T) {
+	var buf bytes.Buffer
+	data.EncodeNPY(&buf, []int{3, 2, 4}, make([]float32, 24))
+	good := buf.Bytes()
+	p := writeTemp(t, "a.npy", good)
+	if shape, err := data.ReadNPYShape(p); err != nil || !slices.Equal(shape, []int{3, 2, 4}) {
+		t.Errorf("got %v, %v, want [3 2 4]", shape, err)
+	}
+	for _, tc := range []struct {
+		name string
+		raw  []byte
+		want string
+	}{
+		{"cut data", good[:len(good)-4], "4 bytes missing"},
+		{"cut header", good[:40], "truncated header"},
+		{"strings", npyBytes("<U3", "(2,)", false, make([]byte, 24)), "unsupported dtype"},
+	} {
+		p := writeTemp(t, "bad.npy", tc.raw)
+		_, err := data.ReadNPYShape(p)
+		_, err2 := data.ReadNPY(p)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || err.Error() != err2.Error() {
+			t.Errorf("%s: got %v, want ReadNPY's error %v, saying %q", tc.name, err, err2, tc.want)
+		}
+	}
+}
+
+// CreateAtomic refuses, naming the target, what cannot be written before
+// any work is done; Abort leaves nothing behind.
+func TestCreateAtomic(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, path, want string
+	}{
+		{"directory", dir, "is a directory"},
+		{"device", os.DevNull, "not a regular file"},
+		{"parent is a file", filepath.Join(file, "out.json"), "not a directory"},
+		{"grandparent is a file", filepath.Join(file, "sub", "out.json"), "not a directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := data.CreateAtomic(tc.path)
+			if err == nil {
+				f.Abort()
+				t.Fatal("got no error")
+			}
+			if !strings.Contains(err.Error(), "cannot write "+tc.path+": ") || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not name %s and say %q", err, tc.path, tc.want)
+			}
+			if strings.Contains(err.Error(), ".tmp") {
+				t.Errorf("error %q names the temporary file", err)
+			}
+		})
+	}
+	target := filepath.Join(dir, "new", "out.json")
+	f, err := data.CreateAtomic(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Abort()
+	f.Abort()
+	if entries, err := os.ReadDir(filepath.Dir(target)); err != nil || len(entries) != 0 {
+		t.Errorf("after Abort the directory holds %v (%v), want nothing", entries, err)
+	}
+}
+
 func TestNPZRoundTrip(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "w.npz")
 	in := map[string]*data.Array{
@@ -162,6 +462,28 @@ func TestNPZRoundTrip(t *testing.T) {
 	if len(out) != 2 || !slices.Equal(out["conv/bias"].Data, in["conv/bias"].Data) ||
 		!slices.Equal(out["conv/kernel"].Shape, in["conv/kernel"].Shape) {
 		t.Errorf("got %v", out)
+	}
+}
+
+// A .npz entry holding a cut .npy is an error naming the archive and the
+// entry, like a cut .npy file.
+func TestNPZTruncatedEntry(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "w.npy", Method: zip.Deflate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	npy := npyBytes("<f4", "(4, 4)", false, make([]byte, 4*4*4))
+	w.Write(npy[:len(npy)-8])
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p := writeTemp(t, "w.npz", buf.Bytes())
+	_, err = data.ReadNPZ(p)
+	if !errors.Is(err, data.ErrFormat) || !strings.Contains(err.Error(), p) ||
+		!strings.Contains(err.Error(), `"w.npy"`) || !strings.Contains(err.Error(), "8 bytes missing") {
+		t.Errorf("got %v, want an error naming %s, entry w.npy and the 8 missing bytes", err, p)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 )
@@ -16,9 +17,20 @@ func ReadNPZ(path string) (map[string]*Array, error) {
 		return nil, fmt.Errorf("data: %s: %w: %v", path, ErrFormat, err)
 	}
 	defer zr.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
 	out := make(map[string]*Array, len(zr.File))
 	for _, f := range zr.File {
 		key := strings.TrimSuffix(f.Name, ".npy")
+		// The entry's declared size sizes the array: check it is possible
+		// before trusting it (deflate expands at most 1032 times).
+		u, c := f.UncompressedSize64, f.CompressedSize64
+		if c > uint64(fi.Size()) || (f.Method == zip.Store && u != c) || u > 1032*c+1024 {
+			return nil, fmt.Errorf("data: %s: entry %q: %w: declares %d bytes, %d compressed, in a %d-byte archive",
+				path, f.Name, ErrFormat, u, c, fi.Size())
+		}
 		rc, err := f.Open()
 		if err != nil {
 			return nil, fmt.Errorf("data: %s: entry %q: %w: %v", path, f.Name, ErrFormat, err)

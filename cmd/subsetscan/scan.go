@@ -4,12 +4,18 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"runtime/pprof"
+	"slices"
+	"strconv"
 
 	"subsetscan/data"
+	"subsetscan/internal/mem"
 	"subsetscan/scan"
 )
 
@@ -62,6 +68,7 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	pvaluesOut := fs.String("pvalues", "", "also write the N×J×2 p-value ranges (float64) to this .npy file")
 	out := fs.String("o", "", "write the JSON result here instead of standard output")
 	workers := fs.Int("workers", 0, "goroutines to use (0 = all cores)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the scan to this file (for go tool pprof)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -103,52 +110,125 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		return usagef("-thresholds: %v", err)
 	}
 
-	bg, err := loadActivations(*bgPath)
+	// Everything that can be checked before the computation is: the
+	// inputs' headers, sizes and shapes, and the outputs' targets.
+	bgShape, err := headerShape(*bgPath)
 	if err != nil {
 		return err
 	}
-	ev, err := loadActivations(*evalPath)
+	evShape, err := headerShape(*evalPath)
 	if err != nil {
 		return err
 	}
-	if bg.RowSize() != ev.RowSize() {
-		return fmt.Errorf("%s has %d nodes per sample (shape %v) but %s has %d (shape %v)",
-			*bgPath, bg.RowSize(), bg.Shape, *evalPath, ev.RowSize(), ev.Shape)
+	if bgShape != nil && evShape != nil {
+		if err := checkShapes(*bgPath, bgShape, *evalPath, evShape, *mode); err != nil {
+			return err
+		}
 	}
-	j := bg.RowSize()
-	var ranges *scan.Ranges
+	outFile, err := createOutput("-o", *out)
+	if err != nil {
+		return err
+	}
+	defer outFile.Abort()
+	pvFile, err := createOutput("-pvalues", *pvaluesOut)
+	if err != nil {
+		return err
+	}
+	defer pvFile.Abort()
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+
+	// The background is let go (unmapped) once sorted, before the eval
+	// rows are loaded and their ranges computed: the peak memory is the
+	// sorted background, the eval rows and the ranges.
+	bg, releaseBG, err := loadActivations(*bgPath)
+	if err != nil {
+		return err
+	}
+	defer releaseBG()
+	bgShape, j := bg.Shape, bg.RowSize()
+	var sorted *scan.Background
+	var cond *scan.Conditional
+	var bgLabels []int
 	if *bgLabelsPath != "" {
-		ranges, err = conditionalPValues(ctx, bg, ev, *bgPath, *evalPath, *bgLabelsPath, *evalLabelsPath, tail, *workers)
-		if err != nil {
+		if bgLabels, err = loadLabels(*bgLabelsPath, bg.Len(), *bgPath); err != nil {
 			return err
 		}
-	} else {
-		background, err := scan.NewBackground(bg.Data, bg.Len(), j, *workers)
-		if err != nil {
-			return fmt.Errorf("%s: %w", *bgPath, err)
+		if cond, err = scan.NewConditional(bg.Data, bgLabels, j, *workers); err != nil {
+			return fmt.Errorf("%s (labels %s): %w", *bgPath, *bgLabelsPath, err)
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if ranges, err = background.PValues(ev.Data, tail, *workers); err != nil {
-			return fmt.Errorf("%s: %w", *evalPath, err)
-		}
+	} else if sorted, err = scan.NewBackground(bg.Data, bg.Len(), j, *workers); err != nil {
+		return fmt.Errorf("%s: %w", *bgPath, err)
 	}
-	var classes []int
-	if *classesPath != "" {
-		if classes, err = loadLabels(*classesPath, ev.Len(), *evalPath); err != nil {
-			return err
-		}
+	if err := releaseBG(); err != nil {
+		return fmt.Errorf("%s: %w", *bgPath, err)
 	}
-	if *pvaluesOut != "" {
-		if err := writeRanges(*pvaluesOut, ranges); err != nil {
-			return err
-		}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ev, releaseEv, err := loadActivations(*evalPath)
+	if err != nil {
+		return err
+	}
+	defer releaseEv()
+	if err := checkShapes(*bgPath, bgShape, *evalPath, ev.Shape, *mode); err != nil {
+		return err
 	}
 	doc := scanOutput{
 		Mode: *mode, ScoreFunction: score.Name(), Tail: *tailN, AlphaMax: *alphaMax,
-		Background: *bgPath, Eval: *evalPath, Samples: ranges.N, Nodes: ranges.J,
+		Background: *bgPath, Eval: *evalPath, Samples: ev.Len(), Nodes: j,
 		BackgroundLabels: *bgLabelsPath, EvalLabels: *evalLabelsPath, Classes: *classesPath,
+	}
+	if *mode == "individual" && sorted != nil && pvFile == nil {
+		// Nothing needs all the ranges at once: scan them a batch of rows
+		// at a time.
+		doc.AlphaFixed = *alphaFixed
+		if doc.Results, err = individualBatches(sorted, ev.Data, j, tail, score, *alphaMax, *alphaFixed, *workers); err != nil {
+			return fmt.Errorf("%s: %w", *evalPath, err)
+		}
+		if err := releaseEv(); err != nil {
+			return fmt.Errorf("%s: %w", *evalPath, err)
+		}
+		return writeOutput(stdout, outFile, doc)
+	}
+	var ranges *scan.Ranges
+	if cond != nil {
+		evLabels, err := loadLabels(*evalLabelsPath, ev.Len(), *evalPath)
+		if err != nil {
+			return err
+		}
+		if ranges, err = cond.PValues(ev.Data, evLabels, tail, *workers); err != nil {
+			return fmt.Errorf("%s (labels %s): %w", *evalPath, *evalLabelsPath, err)
+		}
+	} else {
+		// The ranges' pages mapped in one call, not faulted in one by one
+		// as the p-values are written (see individualBatches).
+		ranges = scan.NewRanges(ev.Len(), j)
+		mem.Populate(ranges.Min)
+		mem.Populate(ranges.Max)
+		if err := sorted.PValuesTo(ranges, ev.Data, tail, *workers); err != nil {
+			return fmt.Errorf("%s: %w", *evalPath, err)
+		}
+	}
+	if err := releaseEv(); err != nil {
+		return fmt.Errorf("%s: %w", *evalPath, err)
+	}
+	sorted, cond = nil, nil // garbage from here: the scans may reuse its memory
+	var classes []int
+	if *classesPath != "" {
+		if classes, err = loadLabels(*classesPath, ranges.N, *evalPath); err != nil {
+			return err
+		}
+	}
+	if pvFile != nil {
+		if err := pvFile.Commit(func(w io.Writer) error { return writeRanges(w, ranges) }); err != nil {
+			return err
+		}
 	}
 	if *mode == "individual" {
 		doc.AlphaFixed = *alphaFixed
@@ -165,33 +245,246 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	if err != nil {
 		return err
 	}
-	enc := func(w io.Writer) error {
-		e := json.NewEncoder(w)
-		e.SetIndent("", "  ")
-		return e.Encode(doc)
-	}
-	if *out == "" {
-		return enc(stdout)
-	}
-	return data.WriteFileAtomic(*out, enc)
+	return writeOutput(stdout, outFile, doc)
 }
 
-// loadActivations reads a .npy array of activations with the sample axis
-// first and checks that it is usable.
-func loadActivations(path string) (*data.Array, error) {
-	a, err := data.ReadNPY(path)
+// writeOutput writes doc to outFile, or to stdout if outFile is nil.
+func writeOutput(stdout io.Writer, outFile *data.AtomicFile, doc scanOutput) error {
+	enc := func(w io.Writer) error { return encodeScanOutput(w, doc) }
+	if outFile == nil {
+		return enc(stdout)
+	}
+	return outFile.Commit(enc)
+}
+
+// batchBytes is the size of the p-value ranges of a batch of rows in
+// individualBatches.
+var batchBytes = 64 << 20
+
+// individualBatches runs the individual scans of the rows of eval (j nodes
+// each) against bg, computing the ranges of batchBytes' worth of rows at a
+// time into the same memory, rather than of all rows at once: the results
+// are the same (a row's ranges and scan depend on that row alone), the
+// peak memory is smaller, and the kernel maps and zeroes fresh pages for
+// one batch only (for 3000 rows × 12544 nodes: 64 MB rather than 600 MB,
+// whose first writes cost more CPU time than computing them on the
+// project's VM). A NaN or infinite value is reported at its row of eval.
+func individualBatches(bg *scan.Background, eval []float32, j int, tail scan.Tail, score scan.Scorer, alphaMax, alphaFixed float64, workers int) ([]scan.Result, error) {
+	n := len(eval) / j
+	rows := min(n, max(1, batchBytes/(16*j)))
+	// The pages of the ranges mapped in one call, not faulted in one by
+	// one as the first batch's p-values are written.
+	ranges := scan.NewRanges(rows, j)
+	mem.Populate(ranges.Min)
+	mem.Populate(ranges.Max)
+	results := make([]scan.Result, 0, n)
+	for start := 0; start < n; start += rows {
+		end := min(start+rows, n)
+		if err := bg.PValuesTo(ranges, eval[start*j:end*j], tail, workers); err != nil {
+			var nf *scan.NonFiniteError
+			if errors.As(err, &nf) {
+				// Named by its row in eval, not in the batch, in the words
+				// of PValues on all rows.
+				moved := *nf
+				moved.Sample += start
+				err = fmt.Errorf("scan: eval: %w", &moved)
+			}
+			return nil, err
+		}
+		res, err := scan.IndividualAll(ranges, score, alphaMax, alphaFixed, workers)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, res...)
+	}
+	return results, nil
+}
+
+// encodeScanOutput writes doc as a json.Encoder with SetIndent("", "  ")
+// does, byte for byte, without building the document in memory first: the
+// results' node lists (thousands of indices a row, one a line) are most of
+// it, and encoding/json would hold it twice (compact, then indented).
+func encodeScanOutput(w io.Writer, doc scanOutput) error {
+	results, result := doc.Results, doc.Result
+	doc.Results, doc.Result = nil, nil
+	head, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	b := head[:len(head)-len("\n}")]
+	flush := func(limit int) error {
+		if len(b) < limit {
+			return nil
+		}
+		_, err := w.Write(b)
+		b = b[:0]
+		return err
+	}
+	if len(results) > 0 { // omitempty
+		b = append(b, ",\n  \"results\": ["...)
+		for i, r := range results {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, "\n    "...)
+			if b, err = appendResult(b, r, "    "); err != nil {
+				return err
+			}
+			if err := flush(64 << 10); err != nil {
+				return err
+			}
+		}
+		b = append(b, "\n  ]"...)
+	}
+	if result != nil {
+		b = append(b, ",\n  \"result\": "...)
+		if b, err = appendResult(b, *result, "  "); err != nil {
+			return err
+		}
+	}
+	b = append(b, "\n}\n"...)
+	return flush(0)
+}
+
+// appendResult appends r as an indented JSON object, its opening brace at
+// the end of b, its other lines indented by indent.
+func appendResult(b []byte, r scan.Result, indent string) ([]byte, error) {
+	b = append(b, "{\n"...)
+	b = append(append(b, indent...), `  "score": `...)
+	score, err := json.Marshal(r.Score) // NaN is an error, as in encoding/json
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case len(a.Shape) == 0:
-		return nil, fmt.Errorf("%s: a 0-d array has no sample axis", path)
-	case a.Len() == 0:
-		return nil, fmt.Errorf("%s: no samples (shape %v)", path, a.Shape)
-	case a.RowSize() == 0:
-		return nil, fmt.Errorf("%s: no nodes per sample (shape %v)", path, a.Shape)
+	b = append(append(b, score...), ",\n"...)
+	b = append(append(b, indent...), `  "alpha": `...)
+	alpha, err := json.Marshal(r.Alpha)
+	if err != nil {
+		return nil, err
 	}
-	return a, nil
+	b = append(b, alpha...)
+	if len(r.Samples) > 0 { // omitempty
+		b = append(append(append(b, ",\n"...), indent...), `  "images": `...)
+		b = appendInts(b, r.Samples, indent+"  ")
+	}
+	b = append(append(append(b, ",\n"...), indent...), `  "nodes": `...)
+	b = appendInts(b, r.Nodes, indent+"  ")
+	return append(append(append(b, '\n'), indent...), '}'), nil
+}
+
+// appendInts appends v as an indented JSON array, one number a line.
+func appendInts(b []byte, v []int, indent string) []byte {
+	switch {
+	case v == nil:
+		return append(b, "null"...)
+	case len(v) == 0:
+		return append(b, "[]"...)
+	}
+	b = append(b, '[')
+	for i, x := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(append(append(b, '\n'), indent...), "  "...)
+		b = strconv.AppendInt(b, int64(x), 10)
+	}
+	return append(append(append(b, '\n'), indent...), ']')
+}
+
+// headerShape returns the shape declared by the header of the .npy file at
+// path, after ReadNPY's checks of the header and the file's size; nil for
+// a file that is not a regular one (a pipe), whose header cannot be read
+// ahead.
+func headerShape(path string) ([]int, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, nil
+	}
+	return data.ReadNPYShape(path)
+}
+
+// checkShapes returns an error unless the background and eval shapes have
+// a sample axis, samples and nodes, the same per-sample shape, and, in
+// group mode, at least 2 eval rows.
+func checkShapes(bgPath string, bgShape []int, evalPath string, evShape []int, mode string) error {
+	if err := checkActivationShape(bgPath, bgShape); err != nil {
+		return err
+	}
+	if err := checkActivationShape(evalPath, evShape); err != nil {
+		return err
+	}
+	bgRow, evRow := (&data.Array{Shape: bgShape}).RowSize(), (&data.Array{Shape: evShape}).RowSize()
+	switch {
+	case bgRow != evRow:
+		return fmt.Errorf("%s has %d nodes per sample (shape %v) but %s has %d (shape %v)",
+			bgPath, bgRow, bgShape, evalPath, evRow, evShape)
+	case !slices.Equal(bgShape[1:], evShape[1:]):
+		return fmt.Errorf("%s has samples of shape %v (shape %v) but %s has samples of shape %v (shape %v): the same %d nodes in another layout",
+			bgPath, bgShape[1:], bgShape, evalPath, evShape[1:], evShape, bgRow)
+	case mode == "group" && evShape[0] < 2:
+		return fmt.Errorf("%s: group mode needs at least 2 eval rows, got %d (shape %v): a group of one row is an individual scan (-mode individual)",
+			evalPath, evShape[0], evShape)
+	}
+	return nil
+}
+
+// checkActivationShape returns an error unless shape, that of the array in
+// path, has a sample axis, samples and nodes.
+func checkActivationShape(path string, shape []int) error {
+	a := &data.Array{Shape: shape}
+	switch {
+	case len(shape) == 0:
+		return fmt.Errorf("%s: a 0-d array has no sample axis", path)
+	case a.Len() == 0:
+		return fmt.Errorf("%s: no samples (shape %v)", path, shape)
+	case a.RowSize() == 0:
+		return fmt.Errorf("%s: no nodes per sample (shape %v)", path, shape)
+	}
+	return nil
+}
+
+// loadActivations maps (or reads) a .npy array of activations with the
+// sample axis first and checks that it is usable. The array must not be
+// written to, nor used after release (see data.MapNPY).
+func loadActivations(path string) (a *data.Array, release func() error, err error) {
+	a, release, err = data.MapNPY(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkActivationShape(path, a.Shape); err != nil {
+		release()
+		return nil, nil, err
+	}
+	return a, release, nil
+}
+
+// createOutput creates the temporary file of an output given by flag name
+// (nil for an empty path): a target that cannot be written is reported
+// before the computation, not after it.
+func createOutput(name, path string) (*data.AtomicFile, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := data.CreateAtomic(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return f, nil
+}
+
+// startCPUProfile writes a CPU profile of the rest of the command to path;
+// stop ends it.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // loadLabels reads one integer label per row of the array in rowsPath.
@@ -206,49 +499,22 @@ func loadLabels(path string, rows int, rowsPath string) ([]int, error) {
 	return labels, nil
 }
 
-// conditionalPValues computes the p-value ranges of each eval row against
-// the background rows of the same class.
-func conditionalPValues(ctx context.Context, bg, ev *data.Array, bgPath, evalPath, bgLabelsPath, evalLabelsPath string, tail scan.Tail, workers int) (*scan.Ranges, error) {
-	bgLabels, err := loadLabels(bgLabelsPath, bg.Len(), bgPath)
-	if err != nil {
-		return nil, err
+// writeRanges writes the ranges as an N×J×2 float64 .npy stream, row by
+// row, so that no second copy of the ranges is made.
+func writeRanges(w io.Writer, r *scan.Ranges) error {
+	if err := data.EncodeNPYHeader(w, "<f8", []int{r.N, r.J, 2}); err != nil {
+		return err
 	}
-	evLabels, err := loadLabels(evalLabelsPath, ev.Len(), evalPath)
-	if err != nil {
-		return nil, err
-	}
-	cond, err := scan.NewConditional(bg.Data, bgLabels, bg.RowSize(), workers)
-	if err != nil {
-		return nil, fmt.Errorf("%s (labels %s): %w", bgPath, bgLabelsPath, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	r, err := cond.PValues(ev.Data, evLabels, tail, workers)
-	if err != nil {
-		return nil, fmt.Errorf("%s (labels %s): %w", evalPath, evalLabelsPath, err)
-	}
-	return r, nil
-}
-
-// writeRanges writes the ranges as an N×J×2 float64 .npy file, streaming
-// rows so that no second copy of the ranges is made.
-func writeRanges(path string, r *scan.Ranges) error {
-	return data.WriteFileAtomic(path, func(w io.Writer) error {
-		if err := data.EncodeNPYHeader(w, "<f8", []int{r.N, r.J, 2}); err != nil {
+	buf := make([]byte, 16*r.J)
+	for i := range r.N {
+		pmin, pmax := r.Row(i)
+		for k := range r.J {
+			binary.LittleEndian.PutUint64(buf[16*k:], math.Float64bits(pmin[k]))
+			binary.LittleEndian.PutUint64(buf[16*k+8:], math.Float64bits(pmax[k]))
+		}
+		if _, err := w.Write(buf); err != nil {
 			return err
 		}
-		buf := make([]byte, 16*r.J)
-		for i := range r.N {
-			pmin, pmax := r.Row(i)
-			for k := range r.J {
-				binary.LittleEndian.PutUint64(buf[16*k:], math.Float64bits(pmin[k]))
-				binary.LittleEndian.PutUint64(buf[16*k+8:], math.Float64bits(pmax[k]))
-			}
-			if _, err := w.Write(buf); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }

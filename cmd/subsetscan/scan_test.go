@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -124,13 +126,13 @@ func TestScanMatchesLibrary(t *testing.T) {
 func TestScanErrors(t *testing.T) {
 	dir, bg, ev := fixture(t)
 	other := writeActs(t, dir, "other.npy", []int{3, 5}, func(i int) float32 { return 1 })
-	nan := writeActs(t, dir, "nan.npy", []int{4, 6}, func(i int) float32 {
+	nan := writeActs(t, dir, "nan.npy", []int{4, 2, 3}, func(i int) float32 {
 		if i == 13 {
 			return float32(math.NaN())
 		}
 		return 1
 	})
-	one := writeActs(t, dir, "one.npy", []int{1, 6}, func(i int) float32 { return 1 })
+	one := writeActs(t, dir, "one.npy", []int{1, 2, 3}, func(i int) float32 { return 1 })
 	empty := writeActs(t, dir, "empty.npy", []int{0, 6}, func(i int) float32 { return 1 })
 	trunc := filepath.Join(dir, "trunc.npy")
 	raw, _ := os.ReadFile(ev)
@@ -145,6 +147,21 @@ func TestScanErrors(t *testing.T) {
 	raw2 = append(raw2, header...)
 	raw2 = append(raw2, make([]byte, 2*3*4)...)
 	os.WriteFile(strs, raw2, 0o644)
+	// The same node count in another layout.
+	bg3 := writeActs(t, dir, "bg3.npy", []int{200, 5, 10}, func(i int) float32 { return float32(i % 7) })
+	ev3 := writeActs(t, dir, "ev3.npy", []int{20, 10, 5}, func(i int) float32 { return float32(i % 5) })
+	// Cut on an element boundary: 4 and 128 bytes (a whole row is 24).
+	cut4 := filepath.Join(dir, "cut4.npy")
+	os.WriteFile(cut4, raw[:len(raw)-4], 0o644)
+	cut24 := filepath.Join(dir, "cut24.npy")
+	os.WriteFile(cut24, raw[:len(raw)-24], 0o644)
+	long := filepath.Join(dir, "long.npy")
+	os.WriteFile(long, append(slices.Clone(raw), 0, 0, 0, 0), 0o644)
+	cutHeader := filepath.Join(dir, "cut_header.npy")
+	os.WriteFile(cutHeader, raw[:50], 0o644)
+	oneRow := writeActs(t, dir, "one_row.npy", []int{1, 2, 3}, func(i int) float32 { return 1 })
+	notDir := filepath.Join(dir, "file.txt")
+	os.WriteFile(notDir, []byte("x"), 0o644)
 	emptyBG := writeActs(t, dir, "empty_bg.npy", []int{0, 6}, func(i int) float32 { return 1 })
 	noNodes := writeActs(t, dir, "no_nodes.npy", []int{4, 0}, func(i int) float32 { return 1 })
 	tests := []struct {
@@ -172,6 +189,18 @@ func TestScanErrors(t *testing.T) {
 		{"alpha fixed in group mode", []string{"-background", bg, "-eval", ev, "-mode", "group", "-alpha-fixed", "0.1"}, 2, []string{"individual mode only"}},
 		{"bad restarts", []string{"-background", bg, "-eval", ev, "-mode", "group", "-restarts", "0"}, 2, []string{"-restarts"}},
 		{"bad mode", []string{"-background", bg, "-eval", ev, "-mode", "pairs"}, 2, []string{"-mode"}},
+		{"layout mismatch", []string{"-background", bg3, "-eval", ev3}, 1, []string{bg3, ev3, "[200 5 10]", "[20 10 5]", "same 50 nodes"}},
+		{"4 bytes missing", []string{"-background", bg, "-eval", cut4}, 1, []string{cut4, "takes 224 bytes", "has 220", "4 bytes missing"}},
+		{"a row missing", []string{"-background", bg, "-eval", cut24}, 1, []string{cut24, "has 200", "24 bytes missing"}},
+		{"trailing bytes", []string{"-background", bg, "-eval", long}, 1, []string{long, "has 228", "4 trailing bytes"}},
+		{"truncated header", []string{"-background", cutHeader, "-eval", ev}, 1, []string{cutHeader + ": ", "truncated header"}},
+		{"group of one row", []string{"-background", bg, "-eval", oneRow, "-mode", "group"}, 1, []string{oneRow, "at least 2 eval rows", "-mode individual"}},
+		// The outputs are checked before the computation, which would fail
+		// on the NaN: the errors name the targets.
+		{"-o directory", []string{"-background", bg, "-eval", nan, "-o", dir}, 1, []string{"-o: ", "cannot write " + dir + ": it is a directory"}},
+		{"-o under a file", []string{"-background", bg, "-eval", nan, "-o", filepath.Join(notDir, "r.json")}, 1, []string{"-o: ", "cannot write " + filepath.Join(notDir, "r.json"), "not a directory"}},
+		{"-pvalues directory", []string{"-background", bg, "-eval", nan, "-pvalues", dir}, 1, []string{"-pvalues: ", "cannot write " + dir + ": it is a directory"}},
+		{"-pvalues device", []string{"-background", bg, "-eval", nan, "-pvalues", os.DevNull}, 1, []string{"-pvalues: ", os.DevNull, "not a regular file"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -185,6 +214,39 @@ func TestScanErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A failed scan leaves nothing behind: neither the outputs nor their
+// temporary files.
+func TestScanFailureWritesNothing(t *testing.T) {
+	dir, bg, _ := fixture(t)
+	nan := writeActs(t, dir, "nan.npy", []int{4, 2, 3}, func(i int) float32 {
+		if i == 13 {
+			return float32(math.NaN())
+		}
+		return 1
+	})
+	outDir := filepath.Join(t.TempDir(), "out")
+	code, _, errOut := runCLI(t, "scan", "-background", bg, "-eval", nan,
+		"-o", filepath.Join(outDir, "r.json"), "-pvalues", filepath.Join(outDir, "p.npy"))
+	if code != 1 || !strings.Contains(errOut, "sample 2, node 1") {
+		t.Fatalf("exit %d (%q), want 1 and the NaN reported", code, errOut)
+	}
+	if entries, err := os.ReadDir(outDir); err != nil || len(entries) != 0 {
+		t.Errorf("output directory holds %v (%v), want nothing", entries, err)
+	}
+}
+
+// -cpuprofile writes a profile that go tool pprof reads.
+func TestScanCPUProfile(t *testing.T) {
+	_, bg, ev := fixture(t)
+	prof := filepath.Join(t.TempDir(), "cpu.prof")
+	if code, _, errOut := runCLI(t, "scan", "-background", bg, "-eval", ev, "-cpuprofile", prof); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if fi, err := os.Stat(prof); err != nil || fi.Size() == 0 {
+		t.Errorf("profile: %v, %v", fi, err)
 	}
 }
 
@@ -382,5 +444,89 @@ func TestScanLabelErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// encodeScanOutput writes what json.Encoder with SetIndent("", "  ")
+// writes, byte for byte: empty, nil and long subsets, group and individual
+// results, floats that encoding/json writes with an exponent.
+func TestEncodeScanOutput(t *testing.T) {
+	// A field added to scan.Result must be added to appendResult.
+	if n := reflect.TypeFor[scan.Result]().NumField(); n != 4 {
+		t.Fatalf("scan.Result has %d fields, appendResult writes 4", n)
+	}
+	long := make([]int, 300)
+	for i := range long {
+		long[i] = i * 37
+	}
+	head := scanOutput{Mode: "individual", ScoreFunction: "bj", Tail: 1, AlphaMax: 0.5, Background: "a<b>&.npy", Eval: "e.npy", Samples: 3, Nodes: 11100}
+	group := head
+	group.Mode, group.Restarts, group.Thresholds = "group", 2, "reference"
+	group.Result = &scan.Result{Score: 1e-7, Alpha: 0.05, Samples: []int{0, 2}, Nodes: long}
+	groupEmpty := group
+	groupEmpty.Result = &scan.Result{Samples: []int{}, Nodes: []int{}}
+	indiv := head
+	indiv.Results = []scan.Result{
+		{Score: 1593.2616426050583, Alpha: 0.2255914695101633, Nodes: []int{0, 6, 7}},
+		{Score: 0, Alpha: 0, Nodes: nil},
+		{Score: 3e21, Alpha: 1e-9, Nodes: []int{}},
+		{Score: 2, Alpha: 0.5, Nodes: long},
+	}
+	noResults := head
+	noResults.Results = []scan.Result{}
+	for _, tc := range []struct {
+		name string
+		doc  scanOutput
+	}{{"group", group}, {"group, empty", groupEmpty}, {"individual", indiv}, {"no results", noResults}} {
+		var want, got bytes.Buffer
+		e := json.NewEncoder(&want)
+		e.SetIndent("", "  ")
+		if err := e.Encode(tc.doc); err != nil {
+			t.Fatal(err)
+		}
+		if err := encodeScanOutput(&got, tc.doc); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got.String(), want.String())
+		}
+	}
+	bad := head
+	bad.Results = []scan.Result{{Score: math.NaN()}}
+	if err := encodeScanOutput(io.Discard, bad); err == nil {
+		t.Errorf("NaN score: got no error")
+	}
+}
+
+// Individual scans a batch of rows at a time give the results of all rows
+// at once (computed with -pvalues, which needs them all), and a NaN in a
+// later batch is reported at its row of the eval file.
+func TestScanBatches(t *testing.T) {
+	dir, bg, ev := fixture(t)
+	defer func(b int) { batchBytes = b }(batchBytes)
+	batchBytes = 16 * 6 // one row of 6 nodes a batch
+	for _, args := range [][]string{{}, {"-alpha-fixed", "0.2"}, {"-tail", "2"}} {
+		a := append([]string{"scan", "-background", bg, "-eval", ev}, args...)
+		code, out, errOut := runCLI(t, append(a, "-pvalues", filepath.Join(dir, "p.npy"))...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		code, batched, errOut := runCLI(t, a...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		if batched != out || !strings.Contains(out, `"samples": 4`) {
+			t.Errorf("%v: batched output\n%s\ndiffers from\n%s", args, batched, out)
+		}
+	}
+	nan := writeActs(t, dir, "nan.npy", []int{4, 2, 3}, func(i int) float32 {
+		if i == 3*6+4 {
+			return float32(math.Inf(1))
+		}
+		return 1
+	})
+	code, _, errOut := runCLI(t, "scan", "-background", bg, "-eval", nan)
+	if code != 1 || !strings.Contains(errOut, nan) || !strings.Contains(errOut, "sample 3, node 4") {
+		t.Errorf("exit %d, stderr %q, want 1 and sample 3, node 4 of %s", code, errOut, nan)
 	}
 }
