@@ -48,7 +48,7 @@ func Run(ctx context.Context, cfg *experiments.Config, opt Options) (string, *re
 		return "", nil, fmt.Errorf("%s: %w", cfg.Name, err)
 	}
 	cfg = trainedCfg
-	res, err := kind(ctx, cfg, env)
+	res, err := kind.Run(ctx, cfg, env)
 	if err != nil {
 		return "", nil, fmt.Errorf("%s: %w", cfg.Name, err)
 	}

@@ -138,7 +138,8 @@ func TestQuickGroupRecon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw = bytes.Replace(raw, []byte("layers: [conv2d_1, conv2d_7]"), []byte("space: reconstruction_error"), 1)
+	raw = bytes.Replace(raw, []byte("layers: [conv2d_1, conv2d_7]\n"), nil, 1)
+	raw = bytes.Replace(raw, []byte("autoencoder-group:\n"), []byte("autoencoder-group:\n  space: reconstruction_error\n"), 1)
 	cfg, err := experiments.ParseConfig(raw, filepath.Join("testdata", "quick-group-recon.yaml"), experiments.Vars{Artifacts: artifacts})
 	if err != nil {
 		t.Fatal(err)
@@ -210,15 +211,20 @@ func TestQuickTrain(t *testing.T) {
 	if n := res.Samples["fgsm"]; n < 1 || n > 150 || res.Samples["clean"] != 150 || len(res.Layers) != 2 {
 		t.Fatalf("samples %v, %d layers", res.Samples, len(res.Layers))
 	}
-	var cfg experiments.Config
+	var cfg struct {
+		experiments.Config
+		Settings struct {
+			Conditional bool `json:"conditional"`
+		} `json:"autoencoder-adversarial"`
+	}
 	if err := json.Unmarshal(res.Config, &cfg); err != nil {
 		t.Fatal(err)
 	}
 	if want := filepath.Join(dir, "models", "model.npz"); cfg.Model.Weights != want || cfg.Model.Train == nil || *cfg.Model.Train.Images != 300 || *cfg.Model.Train.Seed != 1 {
 		t.Errorf("results.json config model: %+v, want weights %s and the train settings", cfg.Model, want)
 	}
-	if !cfg.Scan.Conditional {
-		t.Error("results.json config: scan.conditional not recorded")
+	if !cfg.Settings.Conditional {
+		t.Error("results.json config: autoencoder-adversarial.conditional not recorded")
 	}
 	notes := strings.Join(res.Notes, "\n")
 	for _, want := range []string{"Conditional p-values", "The model (autoencoder) was trained here", "The classifier (classifier) was trained here",
