@@ -1,15 +1,11 @@
 package experiments
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -158,8 +154,7 @@ func (f setFiles) key() string     { return filepath.Join(f.dir, f.name+".key") 
 // consistent: as many indices as images, in the range r, images of the
 // split's shape.
 func (f setFiles) reuse(key string, r [2]int, images *data.Array) (*data.Array, []int, bool) {
-	k, err := os.ReadFile(f.key())
-	if err != nil || !bytes.Equal(bytes.TrimSpace(k), []byte(key)) {
+	if !keyMatches(f.key(), key) {
 		return nil, nil, false
 	}
 	a, err := data.ReadNPY(f.npy())
@@ -176,9 +171,7 @@ func (f setFiles) reuse(key string, r [2]int, images *data.Array) (*data.Array, 
 
 // save writes the set with its indices and key.
 func (f setFiles) save(key string, adv *data.Array, idx []int) error {
-	// The key goes first: files written by an interrupted run never
-	// pass for those of an earlier key.
-	if err := os.Remove(f.key()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := removeKey(f.key()); err != nil {
 		return err
 	}
 	if err := data.WriteNPY(f.npy(), adv); err != nil {
@@ -187,10 +180,7 @@ func (f setFiles) save(key string, adv *data.Array, idx []int) error {
 	if err := data.WriteNPYInts(f.indices(), idx); err != nil {
 		return err
 	}
-	return data.WriteFileAtomic(f.key(), func(w io.Writer) error {
-		_, err := fmt.Fprintln(w, key)
-		return err
-	})
+	return writeKey(f.key(), key)
 }
 
 // runAttack runs the attack of s against the config's classifier on the

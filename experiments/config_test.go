@@ -78,94 +78,105 @@ func attackSet(attack string) (old, new string) {
 	return "file: adv.npy}", attack + "\nclassifier: {arch: classifier, weights: w.npz}"
 }
 
+// The section's key and the scan line of valid, for the cases below.
+const (
+	sec      = "autoencoder-adversarial:\n"
+	scanLine = "scan: {mode: individual, score: bj, tail: 1, alpha_max: 0.5}\n"
+)
+
+// errorCase replaces old with new in valid, which must give an error
+// containing msg.
+type errorCase struct{ name, old, new, msg string }
+
+// attackCase is an errorCase with an attack set.
+func attackCase(name, attack, msg string) errorCase {
+	old, new := attackSet(attack)
+	return errorCase{name, old, new, msg}
+}
+
+// configErrors are the cases of TestConfigErrors.
+var configErrors = []errorCase{
+	{"unknown key", "seed: 1", "seed: 1\nsede: 2", "line 5: sede: unknown key (known: name, description, kind, seed,"},
+	{"key twice", "seed: 1", "seed: 1\nseed: 2", "line 5: seed: given twice"},
+	{"wrong type", "seed: 1", "seed: one", "line 4: seed: one is not an integer"},
+	{"seed missing", "seed: 1\n", "", "seed: is required"},
+	{"seed negative", "seed: 1", "seed: -1", "seed: must be ≥ 0, got -1"},
+	{"second document", "published:", "---\nname: other\n---\npublished:", "a second YAML document"},
+	{"name with slash", "name: toy", "name: a/b", "name: must be one path element"},
+	{"name dot", "name: toy", "name: .", `name: must be one path element, without slashes or spaces, not . or .., got "."`},
+	{"name dot dot", "name: toy", "name: ..", `got ".."`},
+	{"kind", "kind: autoencoder-adversarial", "kind: gan", `kind: unknown experiment kind "gan"`},
+	{"kind missing", "kind: autoencoder-adversarial\n", "", "kind: is required"},
+	{"dataset name", "name: mnist", "name: cifar", "dataset.name"},
+	{"dataset missing key", "split: test, ", "", "dataset.split: is required"},
+	{"split", "split: test", "split: dev", "dataset.split"},
+	{"range", "background: [0, 100]", "background: [100, 0]", "dataset.background"},
+	{"range length", "background: [0, 100]", "background: [0, 100, 200]", "dataset.background: must be a list of 2 values, got 3"},
+	{"range float", "background: [0, 100]", "background: [0, 100.5]", "dataset.background[1]: 100.5 is not an integer"},
+	{"arch", "arch: autoencoder", "arch: vae", "model.arch"},
+	{"weights path", "weights: w.npz", "weights: missing.npz", "model.weights"},
+	{"layer", "layers: all", "layers: [conv2d_1, conv9]", `layers[1]: autoencoder has no layer "conv9"`},
+	{"layers scalar", "layers: all", "layers: some", `"all"`},
+	{"layers empty", "layers: all", "layers: []", "layers: is empty"},
+	{"layers repeated", "layers: all", "layers: [conv2d_1, conv2d_2, conv2d_1]", "layers[2]: conv2d_1 is listed twice (also layers[0])"},
+	{"score", "score: bj", "score: xx", "scan.score"},
+	{"tail", "tail: 1", "tail: 3", "scan.tail"},
+	{"tail float", "tail: 1", "tail: 1.9", "line 8: scan.tail: 1.9 is not an integer"},
+	{"alpha", "alpha_max: 0.5", "alpha_max: 1.5", "scan.alpha_max"},
+	{"alpha string", "alpha_max: 0.5", "alpha_max: half", "scan.alpha_max: half is not a number"},
+	{"mode", "mode: individual", "mode: pairs", "scan.mode"},
+	{"mode of the kind", "mode: individual", "mode: group", "scan.mode: must be individual for kind autoencoder-adversarial"},
+	{"section missing", sec + "  sets:\n    - {name: adv, file: adv.npy}\n", "", "autoencoder-adversarial: is required"},
+	{"section unknown key", "file: adv.npy}", "flie: adv.npy}", "line 11: autoencoder-adversarial.sets[0].flie: unknown key (known: name, file, attack, source, keep)"},
+	{"another kind's section", "published:", "autoencoder-group: {}\npublished:", "autoencoder-group: is the section of kind autoencoder-group, but this config's kind is autoencoder-adversarial"},
+	{"sets missing", "  sets:\n    - {name: adv, file: adv.npy}\n", "  space: activations\n", "autoencoder-adversarial.sets: is required"},
+	{"sets empty", "  sets:\n    - {name: adv, file: adv.npy}\n", "  sets: []\n", "autoencoder-adversarial.sets: at least one anomalous set is required"},
+	{"published set", "auc: {adv:", "auc: {fgsm:", `unknown set "fgsm"`},
+	{"published value", "conv2d_1: 0.9", "conv2d_1: 1.9", "published.auc.adv.conv2d_1"},
+	{"set file", "file: adv.npy", "file: nope.npy", "autoencoder-adversarial.sets[0].file"},
+	{"set name", "name: adv,", "name: clean,", "autoencoder-adversarial.sets[0].name"},
+	{"set with both", "file: adv.npy}", "file: adv.npy, attack: {method: fgsm, eps: 0.1}}", "autoencoder-adversarial.sets[0]: needs exactly one of file and attack"},
+	{"attack without classifier", "file: adv.npy}", "attack: {method: fgsm, eps: 0.1}}", "classifier: is required by the attack of autoencoder-adversarial.sets[0]"},
+	attackCase("attack without source", "attack: {method: fgsm, eps: 0.1}}", "autoencoder-adversarial.attack_source: is required by the attack of autoencoder-adversarial.sets[0]"),
+	{"keep", "file: adv.npy}", "file: adv.npy, keep: some}", "autoencoder-adversarial.sets[0].keep"},
+	{"source of a file set", "file: adv.npy}", "file: adv.npy, source: [0, 10]}", "sets[0].source: applies only to sets generated by an attack"},
+	attackCase("source range", "attack: {method: fgsm, eps: 0.1}, source: [10, 5]}", "sets[0].source: must be [first, end)"),
+	attackCase("attack source range", "attack: {method: fgsm, eps: 0.1}}\n  attack_source: [5, 5]", "autoencoder-adversarial.attack_source: must be [first, end)"),
+	attackCase("attack method", "attack: {method: cw}, source: [0, 10]}", `must be fgsm, bim, deepfool or hopskipjump, got "cw"`),
+	attackCase("attack eps float32", "attack: {method: fgsm, eps: 1e39}, source: [0, 10]}", "attack.eps: 1e39 is out of range"),
+	attackCase("hopskipjump negative", "attack: {method: hopskipjump, max_eval: -1}, source: [0, 10]}", "sets[0].attack: hopskipjump needs"),
+	attackCase("hopskipjump init_eval", "attack: {method: hopskipjump, max_eval: 50}, source: [0, 10]}", "sets[0].attack.init_eval: 100 exceeds max_eval 50"),
+	attackCase("hopskipjump unknown key", "attack: {method: hopskipjump, init_evals: 5}, source: [0, 10]}", "autoencoder-adversarial.sets[0].attack.init_evals: unknown key"),
+	attackCase("max_iter float", "attack: {method: bim, eps: 0.1, eps_step: 0.01, max_iter: 10.5}, source: [0, 10]}", "autoencoder-adversarial.sets[0].attack.max_iter: 10.5 is not an integer"),
+	{"known without value", "tolerance: 0.02", "tolerance: 0.02\n  known: {adv: {conv2d_2: why}}", "published.known.adv.conv2d_2"},
+	{"space", sec, sec + "  space: pixels\n", "autoencoder-adversarial.space: must be activations or reconstruction_error"},
+	{"space with layers", "layers: all\n" + scanLine + sec, "layers: [conv2d_1]\n" + scanLine + sec + "  space: reconstruction_error\n", "layers: must be all"},
+	{"space of a classifier", "arch: autoencoder, weights: w.npz}\nlayers: all\n" + scanLine + sec, "arch: classifier, weights: w.npz}\nlayers: all\n" + scanLine + sec + "  space: reconstruction_error\n", "space: reconstruction_error needs a model whose last layer is a sigmoid"},
+	{"recon published layer", sec, sec + "  space: reconstruction_error\n", "unknown layer \"conv2d_1\""},
+	{"tolerance negative", "tolerance: 0.02", "tolerance: -1", "published.tolerance"},
+	{"tolerances unknown set", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {fgsm: {value: 0.1, reason: why}}", "published.tolerances.fgsm"},
+	{"tolerances no reason", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: 0.1}}", "published.tolerances.adv.reason"},
+	{"tolerances value", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: -0.1, reason: why}}", "published.tolerances.adv.value"},
+	{"tolerances unknown key", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: 0.1, reason: why, note: x}}", "published.tolerances.adv.note: unknown key"},
+	{"idx without files", "name: mnist", "name: idx, dir: .", "supply the IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"},
+	{"weights and train", "weights: w.npz}", "weights: w.npz, train: {epochs: 1, batch: 32}}", "model: needs exactly one of weights and train"},
+	{"neither weights nor train", "arch: autoencoder, weights: w.npz}", "arch: autoencoder}", "model: needs exactly one of weights and train"},
+	{"train epochs", "weights: w.npz}", "train: {batch: 32}}", "model.train.epochs: must be ≥ 1, got 0"},
+	{"train batch", "weights: w.npz}", "train: {epochs: 2, batch: 0}}", "model.train.batch: must be ≥ 1, got 0"},
+	{"train images", "weights: w.npz}", "train: {epochs: 2, batch: 8, images: 0}}", "model.train.images: must be ≥ 1"},
+	{"train unknown key", "weights: w.npz}", "train: {epochs: 2, batch: 8, epoch: 3}}", "model.train.epoch: unknown key"},
+	{"train wrong type", "weights: w.npz}", "train: {epochs: two, batch: 8}}", "model.train.epochs: two is not an integer"},
+	{"train seed negative", "weights: w.npz}", "train: {epochs: 1, batch: 8, seed: -1}}", "model.train.seed: must be ≥ 0, got -1"},
+	{"classifier train", "file: adv.npy}", "attack: {method: fgsm, eps: 0.1}, source: [0, 10]}\nclassifier: {arch: classifier, train: {epochs: 1, batch: -2}}", "classifier.train.batch: must be ≥ 1, got -2"},
+	{"classifier without attacks", "layers: all", "layers: all\nclassifier: {arch: classifier, weights: nope.npz}", "classifier.weights"},
+	{"conditional file set", sec, sec + "  conditional: true\n", "autoencoder-adversarial.sets[0].file: conditional p-values need the class of every image"},
+	{"conditional type", sec, sec + "  conditional: yes please\n", "line 10: autoencoder-adversarial.conditional: yes please is not true or false"},
+}
+
 func TestConfigErrors(t *testing.T) {
 	dir := writeFixture(t)
 	path := filepath.Join(dir, "toy.yaml")
-	const sec = "autoencoder-adversarial:\n"
-	const scanLine = "scan: {mode: individual, score: bj, tail: 1, alpha_max: 0.5}\n"
-	type tc struct{ name, old, new, msg string }
-	attackCase := func(name, attack, msg string) tc {
-		old, new := attackSet(attack)
-		return tc{name, old, new, msg}
-	}
-	tests := []tc{
-		{"unknown key", "seed: 1", "seed: 1\nsede: 2", "line 5: sede: unknown key (known: name, description, kind, seed,"},
-		{"key twice", "seed: 1", "seed: 1\nseed: 2", "line 5: seed: given twice"},
-		{"wrong type", "seed: 1", "seed: one", "line 4: seed: one is not an integer"},
-		{"seed missing", "seed: 1\n", "", "seed: is required"},
-		{"seed negative", "seed: 1", "seed: -1", "seed: must be ≥ 0, got -1"},
-		{"second document", "published:", "---\nname: other\n---\npublished:", "a second YAML document"},
-		{"name with slash", "name: toy", "name: a/b", "name: must be one path element"},
-		{"name dot", "name: toy", "name: .", `name: must be one path element, without slashes or spaces, not . or .., got "."`},
-		{"name dot dot", "name: toy", "name: ..", `got ".."`},
-		{"kind", "kind: autoencoder-adversarial", "kind: gan", `kind: unknown experiment kind "gan"`},
-		{"kind missing", "kind: autoencoder-adversarial\n", "", "kind: is required"},
-		{"dataset name", "name: mnist", "name: cifar", "dataset.name"},
-		{"dataset missing key", "split: test, ", "", "dataset.split: is required"},
-		{"split", "split: test", "split: dev", "dataset.split"},
-		{"range", "background: [0, 100]", "background: [100, 0]", "dataset.background"},
-		{"range length", "background: [0, 100]", "background: [0, 100, 200]", "dataset.background: must be a list of 2 values, got 3"},
-		{"range float", "background: [0, 100]", "background: [0, 100.5]", "dataset.background[1]: 100.5 is not an integer"},
-		{"arch", "arch: autoencoder", "arch: vae", "model.arch"},
-		{"weights path", "weights: w.npz", "weights: missing.npz", "model.weights"},
-		{"layer", "layers: all", "layers: [conv2d_1, conv9]", `layers[1]: autoencoder has no layer "conv9"`},
-		{"layers scalar", "layers: all", "layers: some", `"all"`},
-		{"layers empty", "layers: all", "layers: []", "layers: is empty"},
-		{"layers repeated", "layers: all", "layers: [conv2d_1, conv2d_2, conv2d_1]", "layers[2]: conv2d_1 is listed twice (also layers[0])"},
-		{"score", "score: bj", "score: xx", "scan.score"},
-		{"tail", "tail: 1", "tail: 3", "scan.tail"},
-		{"tail float", "tail: 1", "tail: 1.9", "line 8: scan.tail: 1.9 is not an integer"},
-		{"alpha", "alpha_max: 0.5", "alpha_max: 1.5", "scan.alpha_max"},
-		{"alpha string", "alpha_max: 0.5", "alpha_max: half", "scan.alpha_max: half is not a number"},
-		{"mode", "mode: individual", "mode: pairs", "scan.mode"},
-		{"mode of the kind", "mode: individual", "mode: group", "scan.mode: must be individual for kind autoencoder-adversarial"},
-		{"section missing", sec + "  sets:\n    - {name: adv, file: adv.npy}\n", "", "autoencoder-adversarial: is required"},
-		{"section unknown key", "file: adv.npy}", "flie: adv.npy}", "line 11: autoencoder-adversarial.sets[0].flie: unknown key (known: name, file, attack, source, keep)"},
-		{"another kind's section", "published:", "autoencoder-group: {}\npublished:", "autoencoder-group: is the section of kind autoencoder-group, but this config's kind is autoencoder-adversarial"},
-		{"sets missing", "  sets:\n    - {name: adv, file: adv.npy}\n", "  space: activations\n", "autoencoder-adversarial.sets: is required"},
-		{"sets empty", "  sets:\n    - {name: adv, file: adv.npy}\n", "  sets: []\n", "autoencoder-adversarial.sets: at least one anomalous set is required"},
-		{"published set", "auc: {adv:", "auc: {fgsm:", `unknown set "fgsm"`},
-		{"published value", "conv2d_1: 0.9", "conv2d_1: 1.9", "published.auc.adv.conv2d_1"},
-		{"set file", "file: adv.npy", "file: nope.npy", "autoencoder-adversarial.sets[0].file"},
-		{"set name", "name: adv,", "name: clean,", "autoencoder-adversarial.sets[0].name"},
-		{"set with both", "file: adv.npy}", "file: adv.npy, attack: {method: fgsm, eps: 0.1}}", "autoencoder-adversarial.sets[0]: needs exactly one of file and attack"},
-		{"attack without classifier", "file: adv.npy}", "attack: {method: fgsm, eps: 0.1}}", "classifier: is required by the attack of autoencoder-adversarial.sets[0]"},
-		attackCase("attack without source", "attack: {method: fgsm, eps: 0.1}}", "autoencoder-adversarial.attack_source: is required by the attack of autoencoder-adversarial.sets[0]"),
-		{"keep", "file: adv.npy}", "file: adv.npy, keep: some}", "autoencoder-adversarial.sets[0].keep"},
-		{"source of a file set", "file: adv.npy}", "file: adv.npy, source: [0, 10]}", "sets[0].source: applies only to sets generated by an attack"},
-		attackCase("source range", "attack: {method: fgsm, eps: 0.1}, source: [10, 5]}", "sets[0].source: must be [first, end)"),
-		attackCase("attack source range", "attack: {method: fgsm, eps: 0.1}}\n  attack_source: [5, 5]", "autoencoder-adversarial.attack_source: must be [first, end)"),
-		attackCase("attack method", "attack: {method: cw}, source: [0, 10]}", `must be fgsm, bim, deepfool or hopskipjump, got "cw"`),
-		attackCase("attack eps float32", "attack: {method: fgsm, eps: 1e39}, source: [0, 10]}", "attack.eps: 1e39 is out of range"),
-		attackCase("hopskipjump negative", "attack: {method: hopskipjump, max_eval: -1}, source: [0, 10]}", "sets[0].attack: hopskipjump needs"),
-		attackCase("hopskipjump init_eval", "attack: {method: hopskipjump, max_eval: 50}, source: [0, 10]}", "sets[0].attack.init_eval: 100 exceeds max_eval 50"),
-		attackCase("hopskipjump unknown key", "attack: {method: hopskipjump, init_evals: 5}, source: [0, 10]}", "autoencoder-adversarial.sets[0].attack.init_evals: unknown key"),
-		attackCase("max_iter float", "attack: {method: bim, eps: 0.1, eps_step: 0.01, max_iter: 10.5}, source: [0, 10]}", "autoencoder-adversarial.sets[0].attack.max_iter: 10.5 is not an integer"),
-		{"known without value", "tolerance: 0.02", "tolerance: 0.02\n  known: {adv: {conv2d_2: why}}", "published.known.adv.conv2d_2"},
-		{"space", sec, sec + "  space: pixels\n", "autoencoder-adversarial.space: must be activations or reconstruction_error"},
-		{"space with layers", "layers: all\n" + scanLine + sec, "layers: [conv2d_1]\n" + scanLine + sec + "  space: reconstruction_error\n", "layers: must be all"},
-		{"space of a classifier", "arch: autoencoder, weights: w.npz}\nlayers: all\n" + scanLine + sec, "arch: classifier, weights: w.npz}\nlayers: all\n" + scanLine + sec + "  space: reconstruction_error\n", "space: reconstruction_error needs a model whose last layer is a sigmoid"},
-		{"recon published layer", sec, sec + "  space: reconstruction_error\n", "unknown layer \"conv2d_1\""},
-		{"tolerance negative", "tolerance: 0.02", "tolerance: -1", "published.tolerance"},
-		{"tolerances unknown set", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {fgsm: {value: 0.1, reason: why}}", "published.tolerances.fgsm"},
-		{"tolerances no reason", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: 0.1}}", "published.tolerances.adv.reason"},
-		{"tolerances value", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: -0.1, reason: why}}", "published.tolerances.adv.value"},
-		{"tolerances unknown key", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: 0.1, reason: why, note: x}}", "published.tolerances.adv.note: unknown key"},
-		{"idx without files", "name: mnist", "name: idx, dir: .", "supply the IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"},
-		{"weights and train", "weights: w.npz}", "weights: w.npz, train: {epochs: 1, batch: 32}}", "model: needs exactly one of weights and train"},
-		{"neither weights nor train", "arch: autoencoder, weights: w.npz}", "arch: autoencoder}", "model: needs exactly one of weights and train"},
-		{"train epochs", "weights: w.npz}", "train: {batch: 32}}", "model.train.epochs: must be ≥ 1, got 0"},
-		{"train batch", "weights: w.npz}", "train: {epochs: 2, batch: 0}}", "model.train.batch: must be ≥ 1, got 0"},
-		{"train images", "weights: w.npz}", "train: {epochs: 2, batch: 8, images: 0}}", "model.train.images: must be ≥ 1"},
-		{"train unknown key", "weights: w.npz}", "train: {epochs: 2, batch: 8, epoch: 3}}", "model.train.epoch: unknown key"},
-		{"train wrong type", "weights: w.npz}", "train: {epochs: two, batch: 8}}", "model.train.epochs: two is not an integer"},
-		{"train seed negative", "weights: w.npz}", "train: {epochs: 1, batch: 8, seed: -1}}", "model.train.seed: must be ≥ 0, got -1"},
-		{"classifier train", "file: adv.npy}", "attack: {method: fgsm, eps: 0.1}, source: [0, 10]}\nclassifier: {arch: classifier, train: {epochs: 1, batch: -2}}", "classifier.train.batch: must be ≥ 1, got -2"},
-		{"classifier without attacks", "layers: all", "layers: all\nclassifier: {arch: classifier, weights: nope.npz}", "classifier.weights"},
-		{"conditional file set", sec, sec + "  conditional: true\n", "autoencoder-adversarial.sets[0].file: conditional p-values need the class of every image"},
-		{"conditional type", sec, sec + "  conditional: yes please\n", "line 10: autoencoder-adversarial.conditional: yes please is not true or false"},
-	}
-	for _, tc := range tests {
+	for _, tc := range configErrors {
 		t.Run(tc.name, func(t *testing.T) {
 			raw := strings.Replace(valid, tc.old, tc.new, 1)
 			if raw == valid {
