@@ -8,7 +8,7 @@ import (
 )
 
 // conditionalNote explains conditional p-values in the report.
-const conditionalNote = "Conditional p-values (scan.conditional): each image is compared with the background images " +
+const conditionalNote = "Conditional p-values (autoencoder-adversarial.conditional): each image is compared with the background images " +
 	"of its own class only: a clean image's class is its true label, an attacked image's class is the true label " +
 	"of the image it was made from."
 
