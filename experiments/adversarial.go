@@ -36,30 +36,18 @@ func (adversarial) Name() string { return "autoencoder-adversarial" }
 
 // Decode decodes and checks the section: individual scans of the sets.
 func (adversarial) Decode(cfg *Config, sec *Section) (Settings, error) {
-	if err := cfg.checkMode("individual"); err != nil {
-		return nil, err
-	}
-	var s adversarialSettings
-	if err := sec.Decode(&s); err != nil {
-		return nil, err
-	}
-	if err := s.check(cfg, sec.Key, s.Conditional); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return decodeChecked[adversarialSettings](cfg, sec, "individual")
+}
+
+// check checks the settings, whose key is key.
+func (s *adversarialSettings) check(cfg *Config, key string) error {
+	return s.autoencoderSettings.check(cfg, key, s.Conditional)
 }
 
 func (k adversarial) Run(ctx context.Context, cfg *Config, env Env) (*report.Results, error) {
 	t0 := time.Now()
 	s := cfg.Settings.(*adversarialSettings)
-	im, err := LoadImages(cfg, s.Conditional)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.load(ctx, cfg, k.Name(), im, env); err != nil {
-		return nil, err
-	}
-	acts, err := ComputeActivations(cfg, im, s.Space, env)
+	im, acts, err := s.prepare(ctx, cfg, k.Name(), s.Conditional, env)
 	if err != nil {
 		return nil, err
 	}

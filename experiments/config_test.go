@@ -175,19 +175,23 @@ var configErrors = []errorCase{
 
 func TestConfigErrors(t *testing.T) {
 	dir := writeFixture(t)
-	path := filepath.Join(dir, "toy.yaml")
-	for _, tc := range configErrors {
+	checkErrors(t, valid, filepath.Join(dir, "toy.yaml"), experiments.Vars{}, configErrors)
+}
+
+// checkErrors runs the cases on base: each replaces old with new (which
+// must change base), and ParseConfig must then give an error naming msg
+// and path.
+func checkErrors(t *testing.T, base, path string, vars experiments.Vars, cases []errorCase) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			raw := strings.Replace(valid, tc.old, tc.new, 1)
-			if raw == valid {
+			raw := strings.Replace(base, tc.old, tc.new, 1)
+			if raw == base {
 				t.Fatalf("test case does not change the config (%q not found)", tc.old)
 			}
-			_, err := experiments.ParseConfig([]byte(raw), path, experiments.Vars{})
-			if err == nil {
-				t.Fatal("got no error")
-			}
-			if !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), path) {
-				t.Errorf("error %q does not name %q and the file", err, tc.msg)
+			_, err := experiments.ParseConfig([]byte(raw), path, vars)
+			if err == nil || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), path) {
+				t.Errorf("got %v, want an error naming %q and the file", err, tc.msg)
 			}
 		})
 	}
@@ -197,26 +201,15 @@ func TestConfigErrors(t *testing.T) {
 // first in the file is reported, whatever the order of the keys' names.
 func TestConfigErrorOrder(t *testing.T) {
 	dir := writeFixture(t)
-	path := filepath.Join(dir, "toy.yaml")
-	for _, tc := range []struct{ name, old, new, msg string }{
+	cases := []errorCase{
 		{"published sets", "auc: {adv: {conv2d_1: 0.9}}", "auc: {zeta: {conv2d_1: 0.9}, alpha: {conv2d_1: 0.9}}", `unknown set "zeta"`},
 		{"published layers", "auc: {adv: {conv2d_1: 0.9}}", "auc: {adv: {conv2d_7: 1.5, conv2d_1: 2}}", "published.auc.adv.conv2d_7"},
 		{"known", "tolerance: 0.02", "tolerance: 0.02\n  known: {adv: {conv2d_9: x, conv2d_1: y}}", "published.known.adv.conv2d_9"},
 		{"tolerances", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {zeta: {value: 0.1, reason: x}, alpha: {value: 0.1, reason: y}}", "published.tolerances.zeta"},
-		{"type errors", "tolerance: 0.02", "tolerance: 0.02\n  auc: {adv: {conv2d_7: x, conv2d_1: y}}", "published.auc.adv.conv2d_7: x is not a number"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			raw := strings.Replace(valid, tc.old, tc.new, 1)
-			if tc.name == "type errors" {
-				raw = strings.Replace(raw, "  auc: {adv: {conv2d_1: 0.9}}\n", "", 1)
-			}
-			for range 5 { // map order would differ between runs
-				_, err := experiments.ParseConfig([]byte(raw), path, experiments.Vars{})
-				if err == nil || !strings.Contains(err.Error(), tc.msg) {
-					t.Fatalf("got %v, want %q", err, tc.msg)
-				}
-			}
-		})
+		{"type errors", "auc: {adv: {conv2d_1: 0.9}}", "auc: {adv: {conv2d_7: x, conv2d_1: y}}", "published.auc.adv.conv2d_7: x is not a number"},
+	}
+	for range 5 { // map order would differ between runs
+		checkErrors(t, valid, filepath.Join(dir, "toy.yaml"), experiments.Vars{}, cases)
 	}
 }
 
@@ -257,7 +250,7 @@ func TestGroupSettings(t *testing.T) {
 	if g["size"] != 10.0 || g["runs"] != 2.0 || g["restarts"] != 1.0 || g["thresholds"] != "exact" {
 		t.Errorf("group settings %v", g)
 	}
-	for _, tc := range []struct{ name, old, new, msg string }{
+	checkErrors(t, group, path, experiments.Vars{}, []errorCase{
 		{"size float", "size: 10", "size: 100.5", "line 12: autoencoder-group.group.size: 100.5 is not an integer"},
 		{"size too large", "size: 10", "size: 100", "autoencoder-group.group.size: 100 exceeds the 50 clean images"},
 		{"proportion", "0.5]", "1.5]", "autoencoder-group.group.proportions[1]: must be in (0, 1], got 1.5"},
@@ -267,18 +260,7 @@ func TestGroupSettings(t *testing.T) {
 		{"group missing", "  group: {size: 10, proportions: [0.1, 0.5], runs: 2, restarts: 1, thresholds: exact}\n", "", "autoencoder-group.group: is required"},
 		{"conditional", "  group:", "  conditional: true\n  group:", "autoencoder-group.conditional: unknown key"},
 		{"mode", "mode: group", "mode: individual", "scan.mode: must be group for kind autoencoder-group"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			raw := strings.Replace(group, tc.old, tc.new, 1)
-			if raw == group {
-				t.Fatalf("%q not found", tc.old)
-			}
-			_, err := experiments.ParseConfig([]byte(raw), path, experiments.Vars{})
-			if err == nil || !strings.Contains(err.Error(), tc.msg) {
-				t.Errorf("got %v, want %q", err, tc.msg)
-			}
-		})
-	}
+	})
 }
 
 func FuzzConfig(f *testing.F) {

@@ -88,33 +88,21 @@ func (groupKind) Name() string { return "autoencoder-group" }
 
 // Decode decodes and checks the section: group scans of the sets.
 func (groupKind) Decode(cfg *Config, sec *Section) (Settings, error) {
-	if err := cfg.checkMode("group"); err != nil {
-		return nil, err
+	return decodeChecked[groupSettings](cfg, sec, "group")
+}
+
+// check checks the settings, whose key is key.
+func (s *groupSettings) check(cfg *Config, key string) error {
+	if err := s.autoencoderSettings.check(cfg, key, false); err != nil {
+		return err
 	}
-	var s groupSettings
-	if err := sec.Decode(&s); err != nil {
-		return nil, err
-	}
-	if err := s.check(cfg, sec.Key, false); err != nil {
-		return nil, err
-	}
-	if err := s.Group.check(sec.Key+".group", cfg.Dataset.Clean[1]-cfg.Dataset.Clean[0]); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return s.Group.check(key+".group", cfg.Dataset.Clean[1]-cfg.Dataset.Clean[0])
 }
 
 func (k groupKind) Run(ctx context.Context, cfg *Config, env Env) (*report.Results, error) {
 	t0 := time.Now()
 	s := cfg.Settings.(*groupSettings)
-	im, err := LoadImages(cfg, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.load(ctx, cfg, k.Name(), im, env); err != nil {
-		return nil, err
-	}
-	acts, err := ComputeActivations(cfg, im, s.Space, env)
+	im, acts, err := s.prepare(ctx, cfg, k.Name(), false, env)
 	if err != nil {
 		return nil, err
 	}

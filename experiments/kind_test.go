@@ -127,18 +127,13 @@ func TestToyKindSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct{ old, new, msg string }{
-		{"sigma: 0.3", "sigma: 0.3\n  sigmaa: 1", "line 13: toy-noise.sigmaa: unknown key (known: sigma)"},
-		{"sigma: 0.3", "sigma: -1", "toy-noise.sigma: must be > 0, got -1"},
-		{"sigma: 0.3", "sigma: loud", "toy-noise.sigma: loud is not a number"},
-		{"toy-noise:\n  sigma: 0.3\n", "", "toy-noise: is required"},
-		{"{noisy:", "{clean:", `published.auc: unknown set "clean" (the sets are noisy)`},
-	} {
-		_, err := experiments.ParseConfig([]byte(strings.Replace(string(raw), tc.old, tc.new, 1)), "toy.yaml", experiments.Vars{Models: models})
-		if err == nil || !strings.Contains(err.Error(), tc.msg) {
-			t.Errorf("got %v, want %q", err, tc.msg)
-		}
-	}
+	checkErrors(t, string(raw), "toy.yaml", experiments.Vars{Models: models}, []errorCase{
+		{"unknown key", "sigma: 0.3", "sigma: 0.3\n  sigmaa: 1", "line 13: toy-noise.sigmaa: unknown key (known: sigma)"},
+		{"negative", "sigma: 0.3", "sigma: -1", "toy-noise.sigma: must be > 0, got -1"},
+		{"not a number", "sigma: 0.3", "sigma: loud", "toy-noise.sigma: loud is not a number"},
+		{"no section", "toy-noise:\n  sigma: 0.3\n", "", "toy-noise: is required"},
+		{"published set", "{noisy:", "{clean:", `published.auc: unknown set "clean" (the sets are noisy)`},
+	})
 }
 
 // TestRegisterPanics checks that a kind without a name, with the name of

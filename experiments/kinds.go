@@ -85,6 +85,27 @@ func (s *Section) Decode(v any) error {
 // Present reports whether the config has the section.
 func (s *Section) Present() bool { return s.node != nil }
 
+// decodeChecked is the Decode of a kind that runs scans of the given mode
+// and whose settings S check themselves: it checks the config's scan
+// mode, decodes the section into a new S and checks it.
+func decodeChecked[S any, P interface {
+	*S
+	Settings
+	check(cfg *Config, key string) error
+}](cfg *Config, sec *Section, mode string) (Settings, error) {
+	if err := cfg.checkMode(mode); err != nil {
+		return nil, err
+	}
+	p := P(new(S))
+	if err := sec.Decode(p); err != nil {
+		return nil, err
+	}
+	if err := p.check(cfg, sec.Key); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 var kinds = map[string]Kind{}
 
 // Register makes an experiment kind available to configs under its name.

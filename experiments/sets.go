@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"os"
 
@@ -203,6 +204,23 @@ func (a *autoencoderSettings) Names(*Config) (sets, layers []string) {
 		layers = []string{ReconLayer}
 	}
 	return a.ImageSets.Names(), layers
+}
+
+// prepare loads the images of cfg's data set and the sets (key is the
+// section's, for errors) and computes the values scanned.
+func (a *autoencoderSettings) prepare(ctx context.Context, cfg *Config, key string, conditional bool, env Env) (*Images, *Activations, error) {
+	im, err := LoadImages(cfg, conditional)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := a.load(ctx, cfg, key, im, env); err != nil {
+		return nil, nil, err
+	}
+	acts, err := ComputeActivations(cfg, im, a.Space, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	return im, acts, nil
 }
 
 // check validates the settings, whose key is key (the kind's section).
