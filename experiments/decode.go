@@ -161,12 +161,11 @@ func (d *decoder) structValue(n *yaml.Node, key string, v reflect.Value) error {
 		}
 		seen[k.Value] = true
 		fv := v.FieldByIndex(f.index)
-		if f.path && fv.Kind() == reflect.String && val.Kind == yaml.ScalarNode && val.ShortTag() != "!!null" {
-			fv.SetString(d.resolve(sub(key, k.Value), val.Value))
-			continue
-		}
 		if err := d.value(val, sub(key, k.Value), fv); err != nil {
 			return err
+		}
+		if f.path {
+			d.resolvePaths(sub(key, k.Value), fv)
 		}
 	}
 	for _, k := range keys {
@@ -175,6 +174,21 @@ func (d *decoder) structValue(n *yaml.Node, key string, v reflect.Value) error {
 		}
 	}
 	return nil
+}
+
+// resolvePaths resolves the paths v holds: a string, or the values of a
+// map of strings.
+func (d *decoder) resolvePaths(key string, v reflect.Value) {
+	switch {
+	case v.Kind() == reflect.String:
+		v.SetString(d.resolve(key, v.String()))
+	case v.Kind() == reflect.Map && v.Type().Elem().Kind() == reflect.String:
+		for _, k := range v.MapKeys() {
+			v.SetMapIndex(k, reflect.ValueOf(d.resolve(sub(key, k.String()), v.MapIndex(k).String())).Convert(v.Type().Elem()))
+		}
+	default:
+		panic(fmt.Sprintf("experiments: config field %s tagged path is a %v", key, v.Type()))
+	}
 }
 
 // fieldKeys returns the yaml keys of struct type t.

@@ -27,8 +27,9 @@
 // files or made by attacks, shared by both autoencoder kinds), attacks.go
 // (loading and generating those sets, cached under their key), pipeline.go
 // (the steps kinds share), pvalues.go, recon.go, train.go, and one file
-// per kind: adversarial.go (autoencoder-adversarial) and group.go
-// (autoencoder-group).
+// per kind: adversarial.go (autoencoder-adversarial), group.go
+// (autoencoder-group) and activations.go (activations, read from .npy
+// files: the kind for users with their own networks).
 //
 // # Adding a kind
 //

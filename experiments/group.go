@@ -107,10 +107,23 @@ func (k groupKind) Run(ctx context.Context, cfg *Config, env Env) (*report.Resul
 		return nil, err
 	}
 	res := NewResults(cfg, im)
+	if res.Group, err = ScanGroups(ctx, cfg, im, acts, s.Group, env); err != nil {
+		return nil, err
+	}
+	return res, FinishResults(res, cfg, t0)
+}
+
+// ScanGroups runs the group scans of g in every layer of acts: for each
+// set of im and proportion, g.Runs clean and g.Runs contaminated groups
+// (groupPoint), the same groups in every layer (drawn from a stream that
+// depends on the seed, the set's index and the proportion's only). The
+// time taken goes into im.Timings["scans"].
+func ScanGroups(ctx context.Context, cfg *Config, im *Images, acts *Activations, g GroupSpec, env Env) ([]report.GroupLayer, error) {
 	tail, _ := scan.ParseTail(cfg.Scan.Tail)
-	opts := s.Group.options(cfg)
-	tScan := time.Now()
+	opts := g.options(cfg)
+	t0 := time.Now()
 	var buf pvalueBuffers
+	var out []report.GroupLayer
 	for li, name := range acts.Layers {
 		ranges, err := buf.pvalues(acts.Background[name], acts.Eval[name], tail, env.Workers)
 		if err != nil {
@@ -118,25 +131,23 @@ func (k groupKind) Run(ctx context.Context, cfg *Config, env Env) (*report.Resul
 		}
 		gl := report.GroupLayer{Layer: name}
 		for si, set := range im.Sets {
-			for pi, prop := range s.Group.Proportions {
+			for pi, prop := range g.Proportions {
 				if err := ctx.Err(); err != nil {
 					return nil, err
 				}
-				// The same groups for every layer: the stream depends on the
-				// set and proportion only.
 				rng := rand.New(rand.NewPCG(cfg.Seed, uint64(si*1000+pi)))
-				p, err := groupPoint(ranges, im, set, prop, s.Group, rng, opts, env.Workers)
+				p, err := groupPoint(ranges, im, set, prop, g, rng, opts, env.Workers)
 				if err != nil {
 					return nil, fmt.Errorf("layer %s, set %s, proportion %v: %w", name, set, prop, err)
 				}
 				gl.Points = append(gl.Points, p)
 			}
 		}
-		res.Group = append(res.Group, gl)
+		out = append(out, gl)
 		env.logf("layer %d/%d %s: %d group points", li+1, len(acts.Layers), name, len(gl.Points))
 	}
-	res.Timings["scans"] = time.Since(tScan).Seconds()
-	return res, FinishResults(res, cfg, t0)
+	im.Timings["scans"] = time.Since(t0).Seconds()
+	return out, nil
 }
 
 // groupPoint scans g.Runs clean and g.Runs contaminated groups drawn from

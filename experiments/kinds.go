@@ -19,6 +19,10 @@ type Env struct {
 	// Dir is the experiment's results directory, where generated sets are
 	// saved and reused; "" disables that.
 	Dir string
+	// ExportActivations, when not "", is a directory where the
+	// autoencoder kinds write the values they scan, in the layout kind
+	// activations reads (DIR/<layer>/{background,clean,<set>}.npy).
+	ExportActivations string
 }
 
 func (e Env) logf(format string, args ...any) {

@@ -235,6 +235,11 @@ func describeData(root *yaml.Node, key, p string) string {
 		if subdir := strings.Trim(strings.ReplaceAll(p, "${data}", ""), "/"); subdir != "" {
 			what += " in the subdirectory " + subdir
 		}
+	case "activations.dir":
+		what = "the activations of every layer, <layer>/background.npy, clean.npy and <set>.npy (subsetscan run -export-activations DIR writes them)"
+		if subdir := strings.Trim(strings.ReplaceAll(p, "${data}", ""), "/"); subdir != "" {
+			what += " in the subdirectory " + subdir
+		}
 	case "model.weights", "classifier.weights":
 		arch := scalar(strings.TrimSuffix(key, ".weights"), "arch")
 		what = fmt.Sprintf("%s (.npz weights of the %s architecture trained on this data set)", what, arch)

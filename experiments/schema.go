@@ -16,15 +16,17 @@ import (
 // The tag `cfg:"required"` marks keys that must be given, `cfg:"path"`
 // paths resolved against the config file and the ${...} variables.
 type Config struct {
-	Name        string    `yaml:"name" json:"name" cfg:"required"`
-	Description string    `yaml:"description" json:"description,omitempty"`
-	Kind        string    `yaml:"kind" json:"kind" cfg:"required"`
-	Seed        uint64    `yaml:"seed" json:"seed" cfg:"required"`
-	Dataset     Dataset   `yaml:"dataset" json:"dataset" cfg:"required"`
-	Model       ModelRef  `yaml:"model" json:"model" cfg:"required"`
-	Classifier  *ModelRef `yaml:"classifier" json:"classifier,omitempty"`
-	Layers      Layers    `yaml:"layers" json:"layers"`
-	Scan        Scan      `yaml:"scan" json:"scan" cfg:"required"`
+	Name        string `yaml:"name" json:"name" cfg:"required"`
+	Description string `yaml:"description" json:"description,omitempty"`
+	Kind        string `yaml:"kind" json:"kind" cfg:"required"`
+	Seed        uint64 `yaml:"seed" json:"seed" cfg:"required"`
+	// Dataset and Model are required by the kinds that read images and
+	// run a model (the autoencoder kinds), not by all.
+	Dataset    Dataset   `yaml:"dataset" json:"dataset"`
+	Model      ModelRef  `yaml:"model" json:"model"`
+	Classifier *ModelRef `yaml:"classifier" json:"classifier,omitempty"`
+	Layers     Layers    `yaml:"layers" json:"layers"`
+	Scan       Scan      `yaml:"scan" json:"scan" cfg:"required"`
 	// Published holds published values to compare with, never results.
 	Published *Published `yaml:"published" json:"published,omitempty"`
 

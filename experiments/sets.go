@@ -220,11 +220,19 @@ func (a *autoencoderSettings) prepare(ctx context.Context, cfg *Config, key stri
 	if err != nil {
 		return nil, nil, err
 	}
+	if env.ExportActivations != "" {
+		if err := exportActivations(env.ExportActivations, im, acts, env); err != nil {
+			return nil, nil, fmt.Errorf("-export-activations: %w", err)
+		}
+	}
 	return im, acts, nil
 }
 
 // check validates the settings, whose key is key (the kind's section).
 func (a *autoencoderSettings) check(cfg *Config, key string, conditional bool) error {
+	if err := cfg.require(key, "dataset", "model"); err != nil {
+		return err
+	}
 	arch, err := nn.ArchByName(cfg.Model.Arch)
 	if err != nil {
 		return keyErr("model.arch", "%v", err)

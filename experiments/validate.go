@@ -20,24 +20,45 @@ func (c *Config) validate() error {
 	if n := c.Name; n == "" || n == "." || n == ".." || strings.ContainsAny(n, "/\\ ") || filepath.Base(n) != n {
 		return keyErr("name", "must be one path element, without slashes or spaces, not . or .., got %q", n)
 	}
-	if err := c.Dataset.check(c.trains()); err != nil {
-		return err
+	if c.given("dataset") {
+		if err := c.Dataset.check(c.trains()); err != nil {
+			return err
+		}
 	}
-	if err := c.Model.check("model"); err != nil {
-		return err
+	if c.given("model") {
+		if err := c.Model.check("model"); err != nil {
+			return err
+		}
+		arch, _ := nn.ArchByName(c.Model.Arch)
+		for i, l := range c.Layers {
+			if !hasLayer(arch, l) {
+				return keyErr(fmt.Sprintf("layers[%d]", i), "%s has no layer %q", c.Model.Arch, l)
+			}
+		}
 	}
 	if c.Classifier != nil {
 		if err := c.Classifier.check("classifier"); err != nil {
 			return err
 		}
 	}
-	arch, _ := nn.ArchByName(c.Model.Arch)
-	for i, l := range c.Layers {
-		if !hasLayer(arch, l) {
-			return keyErr(fmt.Sprintf("layers[%d]", i), "%s has no layer %q", c.Model.Arch, l)
+	return c.Scan.check()
+}
+
+// given reports whether the config file has the top-level key; true for
+// a config built in code.
+func (c *Config) given(key string) bool {
+	return c.root == nil || mappingValue(c.root, key) != nil
+}
+
+// require returns an error naming the first of keys the config lacks,
+// which kind needs.
+func (c *Config) require(kind string, keys ...string) error {
+	for _, k := range keys {
+		if !c.given(k) {
+			return keyErr(k, "is required by kind %s", kind)
 		}
 	}
-	return c.Scan.check()
+	return nil
 }
 
 // hasLayer reports whether arch has a layer called name.
