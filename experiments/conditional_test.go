@@ -17,8 +17,8 @@ func TestConditionalPValues(t *testing.T) {
 	bgLabels := []int{0, 0, 0, 1, 1, 1}
 	eval := &data.Array{Shape: []int{2, 1}, Data: []float32{5, 5}}
 	evalLabels := []int{0, 1}
-	in := &inputs{bgLabels: bgLabels, evalLabels: evalLabels}
-	r, err := pvalues(bg, eval, in, scan.Upper, 1, new(pvalueBuffers))
+	im := &Images{bgLabels: bgLabels, evalLabels: evalLabels}
+	r, err := im.pvalues(bg, eval, scan.Upper, 1, new(pvalueBuffers))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestConditionalPValues(t *testing.T) {
 		t.Errorf("conditional pmax %v and %v, want 0.25 and 1", got0, got1)
 	}
 	// Unconditionally both compare with all 6 values: pmax = 4/7.
-	r, err = pvalues(bg, eval, &inputs{}, scan.Upper, 1, new(pvalueBuffers))
+	r, err = (&Images{}).pvalues(bg, eval, scan.Upper, 1, new(pvalueBuffers))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestConditionalPValues(t *testing.T) {
 
 func TestCheckClasses(t *testing.T) {
 	bgLabels := []int{0, 0, 1, 1, 1, 2}
-	samples := map[string]int{"fgsm": 2, "bim": 3}
+	samples := map[string]int{"clean": 2, "fgsm": 2, "bim": 3}
 	sets := []string{"fgsm", "bim"}
 	tests := []struct {
 		name   string
@@ -52,14 +52,15 @@ func TestCheckClasses(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := checkClasses(bgLabels, tc.labels, [2]int{0, 6}, 2, sets, samples)
+			im := &Images{Sets: sets, Samples: samples, bgLabels: bgLabels, evalLabels: tc.labels}
+			err := im.checkClasses([2]int{0, 6})
 			if tc.msg == "" {
 				if err != nil {
 					t.Fatal(err)
 				}
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), "scan.conditional") {
+			if err == nil || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), "conditional p-values") {
 				t.Errorf("got %v, want %q", err, tc.msg)
 			}
 		})

@@ -1,6 +1,7 @@
 package experiments_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,9 +18,10 @@ seed: 1
 dataset: {name: mnist, split: test, background: [0, 100], clean: [100, 150]}
 model: {arch: autoencoder, weights: w.npz}
 layers: all
-sets:
-  - {name: adv, file: adv.npy}
 scan: {mode: individual, score: bj, tail: 1, alpha_max: 0.5}
+autoencoder-adversarial:
+  sets:
+    - {name: adv, file: adv.npy}
 published:
   tolerance: 0.02
   auc: {adv: {conv2d_1: 0.9}}
@@ -36,6 +38,24 @@ func writeFixture(t *testing.T) string {
 	return dir
 }
 
+// settings returns the kind's settings of cfg as its JSON echo has them.
+func settings(t *testing.T, cfg *experiments.Config) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	s, ok := m[cfg.Kind].(map[string]any)
+	if !ok {
+		t.Fatalf("the JSON echo %s has no settings under %q", b, cfg.Kind)
+	}
+	return s
+}
+
 func TestParseConfig(t *testing.T) {
 	dir := writeFixture(t)
 	path := filepath.Join(dir, "toy.yaml")
@@ -43,86 +63,204 @@ func TestParseConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Model.Weights != filepath.Join(dir, "w.npz") || cfg.Sets[0].File != filepath.Join(dir, "adv.npy") {
-		t.Errorf("relative paths not resolved against the config's directory: %q %q", cfg.Model.Weights, cfg.Sets[0].File)
+	file := settings(t, cfg)["sets"].([]any)[0].(map[string]any)["file"]
+	if cfg.Model.Weights != filepath.Join(dir, "w.npz") || file != filepath.Join(dir, "adv.npy") {
+		t.Errorf("relative paths not resolved against the config's directory: %q %q", cfg.Model.Weights, file)
 	}
 	if cfg.Layers != nil {
 		t.Errorf("layers: all should decode to nil, got %v", cfg.Layers)
 	}
 }
 
+// attackSet replaces the file set of valid with an attack (completed by
+// the set's keys after it) and adds a classifier.
+func attackSet(attack string) (old, new string) {
+	return "file: adv.npy}", attack + "\nclassifier: {arch: classifier, weights: w.npz}"
+}
+
+// The section's key and the scan line of valid, for the cases below.
+const (
+	sec      = "autoencoder-adversarial:\n"
+	scanLine = "scan: {mode: individual, score: bj, tail: 1, alpha_max: 0.5}\n"
+)
+
+// errorCase replaces old with new in valid, which must give an error
+// containing msg.
+type errorCase struct{ name, old, new, msg string }
+
+// attackCase is an errorCase with an attack set.
+func attackCase(name, attack, msg string) errorCase {
+	old, new := attackSet(attack)
+	return errorCase{name, old, new, msg}
+}
+
+// configErrors are the cases of TestConfigErrors.
+var configErrors = []errorCase{
+	{"unknown key", "seed: 1", "seed: 1\nsede: 2", "line 5: sede: unknown key (known: name, description, kind, seed,"},
+	{"key twice", "seed: 1", "seed: 1\nseed: 2", "line 5: seed: given twice"},
+	{"wrong type", "seed: 1", "seed: one", "line 4: seed: one is not an integer"},
+	{"seed missing", "seed: 1\n", "", "seed: is required"},
+	{"seed negative", "seed: 1", "seed: -1", "seed: must be ≥ 0, got -1"},
+	{"second document", "published:", "---\nname: other\n---\npublished:", "a second YAML document"},
+	{"name with slash", "name: toy", "name: a/b", "name: must be one path element"},
+	{"name dot", "name: toy", "name: .", `name: must be one path element, without slashes or spaces, not . or .., got "."`},
+	{"name dot dot", "name: toy", "name: ..", `got ".."`},
+	{"kind", "kind: autoencoder-adversarial", "kind: gan", `kind: unknown experiment kind "gan"`},
+	{"kind missing", "kind: autoencoder-adversarial\n", "", "kind: is required"},
+	{"dataset name", "name: mnist", "name: cifar", "dataset.name"},
+	{"dataset missing key", "split: test, ", "", "dataset.split: is required"},
+	{"split", "split: test", "split: dev", "dataset.split"},
+	{"range", "background: [0, 100]", "background: [100, 0]", "dataset.background"},
+	{"range length", "background: [0, 100]", "background: [0, 100, 200]", "dataset.background: must be a list of 2 values, got 3"},
+	{"range float", "background: [0, 100]", "background: [0, 100.5]", "dataset.background[1]: 100.5 is not an integer"},
+	{"arch", "arch: autoencoder", "arch: vae", "model.arch"},
+	{"weights path", "weights: w.npz", "weights: missing.npz", "model.weights"},
+	{"layer", "layers: all", "layers: [conv2d_1, conv9]", `layers[1]: autoencoder has no layer "conv9"`},
+	{"layers scalar", "layers: all", "layers: some", `"all"`},
+	{"layers empty", "layers: all", "layers: []", "layers: is empty"},
+	{"layers repeated", "layers: all", "layers: [conv2d_1, conv2d_2, conv2d_1]", "layers[2]: conv2d_1 is listed twice (also layers[0])"},
+	{"score", "score: bj", "score: xx", "scan.score"},
+	{"tail", "tail: 1", "tail: 3", "scan.tail"},
+	{"tail float", "tail: 1", "tail: 1.9", "line 8: scan.tail: 1.9 is not an integer"},
+	{"alpha", "alpha_max: 0.5", "alpha_max: 1.5", "scan.alpha_max"},
+	{"alpha string", "alpha_max: 0.5", "alpha_max: half", "scan.alpha_max: half is not a number"},
+	{"mode", "mode: individual", "mode: pairs", "scan.mode"},
+	{"mode of the kind", "mode: individual", "mode: group", "scan.mode: must be individual for kind autoencoder-adversarial"},
+	{"section missing", sec + "  sets:\n    - {name: adv, file: adv.npy}\n", "", "autoencoder-adversarial: is required"},
+	{"section unknown key", "file: adv.npy}", "flie: adv.npy}", "line 11: autoencoder-adversarial.sets[0].flie: unknown key (known: name, file, attack, source, keep)"},
+	{"another kind's section", "published:", "autoencoder-group: {}\npublished:", "autoencoder-group: is the section of kind autoencoder-group, but this config's kind is autoencoder-adversarial"},
+	{"sets missing", "  sets:\n    - {name: adv, file: adv.npy}\n", "  space: activations\n", "autoencoder-adversarial.sets: is required"},
+	{"sets empty", "  sets:\n    - {name: adv, file: adv.npy}\n", "  sets: []\n", "autoencoder-adversarial.sets: at least one anomalous set is required"},
+	{"published set", "auc: {adv:", "auc: {fgsm:", `unknown set "fgsm"`},
+	{"published value", "conv2d_1: 0.9", "conv2d_1: 1.9", "published.auc.adv.conv2d_1"},
+	{"set file", "file: adv.npy", "file: nope.npy", "autoencoder-adversarial.sets[0].file"},
+	{"set name", "name: adv,", "name: clean,", "autoencoder-adversarial.sets[0].name"},
+	{"set with both", "file: adv.npy}", "file: adv.npy, attack: {method: fgsm, eps: 0.1}}", "autoencoder-adversarial.sets[0]: needs exactly one of file and attack"},
+	{"attack without classifier", "file: adv.npy}", "attack: {method: fgsm, eps: 0.1}}", "classifier: is required by the attack of autoencoder-adversarial.sets[0]"},
+	attackCase("attack without source", "attack: {method: fgsm, eps: 0.1}}", "autoencoder-adversarial.attack_source: is required by the attack of autoencoder-adversarial.sets[0]"),
+	{"keep", "file: adv.npy}", "file: adv.npy, keep: some}", "autoencoder-adversarial.sets[0].keep"},
+	{"source of a file set", "file: adv.npy}", "file: adv.npy, source: [0, 10]}", "sets[0].source: applies only to sets generated by an attack"},
+	attackCase("source range", "attack: {method: fgsm, eps: 0.1}, source: [10, 5]}", "sets[0].source: must be [first, end)"),
+	attackCase("attack source range", "attack: {method: fgsm, eps: 0.1}}\n  attack_source: [5, 5]", "autoencoder-adversarial.attack_source: must be [first, end)"),
+	attackCase("attack method", "attack: {method: cw}, source: [0, 10]}", `must be fgsm, bim, deepfool or hopskipjump, got "cw"`),
+	attackCase("attack eps float32", "attack: {method: fgsm, eps: 1e39}, source: [0, 10]}", "attack.eps: 1e39 is out of range"),
+	attackCase("hopskipjump negative", "attack: {method: hopskipjump, max_eval: -1}, source: [0, 10]}", "sets[0].attack: hopskipjump needs"),
+	attackCase("hopskipjump init_eval", "attack: {method: hopskipjump, max_eval: 50}, source: [0, 10]}", "sets[0].attack.init_eval: 100 exceeds max_eval 50"),
+	attackCase("hopskipjump unknown key", "attack: {method: hopskipjump, init_evals: 5}, source: [0, 10]}", "autoencoder-adversarial.sets[0].attack.init_evals: unknown key"),
+	attackCase("max_iter float", "attack: {method: bim, eps: 0.1, eps_step: 0.01, max_iter: 10.5}, source: [0, 10]}", "autoencoder-adversarial.sets[0].attack.max_iter: 10.5 is not an integer"),
+	{"known without value", "tolerance: 0.02", "tolerance: 0.02\n  known: {adv: {conv2d_2: why}}", "published.known.adv.conv2d_2"},
+	{"space", sec, sec + "  space: pixels\n", "autoencoder-adversarial.space: must be activations or reconstruction_error"},
+	{"space with layers", "layers: all\n" + scanLine + sec, "layers: [conv2d_1]\n" + scanLine + sec + "  space: reconstruction_error\n", "layers: must be all"},
+	{"space of a classifier", "arch: autoencoder, weights: w.npz}\nlayers: all\n" + scanLine + sec, "arch: classifier, weights: w.npz}\nlayers: all\n" + scanLine + sec + "  space: reconstruction_error\n", "space: reconstruction_error needs a model whose last layer is a sigmoid"},
+	{"recon published layer", sec, sec + "  space: reconstruction_error\n", "unknown layer \"conv2d_1\""},
+	{"tolerance negative", "tolerance: 0.02", "tolerance: -1", "published.tolerance"},
+	{"tolerances unknown set", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {fgsm: {value: 0.1, reason: why}}", "published.tolerances.fgsm"},
+	{"tolerances no reason", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: 0.1}}", "published.tolerances.adv.reason"},
+	{"tolerances value", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: -0.1, reason: why}}", "published.tolerances.adv.value"},
+	{"tolerances unknown key", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: 0.1, reason: why, note: x}}", "published.tolerances.adv.note: unknown key"},
+	{"idx without files", "name: mnist", "name: idx, dir: .", "supply the IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"},
+	{"weights and train", "weights: w.npz}", "weights: w.npz, train: {epochs: 1, batch: 32}}", "model: needs exactly one of weights and train"},
+	{"neither weights nor train", "arch: autoencoder, weights: w.npz}", "arch: autoencoder}", "model: needs exactly one of weights and train"},
+	{"train epochs", "weights: w.npz}", "train: {batch: 32}}", "model.train.epochs: must be ≥ 1, got 0"},
+	{"train batch", "weights: w.npz}", "train: {epochs: 2, batch: 0}}", "model.train.batch: must be ≥ 1, got 0"},
+	{"train images", "weights: w.npz}", "train: {epochs: 2, batch: 8, images: 0}}", "model.train.images: must be ≥ 1"},
+	{"train unknown key", "weights: w.npz}", "train: {epochs: 2, batch: 8, epoch: 3}}", "model.train.epoch: unknown key"},
+	{"train wrong type", "weights: w.npz}", "train: {epochs: two, batch: 8}}", "model.train.epochs: two is not an integer"},
+	{"train seed negative", "weights: w.npz}", "train: {epochs: 1, batch: 8, seed: -1}}", "model.train.seed: must be ≥ 0, got -1"},
+	{"classifier train", "file: adv.npy}", "attack: {method: fgsm, eps: 0.1}, source: [0, 10]}\nclassifier: {arch: classifier, train: {epochs: 1, batch: -2}}", "classifier.train.batch: must be ≥ 1, got -2"},
+	{"classifier without attacks", "layers: all", "layers: all\nclassifier: {arch: classifier, weights: nope.npz}", "classifier.weights"},
+	{"conditional file set", sec, sec + "  conditional: true\n", "autoencoder-adversarial.sets[0].file: conditional p-values need the class of every image"},
+	{"conditional type", sec, sec + "  conditional: yes please\n", "line 10: autoencoder-adversarial.conditional: yes please is not true or false"},
+}
+
 func TestConfigErrors(t *testing.T) {
 	dir := writeFixture(t)
-	path := filepath.Join(dir, "toy.yaml")
-	tests := []struct {
-		name, old, new, msg string
-	}{
-		{"unknown key", "seed: 1", "seed: 1\nsede: 2", "sede"},
-		{"wrong type", "seed: 1", "seed: one", "line 4: cannot unmarshal !!str `one`"},
-		{"kind", "kind: autoencoder-adversarial", "kind: gan", `kind: unknown experiment kind "gan"`},
-		{"dataset name", "name: mnist", "name: cifar", "dataset.name"},
-		{"split", "split: test", "split: dev", "dataset.split"},
-		{"range", "background: [0, 100]", "background: [100, 0]", "dataset.background"},
-		{"arch", "arch: autoencoder", "arch: vae", "model.arch"},
-		{"weights path", "weights: w.npz", "weights: missing.npz", "model.weights"},
-		{"layer", "layers: all", "layers: [conv2d_1, conv9]", `"conv9"`},
-		{"layers scalar", "layers: all", "layers: some", `"all"`},
-		{"set file", "file: adv.npy", "file: nope.npy", "sets[0].file"},
-		{"set name", "name: adv,", "name: clean,", "sets[0].name"},
-		{"score", "score: bj", "score: xx", "scan.score"},
-		{"tail", "tail: 1", "tail: 3", "scan.tail"},
-		{"alpha", "alpha_max: 0.5", "alpha_max: 1.5", "scan.alpha_max"},
-		{"mode", "mode: individual", "mode: pairs", "scan.mode"},
-		{"published set", "auc: {adv:", "auc: {fgsm:", `unknown set "fgsm"`},
-		{"published value", "conv2d_1: 0.9", "conv2d_1: 1.9", "published.auc.adv.conv2d_1"},
-		{"set with both", "file: adv.npy}", "file: adv.npy, attack: {method: fgsm, eps: 0.1}}", "exactly one of file and attack"},
-		{"attack without classifier", "file: adv.npy}", "attack: {method: fgsm, eps: 0.1}}", "classifier: is required"},
-		{"keep", "file: adv.npy}", "file: adv.npy, keep: some}", "sets[0].keep"},
-		{"source of a file set", "file: adv.npy}", "file: adv.npy, source: [0, 10]}", "sets[0].source: applies only to sets generated by an attack"},
-		{"source range", "file: adv.npy}", "attack: {method: fgsm, eps: 0.1}, source: [10, 5]}\nclassifier: {arch: classifier, weights: w.npz}", "sets[0].source: must be [first, end)"},
-		{"attack method", "file: adv.npy}", "attack: {method: cw}, source: [0, 10]}\nclassifier: {arch: classifier, weights: w.npz}", `must be fgsm, bim, deepfool or hopskipjump, got "cw"`},
-		{"hopskipjump negative", "file: adv.npy}", "attack: {method: hopskipjump, max_eval: -1}, source: [0, 10]}\nclassifier: {arch: classifier, weights: w.npz}", "sets[0].attack: hopskipjump needs"},
-		{"hopskipjump init_eval", "file: adv.npy}", "attack: {method: hopskipjump, max_eval: 50}, source: [0, 10]}\nclassifier: {arch: classifier, weights: w.npz}", "sets[0].attack.init_eval: 100 exceeds max_eval 50"},
-		{"hopskipjump unknown key", "file: adv.npy}", "attack: {method: hopskipjump, init_evals: 5}, source: [0, 10]}\nclassifier: {arch: classifier, weights: w.npz}", "field init_evals not found"},
-		{"known without value", "tolerance: 0.02", "tolerance: 0.02\n  known: {adv: {conv2d_2: why}}", "published.known.adv.conv2d_2"},
-		{"space", "layers: all", "layers: all\nspace: pixels", "space: must be activations or reconstruction_error"},
-		{"space with layers", "layers: all", "layers: [conv2d_1]\nspace: reconstruction_error", "layers: must be all"},
-		{"space of a classifier", "arch: autoencoder, weights: w.npz}\nlayers: all", "arch: classifier, weights: w.npz}\nlayers: all\nspace: reconstruction_error", "space: reconstruction_error needs a model whose last layer is a sigmoid"},
-		{"recon published layer", "layers: all", "layers: all\nspace: reconstruction_error", "unknown layer \"conv2d_1\""},
-		{"tolerance negative", "tolerance: 0.02", "tolerance: -1", "published.tolerance"},
-		{"tolerances unknown set", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {fgsm: {value: 0.1, reason: why}}", "published.tolerances.fgsm"},
-		{"tolerances no reason", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: 0.1}}", "published.tolerances.adv.reason"},
-		{"tolerances value", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: -0.1, reason: why}}", "published.tolerances.adv.value"},
-		{"tolerances unknown key", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {adv: {value: 0.1, reason: why, note: x}}", "field note not found"},
-		{"idx without files", "name: mnist", "name: idx, dir: .", "supply the IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"},
-		{"weights and train", "weights: w.npz}", "weights: w.npz, train: {epochs: 1, batch: 32}}", "model: needs exactly one of weights and train"},
-		{"neither weights nor train", "arch: autoencoder, weights: w.npz}", "arch: autoencoder}", "model: needs exactly one of weights and train"},
-		{"train epochs", "weights: w.npz}", "train: {batch: 32}}", "model.train.epochs: must be ≥ 1, got 0"},
-		{"train batch", "weights: w.npz}", "train: {epochs: 2, batch: 0}}", "model.train.batch: must be ≥ 1, got 0"},
-		{"train images", "weights: w.npz}", "train: {epochs: 2, batch: 8, images: 0}}", "model.train.images: must be ≥ 1"},
-		{"train unknown key", "weights: w.npz}", "train: {epochs: 2, batch: 8, epoch: 3}}", "field epoch not found"},
-		{"train wrong type", "weights: w.npz}", "train: {epochs: two, batch: 8}}", "cannot unmarshal !!str `two`"},
-		{"train seed negative", "weights: w.npz}", "train: {epochs: 1, batch: 8, seed: -1}}", "cannot unmarshal !!int `-1`"},
-		{"classifier train", "file: adv.npy}", "attack: {method: fgsm, eps: 0.1}, source: [0, 10]}\nclassifier: {arch: classifier, train: {epochs: 1, batch: -2}}", "classifier.train.batch: must be ≥ 1, got -2"},
-		{"classifier without attacks", "layers: all", "layers: all\nclassifier: {arch: classifier, weights: nope.npz}", "classifier.weights"},
-		{"conditional file set", "alpha_max: 0.5}", "alpha_max: 0.5, conditional: true}", "sets[0].file: scan.conditional needs the class of every image"},
-		{"conditional type", "alpha_max: 0.5}", "alpha_max: 0.5, conditional: yes please}", "line 10: cannot unmarshal !!str `yes please` into bool"},
-	}
-	for _, tc := range tests {
+	checkErrors(t, valid, filepath.Join(dir, "toy.yaml"), experiments.Vars{}, configErrors)
+}
+
+// checkErrors runs the cases on base: each replaces old with new (which
+// must change base), and ParseConfig must then give an error naming msg
+// and path.
+func checkErrors(t *testing.T, base, path string, vars experiments.Vars, cases []errorCase) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			raw := strings.Replace(valid, tc.old, tc.new, 1)
-			if raw == valid {
+			raw := strings.Replace(base, tc.old, tc.new, 1)
+			if raw == base {
 				t.Fatalf("test case does not change the config (%q not found)", tc.old)
 			}
-			_, err := experiments.ParseConfig([]byte(raw), path, experiments.Vars{})
-			if err == nil {
-				t.Fatal("got no error")
-			}
-			if !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), path) {
-				t.Errorf("error %q does not name %q and the file", err, tc.msg)
+			_, err := experiments.ParseConfig([]byte(raw), path, vars)
+			if err == nil || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), path) {
+				t.Errorf("got %v, want an error naming %q and the file", err, tc.msg)
 			}
 		})
 	}
+}
+
+// TestConfigErrorOrder checks that of several errors in a mapping, the
+// first in the file is reported, whatever the order of the keys' names.
+func TestConfigErrorOrder(t *testing.T) {
+	dir := writeFixture(t)
+	cases := []errorCase{
+		{"published sets", "auc: {adv: {conv2d_1: 0.9}}", "auc: {zeta: {conv2d_1: 0.9}, alpha: {conv2d_1: 0.9}}", `unknown set "zeta"`},
+		{"published layers", "auc: {adv: {conv2d_1: 0.9}}", "auc: {adv: {conv2d_7: 1.5, conv2d_1: 2}}", "published.auc.adv.conv2d_7"},
+		{"known", "tolerance: 0.02", "tolerance: 0.02\n  known: {adv: {conv2d_9: x, conv2d_1: y}}", "published.known.adv.conv2d_9"},
+		{"tolerances", "tolerance: 0.02", "tolerance: 0.02\n  tolerances: {zeta: {value: 0.1, reason: x}, alpha: {value: 0.1, reason: y}}", "published.tolerances.zeta"},
+		{"type errors", "auc: {adv: {conv2d_1: 0.9}}", "auc: {adv: {conv2d_7: x, conv2d_1: y}}", "published.auc.adv.conv2d_7: x is not a number"},
+	}
+	for range 5 { // map order would differ between runs
+		checkErrors(t, valid, filepath.Join(dir, "toy.yaml"), experiments.Vars{}, cases)
+	}
+}
+
+// TestConfigDocument checks the errors of a config that is not one
+// mapping.
+func TestConfigDocument(t *testing.T) {
+	for _, tc := range []struct{ name, raw, msg string }{
+		{"empty", "# nothing\n", "config: empty"},
+		{"null", "---\n", "config: empty"},
+		{"list", "- name: toy\n", "config: line 1: a config is a mapping of keys (name, kind, ...), got a list"},
+		{"second document", valid + "---\nname: other\n", "a second YAML document: a config is one document"},
+		{"syntax", "name: [\n", "config: yaml: line"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := experiments.ParseConfig([]byte(tc.raw), "", experiments.Vars{})
+			if err == nil || !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("got %v, want %q", err, tc.msg)
+			}
+		})
+	}
+}
+
+// TestGroupSettings checks the section of kind autoencoder-group.
+func TestGroupSettings(t *testing.T) {
+	dir := writeFixture(t)
+	path := filepath.Join(dir, "toy.yaml")
+	group := strings.NewReplacer(
+		"kind: autoencoder-adversarial", "kind: autoencoder-group",
+		"mode: individual", "mode: group",
+		"autoencoder-adversarial:", "autoencoder-group:",
+		"    - {name: adv, file: adv.npy}\n", "    - {name: adv, file: adv.npy}\n  group: {size: 10, proportions: [0.1, 0.5], runs: 2, restarts: 1, thresholds: exact}\n",
+	).Replace(valid)
+	cfg, err := experiments.ParseConfig([]byte(group), path, experiments.Vars{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := settings(t, cfg)["group"].(map[string]any)
+	if g["size"] != 10.0 || g["runs"] != 2.0 || g["restarts"] != 1.0 || g["thresholds"] != "exact" {
+		t.Errorf("group settings %v", g)
+	}
+	checkErrors(t, group, path, experiments.Vars{}, []errorCase{
+		{"size float", "size: 10", "size: 100.5", "line 12: autoencoder-group.group.size: 100.5 is not an integer"},
+		{"size too large", "size: 10", "size: 100", "autoencoder-group.group.size: 100 exceeds the 50 clean images"},
+		{"proportion", "0.5]", "1.5]", "autoencoder-group.group.proportions[1]: must be in (0, 1], got 1.5"},
+		{"runs missing", "runs: 2, ", "", "autoencoder-group.group.runs: is required"},
+		{"restarts", "restarts: 1", "restarts: -1", "autoencoder-group.group.restarts: must be ≥ 0"},
+		{"thresholds", "thresholds: exact", "thresholds: some", "autoencoder-group.group.thresholds"},
+		{"group missing", "  group: {size: 10, proportions: [0.1, 0.5], runs: 2, restarts: 1, thresholds: exact}\n", "", "autoencoder-group.group: is required"},
+		{"conditional", "  group:", "  conditional: true\n  group:", "autoencoder-group.conditional: unknown key"},
+		{"mode", "mode: group", "mode: individual", "scan.mode: must be group for kind autoencoder-group"},
+	})
 }
 
 func FuzzConfig(f *testing.F) {
@@ -148,23 +286,6 @@ func TestToleranceFor(t *testing.T) {
 	}
 }
 
-// TestConditionalGroup checks that group scans reject scan.conditional.
-func TestConditionalGroup(t *testing.T) {
-	dir := writeFixture(t)
-	raw := strings.NewReplacer(
-		"kind: autoencoder-adversarial", "kind: autoencoder-group",
-		"mode: individual, score: bj, tail: 1, alpha_max: 0.5}", "mode: group, score: bj, tail: 1, alpha_max: 0.5, conditional: true}\ngroup: {size: 10, proportions: [0.1], runs: 2}",
-	).Replace(valid)
-	_, err := experiments.ParseConfig([]byte(raw), filepath.Join(dir, "toy.yaml"), experiments.Vars{})
-	if err == nil || !strings.Contains(err.Error(), "scan.conditional: applies to individual scans only (kind autoencoder-adversarial), not to kind autoencoder-group") {
-		t.Errorf("got %v", err)
-	}
-	raw = strings.Replace(raw, ", conditional: true", "", 1)
-	if _, err := experiments.ParseConfig([]byte(raw), filepath.Join(dir, "toy.yaml"), experiments.Vars{}); err != nil {
-		t.Errorf("the same config without conditional: %v", err)
-	}
-}
-
 // TestParseTrain checks a config that trains its models: the train
 // settings replace the weights, and the training seed defaults to the
 // config's.
@@ -174,7 +295,7 @@ func TestParseTrain(t *testing.T) {
 		"weights: w.npz}", "train: {epochs: 2, batch: 16, images: 500}}",
 		"file: adv.npy}", "attack: {method: fgsm, eps: 0.1}, source: [0, 10]}\nclassifier: {arch: classifier, train: {epochs: 1, batch: 64, seed: 9}}",
 		"seed: 1", "seed: 7",
-		"alpha_max: 0.5}", "alpha_max: 0.5, conditional: true}").Replace(valid)
+		"autoencoder-adversarial:\n", "autoencoder-adversarial:\n  conditional: true\n").Replace(valid)
 	cfg, err := experiments.ParseConfig([]byte(raw), filepath.Join(dir, "toy.yaml"), experiments.Vars{})
 	if err != nil {
 		t.Fatal(err)
@@ -186,8 +307,8 @@ func TestParseTrain(t *testing.T) {
 	if c == nil || c.Train == nil || *c.Train.Seed != 9 || c.Train.Images != nil {
 		t.Errorf("classifier: got %+v", c)
 	}
-	if !cfg.Scan.Conditional {
-		t.Error("scan.conditional not set")
+	if settings(t, cfg)["conditional"] != true {
+		t.Error("autoencoder-adversarial.conditional not set")
 	}
 	// An idx data set must then hold the training split too.
 	idx := t.TempDir()

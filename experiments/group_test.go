@@ -25,9 +25,7 @@ func TestGroupScansIndependentOfWorkers(t *testing.T) {
 	for range 7 {
 		groups = append(groups, group{rows: rng.Perm(n)[:10], seed: rng.Uint64()})
 	}
-	cfg := &Config{}
-	cfg.Scan.AlphaMax = 0.5
-	cfg.Scan.Restarts = 3
+	opts := scan.GroupOptions{Score: scan.BerkJones{}, AlphaMax: 0.5, Restarts: 3, Thresholds: scan.Reference}
 	want := make([]scan.Result, len(groups))
 	for k, g := range groups {
 		sub := scan.NewRanges(len(g.rows), j)
@@ -43,7 +41,7 @@ func TestGroupScansIndependentOfWorkers(t *testing.T) {
 		want[k] = res
 	}
 	for _, w := range []int{1, 2, 3} {
-		got, err := groupScans(r, groups, scan.BerkJones{}, cfg, scan.Reference, w)
+		got, err := groupScans(r, groups, opts, w)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -124,14 +124,13 @@ func trainModel(ctx context.Context, role string, m ModelRef, x *data.Array, lab
 		return "", "", err
 	}
 	t := m.Train
-	seed := *t.Seed
 	opt := recipe.NewOptimizer()
 	spec, err := json.Marshal(struct {
 		Version, Recipe, Data string
 		Arch                  nn.Arch
 		Epochs, Batch, Images int
 		Seed                  uint64
-	}{trainCodeVersion, fmt.Sprintf("%v %+v", recipe.Loss, opt), dataHash(x, labels), arch, t.Epochs, t.Batch, x.Len(), seed})
+	}{trainCodeVersion, fmt.Sprintf("%v %+v", recipe.Loss, opt), dataHash(x, labels), arch, t.Epochs, t.Batch, x.Len(), *t.Seed})
 	if err != nil {
 		return "", "", err
 	}
@@ -142,9 +141,9 @@ func trainModel(ctx context.Context, role string, m ModelRef, x *data.Array, lab
 	keyFile := filepath.Join(dir, role+".key")
 	note := fmt.Sprintf("The %s (%s) was trained here, not read from a weights file: %v with %s, epochs %d, batch %d, seed %d, "+
 		"on the first %d images of the %s training split; weights in %s.",
-		role, m.Arch, recipe.Loss, strings.TrimPrefix(fmt.Sprintf("%T", opt), "*nn."), t.Epochs, t.Batch, seed, x.Len(), dataset,
+		role, m.Arch, recipe.Loss, strings.TrimPrefix(fmt.Sprintf("%T", opt), "*nn."), t.Epochs, t.Batch, *t.Seed, x.Len(), dataset,
 		filepath.Join("models", role+".npz"))
-	if k, err := os.ReadFile(keyFile); err == nil && bytes.Equal(bytes.TrimSpace(k), []byte(key)) {
+	if keyMatches(keyFile, key) {
 		if _, err := nn.Load(arch, npz); err == nil {
 			env.logf("%s: reusing %s (trained earlier with the same settings and data)", role, npz)
 			return npz, note, nil
@@ -153,26 +152,44 @@ func trainModel(ctx context.Context, role string, m ModelRef, x *data.Array, lab
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", "", err
 	}
-	// The key goes first: weights written by an interrupted run never
-	// pass for those of an earlier key.
-	if err := os.Remove(keyFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := removeKey(keyFile); err != nil {
 		return "", "", err
 	}
+	start := time.Now()
+	model, err := fit(ctx, role, m, arch, recipe, opt, x, labels, dataset, env)
+	if err != nil {
+		return "", "", err
+	}
+	if err := model.SaveWeights(npz); err != nil {
+		return "", "", err
+	}
+	if err := writeKey(keyFile, key); err != nil {
+		return "", "", err
+	}
+	env.logf("%s: trained in %.1f s, weights written to %s", role, time.Since(start).Seconds(), npz)
+	return npz, note, nil
+}
+
+// fit returns the model of architecture arch trained with recipe and the
+// optimiser opt by m's train settings on the images x with their labels,
+// logging the loss of every epoch (and of every tenth of a long one).
+func fit(ctx context.Context, role string, m ModelRef, arch nn.Arch, recipe nn.Recipe, opt nn.Optimizer,
+	x *data.Array, labels []int, dataset string, env Env) (*nn.Model, error) {
+	t := m.Train
 	model, err := nn.New(arch)
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
-	model.InitGlorot(seed)
+	model.InitGlorot(*t.Seed)
 	y, err := recipe.Targets(x, labels)
 	if err != nil {
-		return "", "", fmt.Errorf("%s training labels: %w", dataset, err)
+		return nil, fmt.Errorf("%s training labels: %w", dataset, err)
 	}
 	env.logf("%s: training %s on %d images of the %s training split: %v, %d epochs of batch %d, seed %d",
-		role, m.Arch, x.Len(), dataset, recipe.Loss, t.Epochs, t.Batch, seed)
-	start := time.Now()
-	epochStart := start
+		role, m.Arch, x.Len(), dataset, recipe.Loss, t.Epochs, t.Batch, *t.Seed)
+	epochStart := time.Now()
 	_, err = model.Train(ctx, x, y, nn.TrainOptions{Loss: recipe.Loss, Optimizer: opt, Epochs: t.Epochs, BatchSize: t.Batch,
-		Seed: seed, Workers: env.Workers,
+		Seed: *t.Seed, Workers: env.Workers,
 		Progress: func(p nn.Progress) {
 			if p.EpochDone {
 				env.logf("%s: epoch %d/%d: loss %.6f (%.1f s)", role, p.Epoch, p.Epochs, p.Loss, time.Since(epochStart).Seconds())
@@ -185,20 +202,32 @@ func trainModel(ctx context.Context, role string, m ModelRef, x *data.Array, lab
 			}
 		},
 	})
-	if err != nil {
-		return "", "", err
+	return model, err
+}
+
+// keyMatches reports whether the key file at path holds key.
+func keyMatches(path, key string) bool {
+	k, err := os.ReadFile(path)
+	return err == nil && bytes.Equal(bytes.TrimSpace(k), []byte(key))
+}
+
+// removeKey removes the key file at path, if any: before the files it
+// describes are written, so that files written by an interrupted run
+// never pass for those of an earlier key.
+func removeKey(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
-	if err := model.SaveWeights(npz); err != nil {
-		return "", "", err
-	}
-	if err := data.WriteFileAtomic(keyFile, func(w io.Writer) error {
+	return nil
+}
+
+// writeKey writes key to the key file at path, atomically, once the files
+// it describes are written.
+func writeKey(path, key string) error {
+	return data.WriteFileAtomic(path, func(w io.Writer) error {
 		_, err := fmt.Fprintln(w, key)
 		return err
-	}); err != nil {
-		return "", "", err
-	}
-	env.logf("%s: trained in %.1f s, weights written to %s", role, time.Since(start).Seconds(), npz)
-	return npz, note, nil
+	})
 }
 
 // dataHash returns the SHA-256 of the images (their float32 bits, little

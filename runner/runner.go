@@ -26,6 +26,10 @@ type Options struct {
 	Revision string
 	// Progress receives progress lines; nil discards them.
 	Progress func(format string, args ...any)
+	// ExportActivations, when not "", is a directory where the values
+	// scanned are written in the layout of kind activations
+	// (experiments.Env.ExportActivations).
+	ExportActivations string
 }
 
 // Run executes cfg and writes its results directory, which it returns.
@@ -40,7 +44,7 @@ func Run(ctx context.Context, cfg *experiments.Config, opt Options) (string, *re
 	}
 	dir := filepath.Join(out, cfg.Name)
 	t0 := time.Now()
-	env := experiments.Env{Workers: opt.Workers, Progress: opt.Progress, Dir: dir}
+	env := experiments.Env{Workers: opt.Workers, Progress: opt.Progress, Dir: dir, ExportActivations: opt.ExportActivations}
 	// Models with train settings are trained (or taken from the cache)
 	// first: everything after reads their weights files.
 	trainedCfg, trained, err := experiments.TrainModels(ctx, cfg, env)
@@ -48,7 +52,7 @@ func Run(ctx context.Context, cfg *experiments.Config, opt Options) (string, *re
 		return "", nil, fmt.Errorf("%s: %w", cfg.Name, err)
 	}
 	cfg = trainedCfg
-	res, err := kind(ctx, cfg, env)
+	res, err := kind.Run(ctx, cfg, env)
 	if err != nil {
 		return "", nil, fmt.Errorf("%s: %w", cfg.Name, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -138,7 +139,8 @@ func TestQuickGroupRecon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw = bytes.Replace(raw, []byte("layers: [conv2d_1, conv2d_7]"), []byte("space: reconstruction_error"), 1)
+	raw = bytes.Replace(raw, []byte("layers: [conv2d_1, conv2d_7]\n"), nil, 1)
+	raw = bytes.Replace(raw, []byte("autoencoder-group:\n"), []byte("autoencoder-group:\n  space: reconstruction_error\n"), 1)
 	cfg, err := experiments.ParseConfig(raw, filepath.Join("testdata", "quick-group-recon.yaml"), experiments.Vars{Artifacts: artifacts})
 	if err != nil {
 		t.Fatal(err)
@@ -210,15 +212,20 @@ func TestQuickTrain(t *testing.T) {
 	if n := res.Samples["fgsm"]; n < 1 || n > 150 || res.Samples["clean"] != 150 || len(res.Layers) != 2 {
 		t.Fatalf("samples %v, %d layers", res.Samples, len(res.Layers))
 	}
-	var cfg experiments.Config
+	var cfg struct {
+		experiments.Config
+		Settings struct {
+			Conditional bool `json:"conditional"`
+		} `json:"autoencoder-adversarial"`
+	}
 	if err := json.Unmarshal(res.Config, &cfg); err != nil {
 		t.Fatal(err)
 	}
 	if want := filepath.Join(dir, "models", "model.npz"); cfg.Model.Weights != want || cfg.Model.Train == nil || *cfg.Model.Train.Images != 300 || *cfg.Model.Train.Seed != 1 {
 		t.Errorf("results.json config model: %+v, want weights %s and the train settings", cfg.Model, want)
 	}
-	if !cfg.Scan.Conditional {
-		t.Error("results.json config: scan.conditional not recorded")
+	if !cfg.Settings.Conditional {
+		t.Error("results.json config: autoencoder-adversarial.conditional not recorded")
 	}
 	notes := strings.Join(res.Notes, "\n")
 	for _, want := range []string{"Conditional p-values", "The model (autoencoder) was trained here", "The classifier (classifier) was trained here",
@@ -260,5 +267,63 @@ func TestQuickTrain(t *testing.T) {
 	}
 	if bytes.Equal(weights1, weights2) {
 		t.Error("another seed gave the same weights")
+	}
+}
+
+// TestExportActivations checks that kind activations, on the values an
+// autoencoder run exports (-export-activations), gives that run's AUCs
+// and confidence intervals, individual and group scans alike.
+func TestExportActivations(t *testing.T) {
+	artifacts := filepath.Dir(filepath.Dir(refdata.Path(t, "models/mnist_autoencoder.npz")))
+	// The small layers only, for speed.
+	for _, tc := range []struct{ config, layers, small, mode, extra string }{
+		{"quick.yaml", "[conv2d_1, max_pooling2d_3, conv2d_7]", "[max_pooling2d_3, conv2d_7]", "individual", ""},
+		{"quick-group.yaml", "[conv2d_1, conv2d_7]", "[conv2d_7]", "group", "  group: {size: 20, proportions: [0.5], runs: 6}\n"},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			path := filepath.Join("testdata", tc.config)
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			small := bytes.Replace(raw, []byte("layers: "+tc.layers), []byte("layers: "+tc.small), 1)
+			if bytes.Equal(small, raw) {
+				t.Fatalf("%s: no layers %s", path, tc.layers)
+			}
+			cfg, err := experiments.ParseConfig(small, path, experiments.Vars{Artifacts: artifacts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			export := t.TempDir()
+			_, want, err := runner.Run(t.Context(), cfg, runner.Options{OutDir: t.TempDir(), Revision: "test", ExportActivations: export})
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw = []byte(fmt.Sprintf("name: from-files\nkind: activations\nseed: %d\nlayers: [%s]\nscan: {mode: %s, score: bj, tail: 1, alpha_max: 0.5}\n"+
+				"activations:\n  dir: %s\n  sets: [%s]\n%s", cfg.Seed, strings.Join(cfg.Layers, ", "), tc.mode, export, strings.Join(want.Sets, ", "), tc.extra))
+			acfg, err := experiments.ParseConfig(raw, "", experiments.Vars{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, got, err := runner.Run(t.Context(), acfg, runner.Options{OutDir: t.TempDir(), Revision: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Layers) != len(want.Layers) || len(got.Group) != len(want.Group) {
+				t.Fatalf("got %d layers and %d group layers, want %d and %d", len(got.Layers), len(got.Group), len(want.Layers), len(want.Group))
+			}
+			for i, l := range want.Layers {
+				g := got.Layers[i]
+				if !reflect.DeepEqual(g.AUC, l.AUC) || !reflect.DeepEqual(g.CI, l.CI) || !reflect.DeepEqual(g.Scores, l.Scores) {
+					t.Errorf("layer %s: AUC %v CI %v, want %v %v", l.Layer, g.AUC, g.CI, l.AUC, l.CI)
+				}
+			}
+			if !reflect.DeepEqual(got.Group, want.Group) {
+				t.Errorf("group points %+v, want %+v", got.Group, want.Group)
+			}
+			if !reflect.DeepEqual(got.Samples, want.Samples) {
+				t.Errorf("samples %v, want %v", got.Samples, want.Samples)
+			}
+		})
 	}
 }

@@ -43,8 +43,8 @@ func init() {
 }
 
 type runFlags struct {
-	artifacts, data, models, out *string
-	workers                      *int
+	artifacts, data, models, out, export *string
+	workers                              *int
 }
 
 func addRunFlags(fs *flag.FlagSet) runFlags {
@@ -54,6 +54,7 @@ func addRunFlags(fs *flag.FlagSet) runFlags {
 		models:    fs.String("models", "", "directory of the project's trained weights (${models} in configs; default: the copy built into this binary)"),
 		out:       fs.String("out", "results", "parent directory of the results directories"),
 		workers:   fs.Int("workers", 0, "goroutines to use (0 = all cores)"),
+		export:    fs.String("export-activations", "", "write the values each config scans to DIR/<layer>/{background,clean,<set>}.npy, the layout of kind activations (one config at a time)"),
 	}
 }
 
@@ -109,11 +110,14 @@ func runConfigs(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.
 	if err != nil {
 		return nil, err
 	}
+	if *f.export != "" && len(cfgs) > 1 {
+		return nil, usagef("-export-activations takes one config, got %d", len(cfgs))
+	}
 	var all []*report.Results
 	for _, cfg := range cfgs {
 		fmt.Fprintf(stderr, "%s: running\n", cfg.Name)
 		dir, res, err := runner.Run(ctx, cfg, runner.Options{
-			OutDir: *f.out, Workers: *f.workers, Revision: revision,
+			OutDir: *f.out, Workers: *f.workers, Revision: revision, ExportActivations: *f.export,
 			Progress: func(format string, a ...any) {
 				fmt.Fprintf(stderr, "%s: %s\n", cfg.Name, fmt.Sprintf(format, a...))
 			},

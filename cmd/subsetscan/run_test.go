@@ -76,7 +76,7 @@ func TestReportRerender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"Δ (±0.01)", "-0.100 ⚠", "| a   | 0.01      | why    |", "scores_l1.png"} {
+	for _, w := range []string{"Δ (±0.01)", "-0.100 ⚠", "| a    | 0.01      | why    |", "scores_l1.png"} {
 		if !strings.Contains(string(md), w) {
 			t.Errorf("report.md lacks %q:\n%s", w, md)
 		}
