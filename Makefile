@@ -65,3 +65,4 @@ fuzz:
 	$(GO) test ./scan -run '^$$' -fuzz FuzzScan -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/subsetscan -run '^$$' -fuzz FuzzScanNPY -fuzztime $(FUZZTIME)
 	$(GO) test ./experiments -run '^$$' -fuzz FuzzConfig -fuzztime $(FUZZTIME)
+	$(GO) test ./data/fsdd -run '^$$' -fuzz FuzzDecodeWAV -fuzztime $(FUZZTIME)
