@@ -109,20 +109,7 @@ func (r *Results) aucFigure(path string) (bool, error) {
 	p.Y.Tick.Marker = unitTicks
 	legend := newSideLegend("set")
 	for k, s := range r.Sets {
-		var got, pub plotter.XYs
-		var bars errorBars
-		for i, l := range r.Layers {
-			if v, ok := l.AUC[s]; ok && finite(v) {
-				got = append(got, plotter.XY{X: float64(i), Y: v})
-				if ci, ok := l.CI[s]; ok {
-					bars.XYs = append(bars.XYs, plotter.XY{X: float64(i), Y: v})
-					bars.YErrors = append(bars.YErrors, struct{ Low, High float64 }{v - ci[0], ci[1] - v})
-				}
-			}
-			if v, ok := l.Published[s]; ok && finite(v) {
-				pub = append(pub, plotter.XY{X: float64(i), Y: v})
-			}
-		}
+		got, pub, bars := r.layerCurves(s)
 		col := plotutil.Color(k)
 		if len(got) > 0 {
 			line, pts, err := plotter.NewLinePoints(got)
@@ -155,6 +142,25 @@ func (r *Results) aucFigure(path string) (bool, error) {
 	}
 	title := r.Experiment + ": detection power across layers"
 	return true, saveLegendFigure(path, title, p, legend, aucPlotWidth, aucPlotHeight)
+}
+
+// layerCurves returns the finite AUCs of set across the layers (x is the
+// layer's index), their confidence intervals where the results hold them,
+// and the published values.
+func (r *Results) layerCurves(set string) (got, pub plotter.XYs, bars errorBars) {
+	for i, l := range r.Layers {
+		if v, ok := l.AUC[set]; ok && finite(v) {
+			got = append(got, plotter.XY{X: float64(i), Y: v})
+			if ci, ok := l.CI[set]; ok {
+				bars.XYs = append(bars.XYs, plotter.XY{X: float64(i), Y: v})
+				bars.YErrors = append(bars.YErrors, struct{ Low, High float64 }{v - ci[0], ci[1] - v})
+			}
+		}
+		if v, ok := l.Published[set]; ok && finite(v) {
+			pub = append(pub, plotter.XY{X: float64(i), Y: v})
+		}
+	}
+	return got, pub, bars
 }
 
 // errorBars are points with vertical error bars (the AUCs' confidence

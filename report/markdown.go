@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -165,126 +167,162 @@ type Figure struct {
 
 // WriteMarkdown writes the report: provenance, sample counts, the AUC
 // table, deviations with their explanations, warnings, figures and, last,
-// the timings (the only part that changes between identical runs).
+// the timings (the only part that changes between identical runs). Each
+// section is written by its own method, in that order, into a buffer that
+// reaches w only when every section has succeeded.
 func (r *Results) WriteMarkdown(w io.Writer, figures []Figure) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n", r.Experiment)
+	var b bytes.Buffer
+	sections := []func(*bytes.Buffer) error{
+		r.writeHeader, r.writeSamples, r.writeLayers, r.writeGroup, r.writeDeviations,
+		r.writeNotes, r.writeWarnings, func(b *bytes.Buffer) error { return writeFigures(b, figures) }, r.writeTimings,
+	}
+	for _, write := range sections {
+		if err := write(&b); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// writeHeader writes the title, the description and the provenance.
+func (r *Results) writeHeader(b *bytes.Buffer) error {
+	fmt.Fprintf(b, "# %s\n\n", r.Experiment)
 	if r.Description != "" {
-		fmt.Fprintf(&b, "%s\n\n", strings.TrimSpace(r.Description))
+		fmt.Fprintf(b, "%s\n\n", strings.TrimSpace(r.Description))
 	}
 	p := r.Provenance
-	fmt.Fprintf(&b, "Seed %d · config %s · %s · revision %s\n\n", p.Seed, p.ConfigHash, p.GoVersion, p.Revision)
-	fmt.Fprintf(&b, "## Samples\n\n")
+	fmt.Fprintf(b, "Seed %d · config %s · %s · revision %s\n\n", p.Seed, p.ConfigHash, p.GoVersion, p.Revision)
+	return nil
+}
+
+// writeSamples writes the number of samples of the background, the clean
+// set and each anomalous set.
+func (r *Results) writeSamples(b *bytes.Buffer) error {
+	fmt.Fprintf(b, "## Samples\n\n")
 	counts := Table{Header: []string{"set", "samples"}}
-	keys := []string{"background", "clean"}
-	keys = append(keys, r.Sets...)
-	for _, k := range keys {
+	for _, k := range append([]string{"background", "clean"}, r.Sets...) {
 		if n, ok := r.Samples[k]; ok {
 			counts.Rows = append(counts.Rows, []string{k, fmt.Sprint(n)})
 		}
 	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
+	return WriteMarkdownTable(b, counts)
+}
+
+// writeLayers writes the per-layer AUC table and the tolerances, when the
+// results have individual-scan layers.
+func (r *Results) writeLayers(b *bytes.Buffer) error {
+	if len(r.Layers) == 0 {
+		return nil
+	}
+	fmt.Fprintf(b, "\n## Detection power per layer (AUC, clean vs set)\n\n")
+	fmt.Fprintf(b, "AUC of the individual-scan subset scores of the clean images against each anomalous set. ")
+	if r.Baseline != "" {
+		fmt.Fprintf(b, "The baseline columns are the AUC of the %s of each image, without any scan. ", r.Baseline)
+	}
+	if r.CIMethod != "" {
+		fmt.Fprintf(b, "Brackets hold each AUC's confidence interval (%s) over the clean and anomalous samples: "+
+			"a published value inside it differs from the reproduced one by no more than sampling noise. ", r.CIMethod)
+	}
+	fmt.Fprintf(b, "Where a published value exists, Δ is reproduced − published, headed with the set's tolerance; "+
+		"⚠ marks |Δ| above the tolerance, † a known deviation explained below.\n\n")
+	if err := WriteMarkdownTable(b, r.AUCTable()); err != nil {
 		return err
 	}
-	if err := WriteMarkdownTable(w, counts); err != nil {
-		return err
+	tt := r.ToleranceTable()
+	if len(tt.Rows) == 0 {
+		return nil
 	}
-	if len(r.Layers) > 0 {
-		b.Reset()
-		fmt.Fprintf(&b, "\n## Detection power per layer (AUC, clean vs set)\n\n")
-		fmt.Fprintf(&b, "AUC of the individual-scan subset scores of the clean images against each anomalous set. ")
-		if r.Baseline != "" {
-			fmt.Fprintf(&b, "The baseline columns are the AUC of the %s of each image, without any scan. ", r.Baseline)
-		}
-		if r.CIMethod != "" {
-			fmt.Fprintf(&b, "Brackets hold each AUC's confidence interval (%s) over the clean and anomalous samples: "+
-				"a published value inside it differs from the reproduced one by no more than sampling noise. ", r.CIMethod)
-		}
-		fmt.Fprintf(&b, "Where a published value exists, Δ is reproduced − published, headed with the set's tolerance; "+
-			"⚠ marks |Δ| above the tolerance, † a known deviation explained below.\n\n")
-		if _, err := io.WriteString(w, b.String()); err != nil {
-			return err
-		}
-		if err := WriteMarkdownTable(w, r.AUCTable()); err != nil {
-			return err
-		}
-		if tt := r.ToleranceTable(); len(tt.Rows) > 0 {
-			fmt.Fprintf(w, "\n### Tolerances\n\nThe largest |reproduced − published| accepted for each set (by `subsetscan verify` too), and why; "+
-				"sets that share a tolerance and its reason share a row.\n\n")
-			if err := WriteMarkdownTable(w, tt); err != nil {
-				return err
-			}
-		}
-	}
-	if len(r.Group) > 0 {
-		if err := r.writeGroup(w); err != nil {
-			return err
-		}
-	}
-	b.Reset()
+	fmt.Fprintf(b, "\n### Tolerances\n\nThe largest |reproduced − published| accepted for each set (by `subsetscan verify` too), and why; "+
+		"sets that share a tolerance and its reason share a row.\n\n")
+	return WriteMarkdownTable(b, tt)
+}
+
+// writeDeviations lists the AUCs outside their published tolerance, or
+// says that there are none or nothing to compare with.
+func (r *Results) writeDeviations(b *bytes.Buffer) error {
 	devs := r.Deviations()
 	nPublished := 0
 	for _, l := range r.Layers {
 		nPublished += len(l.Published)
 	}
-	fmt.Fprintf(&b, "\n## Deviations from the published numbers\n\n")
+	fmt.Fprintf(b, "\n## Deviations from the published numbers\n\n")
 	switch {
 	case nPublished == 0:
-		fmt.Fprintf(&b, "No published values to compare with.\n")
+		fmt.Fprintf(b, "No published values to compare with.\n")
 	case len(devs) == 0:
-		fmt.Fprintf(&b, "Every reproduced AUC is within the tolerance of its published value.\n")
+		fmt.Fprintf(b, "Every reproduced AUC is within the tolerance of its published value.\n")
 	default:
-		fmt.Fprintf(&b, "%d reproduced AUCs are outside the tolerance (⚠ unexpected, † known and explained):\n\n", len(devs))
+		fmt.Fprintf(b, "%d reproduced AUCs are outside the tolerance (⚠ unexpected, † known and explained):\n\n", len(devs))
 		for _, d := range devs {
-			fmt.Fprintf(&b, "- %s, %s: %.3f vs %.3f published (Δ %+.3f, tolerance %g)", d.Layer, d.Set, d.Got, d.Published, d.Diff, d.Tolerance)
+			fmt.Fprintf(b, "- %s, %s: %.3f vs %.3f published (Δ %+.3f, tolerance %g)", d.Layer, d.Set, d.Got, d.Published, d.Diff, d.Tolerance)
 			if d.Known != "" {
-				fmt.Fprintf(&b, " †: %s", strings.TrimSpace(d.Known))
+				fmt.Fprintf(b, " †: %s\n", strings.TrimSpace(d.Known))
 			} else {
-				fmt.Fprintf(&b, " ⚠: not explained")
+				fmt.Fprintf(b, " ⚠: not explained\n")
 			}
-			fmt.Fprintf(&b, "\n")
 		}
 	}
+	return nil
+}
+
+// writeNotes writes the notes, each as a list item.
+func (r *Results) writeNotes(b *bytes.Buffer) error {
 	if len(r.Notes) > 0 {
-		fmt.Fprintf(&b, "\nNotes:\n\n")
+		fmt.Fprintf(b, "\nNotes:\n\n")
 		for _, n := range r.Notes {
-			fmt.Fprintf(&b, "- %s\n", strings.TrimSpace(n))
+			fmt.Fprintf(b, "- %s\n", strings.TrimSpace(n))
 		}
 	}
+	return nil
+}
+
+// writeWarnings writes the warnings section, when there are warnings.
+func (r *Results) writeWarnings(b *bytes.Buffer) error {
 	if len(r.Warnings) > 0 {
-		fmt.Fprintf(&b, "\n## Warnings\n\n")
+		fmt.Fprintf(b, "\n## Warnings\n\n")
 		for _, n := range r.Warnings {
-			fmt.Fprintf(&b, "- %s\n", n)
+			fmt.Fprintf(b, "- %s\n", n)
 		}
 	}
-	if len(figures) > 0 {
-		fmt.Fprintf(&b, "\n## Figures\n\n")
-		for _, f := range figures {
-			alt := strings.TrimSuffix(f.File, ".png")
-			if f.Caption != "" {
-				fmt.Fprintf(&b, "%s (`%s`):\n\n", f.Caption, f.File)
-			}
-			fmt.Fprintf(&b, "![%s](%s)\n\n", alt, f.File)
-		}
+	return nil
+}
+
+// writeFigures lists the figures with their captions.
+func writeFigures(b *bytes.Buffer, figures []Figure) error {
+	if len(figures) == 0 {
+		return nil
 	}
-	if len(r.Timings) > 0 {
-		fmt.Fprintf(&b, "\n## Timings\n\n")
-		keys := make([]string, 0, len(r.Timings))
-		for k := range r.Timings {
-			keys = append(keys, k)
+	fmt.Fprintf(b, "\n## Figures\n\n")
+	for _, f := range figures {
+		if f.Caption != "" {
+			fmt.Fprintf(b, "%s (`%s`):\n\n", f.Caption, f.File)
 		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			fmt.Fprintf(&b, "- %s: %.1f s\n", k, r.Timings[k])
-		}
+		fmt.Fprintf(b, "![%s](%s)\n\n", strings.TrimSuffix(f.File, ".png"), f.File)
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return nil
+}
+
+// writeTimings writes the timings in the order of their names: the only
+// part of a report that changes between two runs of the same config.
+func (r *Results) writeTimings(b *bytes.Buffer) error {
+	if len(r.Timings) == 0 {
+		return nil
+	}
+	fmt.Fprintf(b, "\n## Timings\n\n")
+	keys := slices.Sorted(maps.Keys(r.Timings))
+	for _, k := range keys {
+		fmt.Fprintf(b, "- %s: %.1f s\n", k, r.Timings[k])
+	}
+	return nil
 }
 
 // writeGroup writes the group-scan tables: per set, one row per layer and
 // proportion.
-func (r *Results) writeGroup(w io.Writer) error {
+func (r *Results) writeGroup(w *bytes.Buffer) error {
+	if len(r.Group) == 0 {
+		return nil
+	}
 	fmt.Fprintf(w, "\n## Group scans: detection power against the contamination proportion\n\n")
 	fmt.Fprintf(w, "AUC of the group-scan scores of clean groups against groups where the given proportion of the images "+
 		"comes from the set (groups of equal size); precision and recall of the images the scan found, averaged over the runs.")
