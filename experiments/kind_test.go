@@ -84,7 +84,6 @@ func (noiseKind) Run(ctx context.Context, cfg *experiments.Config, env experimen
 
 // TestToyKind runs the toy kind end to end through runner.Run.
 func TestToyKind(t *testing.T) {
-	start := time.Now()
 	models, err := configs.ExtractModels(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -110,9 +109,6 @@ func TestToyKind(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "report.md")); err != nil {
 		t.Error(err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("took %v, want < 2 s", d)
 	}
 }
 
