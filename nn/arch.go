@@ -21,7 +21,8 @@ type LayerSpec struct {
 	Filters int    `yaml:"filters,omitempty" json:"filters,omitempty"`
 	Kernel  int    `yaml:"kernel,omitempty" json:"kernel,omitempty"`
 	Padding string `yaml:"padding,omitempty" json:"padding,omitempty"`
-	// Activation is "linear" (or empty), "relu", "sigmoid" or "softmax".
+	// Activation is "linear" (or empty), "relu", "sigmoid" or "softmax";
+	// or "relu20", DeepSpeech's clipped ReLU min(max(x, 0), 20).
 	Activation string `yaml:"activation,omitempty" json:"activation,omitempty"`
 	// MaxPooling2D: a Pool×Pool window with stride Pool, and Padding.
 	Pool int `yaml:"pool,omitempty" json:"pool,omitempty"`

@@ -3,6 +3,7 @@ package nn_test
 import (
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"subsetscan/internal/cputime"
 	"testing"
@@ -74,9 +75,15 @@ func TestArchErrors(t *testing.T) {
 	if _, err := nn.New(bad); err == nil || !strings.Contains(err.Error(), "layer c") {
 		t.Errorf("conv larger than input: got %v", err)
 	}
-	dense := nn.Arch{Name: "d", Input: []int{4, 4, 1}, Layers: []nn.LayerSpec{{Name: "d", Kind: nn.Dense, Units: 3}}}
+	dense := nn.Arch{Name: "d", Input: []int{4, 4, 1}, Layers: []nn.LayerSpec{{Name: "d", Kind: nn.Dense, Units: 3, Activation: "softmax"}}}
 	if _, err := nn.New(dense); err == nil || !strings.Contains(err.Error(), "flatten") {
-		t.Errorf("dense on an image: got %v", err)
+		t.Errorf("softmax dense on an image: got %v", err)
+	}
+	dense.Layers[0].Activation = "relu20"
+	if m, err := nn.New(dense); err != nil {
+		t.Errorf("dense on an image's last axis: %v", err)
+	} else if s, _ := m.OutputShape("d"); !slices.Equal(s, []int{4, 4, 3}) {
+		t.Errorf("dense on [4 4 1]: output shape %v, want [4 4 3]", s)
 	}
 	m, err := nn.New(nn.AutoencoderArch)
 	if err != nil {

@@ -63,6 +63,11 @@ var gradCases = []Arch{
 		{Name: "f", Kind: Flatten},
 		{Name: "d", Kind: Dense, Units: 2, Activation: "sigmoid"},
 	}},
+	// Speech layers (issue 9): Dense over a sequence's last axis, relu20.
+	{Name: "dense_seq", Input: []int{5, 3}, Layers: []LayerSpec{
+		{Name: "d1", Kind: Dense, Units: 4, Activation: "relu20"},
+		{Name: "d2", Kind: Dense, Units: 3},
+	}},
 }
 
 // randomize fills the params with seeded uniform values in ±scale
