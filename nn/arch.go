@@ -30,6 +30,9 @@ type LayerSpec struct {
 	Size int `yaml:"size,omitempty" json:"size,omitempty"`
 	// Dense: Units outputs, and Activation.
 	Units int `yaml:"units,omitempty" json:"units,omitempty"`
+	// LSTM, BiLSTM: Units per direction; ReturnSequences gives every
+	// frame's output [T, …] rather than the last frame's.
+	ReturnSequences bool `yaml:"return_sequences,omitempty" json:"return_sequences,omitempty"`
 	// Flatten, Add and Concatenate have no fields but Inputs.
 }
 

@@ -68,6 +68,21 @@ var gradCases = []Arch{
 		{Name: "d1", Kind: Dense, Units: 4, Activation: "relu20"},
 		{Name: "d2", Kind: Dense, Units: 3},
 	}},
+	{Name: "lstm", Input: []int{5, 3}, Layers: []LayerSpec{
+		{Name: "l", Kind: LSTM, Units: 4, ReturnSequences: true},
+		{Name: "d", Kind: Dense, Units: 2},
+	}},
+	{Name: "bilstm", Input: []int{4, 3}, Layers: []LayerSpec{
+		{Name: "b", Kind: BiLSTM, Units: 3, ReturnSequences: true},
+		{Name: "d", Kind: Dense, Units: 2},
+	}},
+	// Recurrent layers returning their last frame only.
+	{Name: "lstm_last", Input: []int{3, 2}, Layers: []LayerSpec{
+		{Name: "l", Kind: LSTM, Units: 3},
+	}},
+	{Name: "bilstm_last", Input: []int{3, 2}, Layers: []LayerSpec{
+		{Name: "b", Kind: BiLSTM, Units: 3},
+	}},
 }
 
 // randomize fills the params with seeded uniform values in ±scale

@@ -1,0 +1,350 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/mat"
+)
+
+// LSTM is the layer kind of a long short-term memory layer with Keras'
+// semantics (keras.layers.LSTM with its defaults): Units units, sigmoid
+// gates, tanh cell activation, zero initial states, no dropout, no mask.
+// Its input is a sequence [T, n]; its output is the hidden state of every
+// frame, [T, Units], if ReturnSequences, else the last frame's, [Units].
+// At frame t, with x_t the input and h_{t−1}, c_{t−1} the states (zero at
+// t = 0),
+//
+//	z   = x_t·kernel + h_{t−1}·recurrent_kernel + bias   (4·Units values)
+//	i, f, g, o = σ(z[0:u]), σ(z[u:2u]), tanh(z[2u:3u]), σ(z[3u:4u])
+//	c_t = f ⊙ c_{t−1} + i ⊙ g,   h_t = o ⊙ tanh(c_t),
+//
+// Keras' gate order i, f, c, o. Its params are "kernel" [n, 4·Units],
+// "recurrent_kernel" [Units, 4·Units] and "bias" [4·Units], in Keras'
+// layouts, so Keras weights load unchanged. InitGlorot draws the kernel
+// from Glorot-uniform (fan_in n, fan_out 4·Units), the recurrent kernel
+// orthogonal (Keras' Orthogonal initializer, gain 1: the QR decomposition
+// of a 4·Units × Units standard normal matrix drawn row-major, Q's columns
+// signed by R's diagonal, transposed), and the bias zero but for the
+// forget gate's, 1 (Keras' unit_forget_bias). Gradients are computed by
+// backpropagation through time.
+const LSTM = "lstm"
+
+func init() { register(LSTM, newLSTM) }
+
+// lstmCell is the recurrence of an LSTM over a sequence of T frames of in
+// values, forwards or reversed.
+type lstmCell struct {
+	T, in, units     int
+	reverse          bool
+	kernel, rk, bias []float32 // in×4u, u×4u, 4u
+}
+
+// lstmRecords is the number of buffers a cell records: the gates
+// (activated) [T, 4u], the cell states c [T, u], tanh(c) [T, u] and the
+// hidden states h [T, u], each indexed by frame in the input's order.
+const lstmRecords = 4
+
+func newLSTMCell(T, in, units int, reverse bool) *lstmCell {
+	return &lstmCell{T: T, in: in, units: units, reverse: reverse,
+		kernel: make([]float32, in*4*units), rk: make([]float32, units*4*units), bias: make([]float32, 4*units)}
+}
+
+// params returns the cell's params, named with prefix.
+func (c *lstmCell) params(prefix string) []param {
+	u := c.units
+	return []param{
+		{prefix + "kernel", []int{c.in, 4 * u}, c.kernel},
+		{prefix + "recurrent_kernel", []int{u, 4 * u}, c.rk},
+		{prefix + "bias", []int{4 * u}, c.bias},
+	}
+}
+
+// init draws the kernel (Glorot-uniform), then the recurrent kernel
+// (orthogonal), and sets the bias to Keras' unit forget bias.
+func (c *lstmCell) init(rng *rand.Rand) {
+	glorot(rng, c.kernel, c.in, 4*c.units)
+	orthogonal(rng, c.rk, c.units, 4*c.units)
+	clear(c.bias)
+	for j := c.units; j < 2*c.units; j++ {
+		c.bias[j] = 1
+	}
+}
+
+// recordSizes returns the sizes of the cell's records.
+func (c *lstmCell) recordSizes() []int {
+	n := c.T * c.units
+	return []int{4 * n, n, n, n}
+}
+
+// steps returns the frame of step s and the frame of step s−1 (−1 for the
+// first step).
+func (c *lstmCell) steps(s int) (t, prev int) {
+	if c.reverse {
+		t = c.T - 1 - s
+		if s == 0 {
+			return t, -1
+		}
+		return t, t + 1
+	}
+	return s, s - 1
+}
+
+// forward runs the recurrence over x [T, in] into the records rec.
+func (c *lstmCell) forward(x []float32, rec [][]float32) {
+	u, T := c.units, c.T
+	gates, cs, tc, hs := rec[0], rec[1], rec[2], rec[3]
+	for t := range T {
+		copy(gates[t*4*u:(t+1)*4*u], c.bias)
+	}
+	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
+		blas32.General{Rows: T, Cols: c.in, Stride: c.in, Data: x},
+		blas32.General{Rows: c.in, Cols: 4 * u, Stride: 4 * u, Data: c.kernel},
+		1, blas32.General{Rows: T, Cols: 4 * u, Stride: 4 * u, Data: gates})
+	for s := range T {
+		t, prev := c.steps(s)
+		z := gates[t*4*u : (t+1)*4*u]
+		var cPrev []float32
+		if prev >= 0 {
+			blasImpl.Sgemv(blas.Trans, u, 4*u, 1, c.rk, 4*u, hs[prev*u:(prev+1)*u], 1, 1, z, 1)
+			cPrev = cs[prev*u : (prev+1)*u]
+		}
+		lstmStep(z, cPrev, cs[t*u:(t+1)*u], tc[t*u:(t+1)*u], hs[t*u:(t+1)*u])
+	}
+}
+
+// lstmStep activates the gates z in place (i, f, g, o) and computes the
+// cell state c, tanh(c) and the hidden state h from the previous cell
+// state cPrev (nil for zero).
+func lstmStep(z, cPrev, c, tc, h []float32) {
+	u := len(c)
+	for j := range u {
+		i, f := sigmoid32(z[j]), sigmoid32(z[u+j])
+		g, o := tanh32(z[2*u+j]), sigmoid32(z[3*u+j])
+		z[j], z[u+j], z[2*u+j], z[3*u+j] = i, f, g, o
+		v := i * g
+		if cPrev != nil {
+			v += f * cPrev[j]
+		}
+		c[j] = v
+		tc[j] = tanh32(v)
+		h[j] = o * tc[j]
+	}
+}
+
+// tanh32 is the hyperbolic tangent, computed in float64.
+func tanh32(v float32) float32 { return float32(math.Tanh(float64(v))) }
+
+// seqGrad is the gradient w.r.t. a cell's hidden states: h_t's at
+// g[t·stride + off:][:units], or, when last, only the last step's, at
+// g[off:][:units].
+type seqGrad struct {
+	g           []float32
+	stride, off int
+	last        bool
+}
+
+// backScratchSizes returns the sizes of the cell's backward scratch: the
+// gradient w.r.t. the pre-activation gates [T, 4u], and w.r.t. the hidden
+// and cell states of one step [u] each.
+func (c *lstmCell) backScratchSizes() []int {
+	return []int{4 * c.T * c.units, c.units, c.units}
+}
+
+// backward backpropagates gh, the gradient w.r.t. the hidden states,
+// through time, from the input x and the records of forward. It adds the
+// gradients w.r.t. the params to pg (kernel, recurrent kernel, bias) when
+// pg is not nil, and adds the gradient w.r.t. x to gin when gin is not nil
+// (the caller clears it first). s is the backward scratch.
+func (c *lstmCell) backward(gin []float32, gh seqGrad, x []float32, rec, pg, s [][]float32) {
+	u, T := c.units, c.T
+	gz := s[0][:4*T*u]
+	c.backThroughTime(gz, gh, rec, s[1][:u], s[2][:u])
+	if pg != nil {
+		c.paramGrads(pg, gz, x, rec[3])
+	}
+	if gin != nil {
+		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+			blas32.General{Rows: T, Cols: 4 * u, Stride: 4 * u, Data: gz},
+			blas32.General{Rows: c.in, Cols: 4 * u, Stride: 4 * u, Data: c.kernel},
+			1, blas32.General{Rows: T, Cols: c.in, Stride: c.in, Data: gin})
+	}
+}
+
+// backThroughTime writes into gz the gradient w.r.t. the pre-activation
+// gates of every frame, from the last step to the first; dh and dc are
+// scratch for the gradients w.r.t. the states carried between steps.
+func (c *lstmCell) backThroughTime(gz []float32, gh seqGrad, rec [][]float32, dh, dc []float32) {
+	u, T := c.units, c.T
+	gates, cs, tc := rec[0], rec[1], rec[2]
+	clear(dh)
+	clear(dc)
+	for s := T - 1; s >= 0; s-- {
+		t, prev := c.steps(s)
+		if gh.last {
+			if s == T-1 {
+				copy(dh, gh.g[gh.off:gh.off+u])
+			}
+		} else {
+			for j, v := range gh.g[t*gh.stride+gh.off:][:u] {
+				dh[j] += v
+			}
+		}
+		var cPrev []float32
+		if prev >= 0 {
+			cPrev = cs[prev*u : (prev+1)*u]
+		}
+		z, dz := gates[t*4*u:(t+1)*4*u], gz[t*4*u:(t+1)*4*u]
+		lstmStepGrad(dz, dh, dc, z, cPrev, tc[t*u:(t+1)*u])
+		if prev >= 0 {
+			blasImpl.Sgemv(blas.NoTrans, u, 4*u, 1, c.rk, 4*u, dz, 1, 0, dh, 1)
+		}
+	}
+}
+
+// lstmStepGrad computes dz, the gradient w.r.t. one step's pre-activation
+// gates, from dh and dc, the gradients w.r.t. its hidden and cell states
+// (dc from the later steps only), its activated gates z, the previous cell
+// state cPrev (nil for zero) and tanh(c). dc becomes the gradient w.r.t.
+// cPrev.
+func lstmStepGrad(dz, dh, dc, z, cPrev, tc []float32) {
+	u := len(dh)
+	for j := range u {
+		i, f, g, o := z[j], z[u+j], z[2*u+j], z[3*u+j]
+		t := tc[j]
+		d := dc[j] + dh[j]*o*(1-t*t)
+		var cp float32
+		if cPrev != nil {
+			cp = cPrev[j]
+		}
+		dz[j] = d * g * i * (1 - i)
+		dz[u+j] = d * cp * f * (1 - f)
+		dz[2*u+j] = d * i * (1 - g*g)
+		dz[3*u+j] = dh[j] * t * o * (1 - o)
+		dc[j] = d * f
+	}
+}
+
+// paramGrads adds the gradients w.r.t. the params: ∂kernel += xᵀ·gz,
+// ∂recurrent_kernel += Σ_t h_{prev(t)}ᵀ·gz_t, ∂bias += Σ_t gz_t.
+func (c *lstmCell) paramGrads(pg [][]float32, gz, x, hs []float32) {
+	u, T := c.units, c.T
+	blas32.Gemm(blas.Trans, blas.NoTrans, 1,
+		blas32.General{Rows: T, Cols: c.in, Stride: c.in, Data: x},
+		blas32.General{Rows: T, Cols: 4 * u, Stride: 4 * u, Data: gz},
+		1, blas32.General{Rows: c.in, Cols: 4 * u, Stride: 4 * u, Data: pg[0]})
+	if T > 1 {
+		// Forwards, h_{t−1} feeds frame t; reversed, h_{t+1} feeds t.
+		h, g := hs[:(T-1)*u], gz[4*u:]
+		if c.reverse {
+			h, g = hs[u:], gz[:(T-1)*4*u]
+		}
+		blas32.Gemm(blas.Trans, blas.NoTrans, 1,
+			blas32.General{Rows: T - 1, Cols: u, Stride: u, Data: h},
+			blas32.General{Rows: T - 1, Cols: 4 * u, Stride: 4 * u, Data: g},
+			1, blas32.General{Rows: u, Cols: 4 * u, Stride: 4 * u, Data: pg[1]})
+	}
+	gb := pg[2]
+	for t := range T {
+		for j, v := range gz[t*4*u : (t+1)*4*u] {
+			gb[j] += v
+		}
+	}
+}
+
+// orthogonal fills w (rows×cols, row-major) with Keras' Orthogonal
+// initializer (gain 1): a max×min matrix of standard normal values drawn
+// row-major from rng, with max and min the larger and smaller of rows and
+// cols, its thin QR decomposition, Q's columns multiplied by the signs of
+// R's diagonal, Q transposed if rows < cols.
+func orthogonal(rng *rand.Rand, w []float32, rows, cols int) {
+	n, k := max(rows, cols), min(rows, cols)
+	a := mat.NewDense(n, k, nil)
+	for r := range n {
+		for j := range k {
+			a.Set(r, j, rng.NormFloat64())
+		}
+	}
+	var qr mat.QR
+	qr.Factorize(a)
+	var q, rm mat.Dense
+	qr.QTo(&q)
+	qr.RTo(&rm)
+	for r := range n {
+		for j := range k {
+			v := q.At(r, j)
+			if rm.At(j, j) < 0 {
+				v = -v
+			}
+			if rows < cols {
+				w[j*cols+r] = float32(v)
+			} else {
+				w[r*cols+j] = float32(v)
+			}
+		}
+	}
+}
+
+// lstmLayer is an LSTM layer.
+type lstmLayer struct {
+	cell *lstmCell
+	seq  bool // return sequences
+}
+
+// sequenceInput returns T and n of a layer's only input, a sequence [T, n].
+func sequenceInput(in [][]int) (T, n int, err error) {
+	s, err := oneInput(in)
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(s) != 2 {
+		return 0, 0, fmt.Errorf("needs a sequence input [T features]")
+	}
+	return s[0], s[1], nil
+}
+
+func newLSTM(spec LayerSpec, in [][]int) (layer, error) {
+	T, n, err := sequenceInput(in)
+	if err != nil {
+		return nil, err
+	}
+	if spec.Units < 1 {
+		return nil, fmt.Errorf("units %d must be positive", spec.Units)
+	}
+	return &lstmLayer{cell: newLSTMCell(T, n, spec.Units, false), seq: spec.ReturnSequences}, nil
+}
+
+func (l *lstmLayer) outShape() []int {
+	if l.seq {
+		return []int{l.cell.T, l.cell.units}
+	}
+	return []int{l.cell.units}
+}
+
+func (l *lstmLayer) params() []param     { return l.cell.params("") }
+func (l *lstmLayer) init(rng *rand.Rand) { l.cell.init(rng) }
+
+func (l *lstmLayer) needs() needs {
+	return needs{record: l.cell.recordSizes(), backward: l.cell.backScratchSizes()}
+}
+
+func (l *lstmLayer) forward(out []float32, in [][]float32, rec, _ [][]float32, _ bool) {
+	l.cell.forward(in[0], rec)
+	hs := rec[3]
+	if l.seq {
+		copy(out, hs)
+	} else {
+		copy(out, hs[(l.cell.T-1)*l.cell.units:])
+	}
+}
+
+func (l *lstmLayer) backward(gin [][]float32, gout, _ []float32, in [][]float32, rec, pg, s [][]float32) {
+	if gin[0] != nil {
+		clear(gin[0])
+	}
+	gh := seqGrad{g: gout, stride: l.cell.units, last: !l.seq}
+	l.cell.backward(gin[0], gh, in[0], rec, pg, s)
+}
