@@ -117,7 +117,7 @@ func TestGraphErrors(t *testing.T) {
 		{"concatenate shapes", []int{4, 4, 1}, []nn.LayerSpec{{Name: "p", Kind: nn.MaxPooling2D, Pool: 2}, {Name: "c", Kind: nn.Concatenate, Inputs: []string{"p", "input"}}},
 			"inputs [2 2 1] and [4 4 1] differ on an axis other than the last"},
 		{"two inputs", []int{4, 4, 1}, []nn.LayerSpec{conv("a", 2, "input", "input")}, "layer a (conv2d, input [[4 4 1] [4 4 1]]): takes one input, got 2"},
-		{"unknown kind", []int{4, 4, 1}, []nn.LayerSpec{{Name: "x", Kind: "lstm"}}, `unknown layer kind "lstm"`},
+		{"unknown kind", []int{4, 4, 1}, []nn.LayerSpec{{Name: "x", Kind: "transformer"}}, `unknown layer kind "transformer"`},
 		{"sequence conv", []int{5, 3}, []nn.LayerSpec{conv("a", 2)}, "layer a (conv2d, input [5 3]): needs an image input [height width channels]"},
 		{"empty input", nil, []nn.LayerSpec{conv("a", 2)}, "input shape [] must be positive"},
 		{"pool activation", []int{4, 4, 1}, []nn.LayerSpec{{Name: "p", Kind: nn.MaxPooling2D, Pool: 2, Activation: "relu"}}, `layer p (maxpool2d, input [4 4 1]): activation "relu" on a kind of layer that has none`},
