@@ -33,6 +33,8 @@ type LayerSpec struct {
 	// LSTM, BiLSTM: Units per direction; ReturnSequences gives every
 	// frame's output [T, …] rather than the last frame's.
 	ReturnSequences bool `yaml:"return_sequences,omitempty" json:"return_sequences,omitempty"`
+	// LogMel: the spectrogram's framing and filter bank.
+	Mel MelSpec `yaml:"mel,omitempty" json:"mel,omitempty"`
 	// Flatten, Add and Concatenate have no fields but Inputs.
 }
 
