@@ -1,9 +1,6 @@
 package nn
 
-import (
-	"fmt"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
 // BiLSTM is the layer kind of a bidirectional LSTM (Keras'
 // Bidirectional(LSTM(Units, return_sequences=ReturnSequences)) with its
@@ -30,12 +27,9 @@ type biLSTM struct {
 }
 
 func newBiLSTM(spec LayerSpec, in [][]int) (layer, error) {
-	T, n, err := sequenceInput(in)
+	T, n, err := recurrentInput(spec, in)
 	if err != nil {
 		return nil, err
-	}
-	if spec.Units < 1 {
-		return nil, fmt.Errorf("units %d must be positive", spec.Units)
 	}
 	return &biLSTM{fw: newLSTMCell(T, n, spec.Units, false), bw: newLSTMCell(T, n, spec.Units, true), seq: spec.ReturnSequences}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/floats/scalar"
@@ -211,5 +212,39 @@ func TestDecodeGreedyVersusBeam(t *testing.T) {
 		if prefixKey(got) != best || !scalar.EqualWithinAbs(lp, math.Log(bestP), 1e-9) {
 			t.Errorf("beam: %v (p %v), brute force %v (p %v)", got, math.Exp(lp), labelsOf(best), bestP)
 		}
+	}
+}
+
+// TestCTCBatch checks CTCBatch's mean, its gradient (each sample's over
+// n), the lengths (frames after a sample's length get no gradient) and its
+// errors, which name the sample.
+func TestCTCBatch(t *testing.T) {
+	const T, C = 5, 3
+	rng := rand.New(rand.NewPCG(6, 6))
+	x := uniform(rng, -1, 1, 2, T, C)
+	labels := [][]int{{1, 2}, {2}}
+	loss, g, err := CTCBatch(x, C, labels, []int{T, 3}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l0, g0, _ := CTCLoss(x.Row(0), C, labels[0], 0)
+	l1, g1, _ := CTCLoss(x.Row(1)[:3*C], C, labels[1], 0)
+	if !scalar.EqualWithinAbsOrRel(loss, (l0+l1)/2, 1e-15, 1e-15) {
+		t.Errorf("loss %v, want %v", loss, (l0+l1)/2)
+	}
+	for j, v := range g.Row(1) {
+		want := float32(0)
+		if j < 3*C {
+			want = g1[j] / 2
+		}
+		if v != want {
+			t.Errorf("sample 1 gradient %d = %v, want %v", j, v, want)
+		}
+	}
+	if g.Row(0)[4] != g0[4]/2 {
+		t.Errorf("sample 0 gradient 4 = %v, want %v", g.Row(0)[4], g0[4]/2)
+	}
+	if _, _, err := CTCBatch(x, C, [][]int{{1}, {1, 1, 1, 1}}, nil, 0); !errors.Is(err, ErrLabels) || !strings.Contains(err.Error(), "sample 1") {
+		t.Errorf("too long a labelling: got %v", err)
 	}
 }

@@ -294,8 +294,9 @@ type lstmLayer struct {
 	seq  bool // return sequences
 }
 
-// sequenceInput returns T and n of a layer's only input, a sequence [T, n].
-func sequenceInput(in [][]int) (T, n int, err error) {
+// recurrentInput returns T and n of a recurrent layer's only input, a
+// sequence [T, n], checking that the spec has units.
+func recurrentInput(spec LayerSpec, in [][]int) (T, n int, err error) {
 	s, err := oneInput(in)
 	if err != nil {
 		return 0, 0, err
@@ -303,16 +304,16 @@ func sequenceInput(in [][]int) (T, n int, err error) {
 	if len(s) != 2 {
 		return 0, 0, fmt.Errorf("needs a sequence input [T features]")
 	}
+	if spec.Units < 1 {
+		return 0, 0, fmt.Errorf("units %d must be positive", spec.Units)
+	}
 	return s[0], s[1], nil
 }
 
 func newLSTM(spec LayerSpec, in [][]int) (layer, error) {
-	T, n, err := sequenceInput(in)
+	T, n, err := recurrentInput(spec, in)
 	if err != nil {
 		return nil, err
-	}
-	if spec.Units < 1 {
-		return nil, fmt.Errorf("units %d must be positive", spec.Units)
 	}
 	return &lstmLayer{cell: newLSTMCell(T, n, spec.Units, false), seq: spec.ReturnSequences}, nil
 }
