@@ -5,8 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -100,16 +98,13 @@ func (c *lstmCell) forward(x []float32, rec [][]float32) {
 	for t := range T {
 		copy(gates[t*4*u:(t+1)*4*u], c.bias)
 	}
-	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
-		blas32.General{Rows: T, Cols: c.in, Stride: c.in, Data: x},
-		blas32.General{Rows: c.in, Cols: 4 * u, Stride: 4 * u, Data: c.kernel},
-		1, blas32.General{Rows: T, Cols: 4 * u, Stride: 4 * u, Data: gates})
+	mulAdd(gates, x, c.kernel, T, c.in, 4*u)
 	for s := range T {
 		t, prev := c.steps(s)
 		z := gates[t*4*u : (t+1)*4*u]
 		var cPrev []float32
 		if prev >= 0 {
-			blasImpl.Sgemv(blas.Trans, u, 4*u, 1, c.rk, 4*u, hs[prev*u:(prev+1)*u], 1, 1, z, 1)
+			mulAdd(z, hs[prev*u:(prev+1)*u], c.rk, 1, u, 4*u)
 			cPrev = cs[prev*u : (prev+1)*u]
 		}
 		lstmStep(z, cPrev, cs[t*u:(t+1)*u], tc[t*u:(t+1)*u], hs[t*u:(t+1)*u])
@@ -167,10 +162,7 @@ func (c *lstmCell) backward(gin []float32, gh seqGrad, x []float32, rec, pg, s [
 		c.paramGrads(pg, gz, x, rec[3])
 	}
 	if gin != nil {
-		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
-			blas32.General{Rows: T, Cols: 4 * u, Stride: 4 * u, Data: gz},
-			blas32.General{Rows: c.in, Cols: 4 * u, Stride: 4 * u, Data: c.kernel},
-			1, blas32.General{Rows: T, Cols: c.in, Stride: c.in, Data: gin})
+		mulAddTransB(gin, gz, c.kernel, T, 4*u, c.in)
 	}
 }
 
@@ -200,7 +192,8 @@ func (c *lstmCell) backThroughTime(gz []float32, gh seqGrad, rec [][]float32, dh
 		z, dz := gates[t*4*u:(t+1)*4*u], gz[t*4*u:(t+1)*4*u]
 		lstmStepGrad(dz, dh, dc, z, cPrev, tc[t*u:(t+1)*u])
 		if prev >= 0 {
-			blasImpl.Sgemv(blas.NoTrans, u, 4*u, 1, c.rk, 4*u, dz, 1, 0, dh, 1)
+			clear(dh)
+			mulAddTransB(dh, dz, c.rk, 1, 4*u, u)
 		}
 	}
 }
@@ -232,20 +225,14 @@ func lstmStepGrad(dz, dh, dc, z, cPrev, tc []float32) {
 // ∂recurrent_kernel += Σ_t h_{prev(t)}ᵀ·gz_t, ∂bias += Σ_t gz_t.
 func (c *lstmCell) paramGrads(pg [][]float32, gz, x, hs []float32) {
 	u, T := c.units, c.T
-	blas32.Gemm(blas.Trans, blas.NoTrans, 1,
-		blas32.General{Rows: T, Cols: c.in, Stride: c.in, Data: x},
-		blas32.General{Rows: T, Cols: 4 * u, Stride: 4 * u, Data: gz},
-		1, blas32.General{Rows: c.in, Cols: 4 * u, Stride: 4 * u, Data: pg[0]})
+	mulAddTransA(pg[0], x, gz, T, c.in, 4*u)
 	if T > 1 {
 		// Forwards, h_{t−1} feeds frame t; reversed, h_{t+1} feeds t.
 		h, g := hs[:(T-1)*u], gz[4*u:]
 		if c.reverse {
 			h, g = hs[u:], gz[:(T-1)*4*u]
 		}
-		blas32.Gemm(blas.Trans, blas.NoTrans, 1,
-			blas32.General{Rows: T - 1, Cols: u, Stride: u, Data: h},
-			blas32.General{Rows: T - 1, Cols: 4 * u, Stride: 4 * u, Data: g},
-			1, blas32.General{Rows: u, Cols: 4 * u, Stride: 4 * u, Data: pg[1]})
+		mulAddTransA(pg[1], h, g, T-1, u, 4*u)
 	}
 	gb := pg[2]
 	for t := range T {
