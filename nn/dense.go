@@ -79,16 +79,22 @@ func (l *dense) needs() needs {
 func (l *dense) preActivation(rec [][]float32) []float32 { return rec[0] }
 
 // forward computes pre = in·kernel + bias, each row of the input a row of
-// pre, then out = the activation of pre.
+// pre, then out = the activation of pre. A sequence's rows are computed
+// serially (mulAdd: the same operations, so the same values, as gonum's
+// Sgemm on one row, but no goroutines).
 func (l *dense) forward(out []float32, in [][]float32, rec, _ [][]float32, _ bool) {
 	pre := rec[0]
 	for r := range l.rows {
 		copy(pre[r*l.units:(r+1)*l.units], l.bias)
 	}
-	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
-		blas32.General{Rows: l.rows, Cols: l.in, Stride: l.in, Data: in[0]},
-		blas32.General{Rows: l.in, Cols: l.units, Stride: l.units, Data: l.kernel},
-		1, blas32.General{Rows: l.rows, Cols: l.units, Stride: l.units, Data: pre})
+	if l.rows > 1 {
+		mulAdd(pre, in[0], l.kernel, l.rows, l.in, l.units)
+	} else {
+		blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
+			blas32.General{Rows: 1, Cols: l.in, Stride: l.in, Data: in[0]},
+			blas32.General{Rows: l.in, Cols: l.units, Stride: l.units, Data: l.kernel},
+			1, blas32.General{Rows: 1, Cols: l.units, Stride: l.units, Data: pre})
+	}
 	l.act.apply(out, pre)
 }
 
@@ -113,10 +119,15 @@ func (l *dense) backwardPre(gin [][]float32, gp []float32, in [][]float32, _, pg
 			}
 		}
 	}
-	if gin[0] != nil {
+	switch {
+	case gin[0] == nil:
+	case l.rows > 1:
+		clear(gin[0])
+		mulAddTransB(gin[0], gp, l.kernel, l.rows, l.units, l.in)
+	default:
 		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
-			blas32.General{Rows: l.rows, Cols: l.units, Stride: l.units, Data: gp},
+			blas32.General{Rows: 1, Cols: l.units, Stride: l.units, Data: gp},
 			blas32.General{Rows: l.in, Cols: l.units, Stride: l.units, Data: l.kernel},
-			0, blas32.General{Rows: l.rows, Cols: l.in, Stride: l.in, Data: gin[0]})
+			0, blas32.General{Rows: 1, Cols: l.in, Stride: l.in, Data: gin[0]})
 	}
 }
