@@ -1,12 +1,6 @@
 package nn
 
-import (
-	"fmt"
-	"math"
-	"math/rand/v2"
-
-	"gonum.org/v1/gonum/mat"
-)
+import "math/rand/v2"
 
 // LSTM is the layer kind of a long short-term memory layer with Keras'
 // semantics (keras.layers.LSTM with its defaults): Units units, sigmoid
@@ -33,22 +27,23 @@ const LSTM = "lstm"
 
 func init() { register(LSTM, newLSTM) }
 
-// lstmCell is the recurrence of an LSTM over a sequence of T frames of in
-// values, forwards or reversed.
+func newLSTM(spec LayerSpec, in [][]int) (layer, error) {
+	d, err := recurrentInput(spec, in)
+	if err != nil {
+		return nil, err
+	}
+	return &recurrent{cell: newLSTMCell(d), seq: spec.ReturnSequences}, nil
+}
+
+// lstmCell is the recurrence of an LSTM.
 type lstmCell struct {
-	T, in, units     int
-	reverse          bool
+	seqDims
 	kernel, rk, bias []float32 // in×4u, u×4u, 4u
 }
 
-// lstmRecords is the number of buffers a cell records: the gates
-// (activated) [T, 4u], the cell states c [T, u], tanh(c) [T, u] and the
-// hidden states h [T, u], each indexed by frame in the input's order.
-const lstmRecords = 4
-
-func newLSTMCell(T, in, units int, reverse bool) *lstmCell {
-	return &lstmCell{T: T, in: in, units: units, reverse: reverse,
-		kernel: make([]float32, in*4*units), rk: make([]float32, units*4*units), bias: make([]float32, 4*units)}
+func newLSTMCell(d seqDims) *lstmCell {
+	u := d.units
+	return &lstmCell{seqDims: d, kernel: make([]float32, d.in*4*u), rk: make([]float32, u*4*u), bias: make([]float32, 4*u)}
 }
 
 // params returns the cell's params, named with prefix.
@@ -72,23 +67,12 @@ func (c *lstmCell) init(rng *rand.Rand) {
 	}
 }
 
-// recordSizes returns the sizes of the cell's records.
+// recordSizes: the gates (activated) [T, 4u], the cell states c [T, u],
+// tanh(c) [T, u] and the hidden states h [T, u], each indexed by frame in
+// the input's order.
 func (c *lstmCell) recordSizes() []int {
 	n := c.T * c.units
 	return []int{4 * n, n, n, n}
-}
-
-// steps returns the frame of step s and the frame of step s−1 (−1 for the
-// first step).
-func (c *lstmCell) steps(s int) (t, prev int) {
-	if c.reverse {
-		t = c.T - 1 - s
-		if s == 0 {
-			return t, -1
-		}
-		return t, t + 1
-	}
-	return s, s - 1
 }
 
 // forward runs the recurrence over x [T, in] into the records rec.
@@ -130,18 +114,6 @@ func lstmStep(z, cPrev, c, tc, h []float32) {
 	}
 }
 
-// tanh32 is the hyperbolic tangent, computed in float64.
-func tanh32(v float32) float32 { return float32(math.Tanh(float64(v))) }
-
-// seqGrad is the gradient w.r.t. a cell's hidden states: h_t's at
-// g[t·stride + off:][:units], or, when last, only the last step's, at
-// g[off:][:units].
-type seqGrad struct {
-	g           []float32
-	stride, off int
-	last        bool
-}
-
 // backScratchSizes returns the sizes of the cell's backward scratch: the
 // gradient w.r.t. the pre-activation gates [T, 4u], and w.r.t. the hidden
 // and cell states of one step [u] each.
@@ -176,15 +148,7 @@ func (c *lstmCell) backThroughTime(gz []float32, gh seqGrad, rec [][]float32, dh
 	clear(dc)
 	for s := T - 1; s >= 0; s-- {
 		t, prev := c.steps(s)
-		if gh.last {
-			if s == T-1 {
-				copy(dh, gh.g[gh.off:gh.off+u])
-			}
-		} else {
-			for j, v := range gh.g[t*gh.stride+gh.off:][:u] {
-				dh[j] += v
-			}
-		}
+		gh.addTo(dh, s, t, T)
 		var cPrev []float32
 		if prev >= 0 {
 			cPrev = cs[prev*u : (prev+1)*u]
@@ -227,112 +191,14 @@ func (c *lstmCell) paramGrads(pg [][]float32, gz, x, hs []float32) {
 	u, T := c.units, c.T
 	mulAddTransA(pg[0], x, gz, T, c.in, 4*u)
 	if T > 1 {
-		// Forwards, h_{t−1} feeds frame t; reversed, h_{t+1} feeds t.
-		h, g := hs[:(T-1)*u], gz[4*u:]
-		if c.reverse {
-			h, g = hs[u:], gz[:(T-1)*4*u]
-		}
+		h, g := c.prevPairs(hs, gz, 4*u)
 		mulAddTransA(pg[1], h, g, T-1, u, 4*u)
 	}
-	gb := pg[2]
-	for t := range T {
-		for j, v := range gz[t*4*u : (t+1)*4*u] {
-			gb[j] += v
-		}
-	}
-}
-
-// orthogonal fills w (rows×cols, row-major) with Keras' Orthogonal
-// initializer (gain 1): a max×min matrix of standard normal values drawn
-// row-major from rng, with max and min the larger and smaller of rows and
-// cols, its thin QR decomposition, Q's columns multiplied by the signs of
-// R's diagonal, Q transposed if rows < cols.
-func orthogonal(rng *rand.Rand, w []float32, rows, cols int) {
-	n, k := max(rows, cols), min(rows, cols)
-	a := mat.NewDense(n, k, nil)
-	for r := range n {
-		for j := range k {
-			a.Set(r, j, rng.NormFloat64())
-		}
-	}
-	var qr mat.QR
-	qr.Factorize(a)
-	var q, rm mat.Dense
-	qr.QTo(&q)
-	qr.RTo(&rm)
-	for r := range n {
-		for j := range k {
-			v := q.At(r, j)
-			if rm.At(j, j) < 0 {
-				v = -v
-			}
-			if rows < cols {
-				w[j*cols+r] = float32(v)
-			} else {
-				w[r*cols+j] = float32(v)
-			}
-		}
-	}
+	addRows(pg[2], gz)
 }
 
 // lstmLayer is an LSTM layer.
 type lstmLayer struct {
 	cell *lstmCell
 	seq  bool // return sequences
-}
-
-// recurrentInput returns T and n of a recurrent layer's only input, a
-// sequence [T, n], checking that the spec has units.
-func recurrentInput(spec LayerSpec, in [][]int) (T, n int, err error) {
-	s, err := oneInput(in)
-	if err != nil {
-		return 0, 0, err
-	}
-	if len(s) != 2 {
-		return 0, 0, fmt.Errorf("needs a sequence input [T features]")
-	}
-	if spec.Units < 1 {
-		return 0, 0, fmt.Errorf("units %d must be positive", spec.Units)
-	}
-	return s[0], s[1], nil
-}
-
-func newLSTM(spec LayerSpec, in [][]int) (layer, error) {
-	T, n, err := recurrentInput(spec, in)
-	if err != nil {
-		return nil, err
-	}
-	return &lstmLayer{cell: newLSTMCell(T, n, spec.Units, false), seq: spec.ReturnSequences}, nil
-}
-
-func (l *lstmLayer) outShape() []int {
-	if l.seq {
-		return []int{l.cell.T, l.cell.units}
-	}
-	return []int{l.cell.units}
-}
-
-func (l *lstmLayer) params() []param     { return l.cell.params("") }
-func (l *lstmLayer) init(rng *rand.Rand) { l.cell.init(rng) }
-
-func (l *lstmLayer) needs() needs {
-	return needs{record: l.cell.recordSizes(), backward: l.cell.backScratchSizes()}
-}
-
-func (l *lstmLayer) forward(out []float32, in [][]float32, rec, _ [][]float32, _ bool) {
-	l.cell.forward(in[0], rec)
-	hs := rec[3]
-	if l.seq {
-		copy(out, hs)
-	} else {
-		copy(out, hs[(l.cell.T-1)*l.cell.units:])
-	}
-}
-
-func (l *lstmLayer) backward(gin [][]float32, gout, _ []float32, in [][]float32, rec, pg, s [][]float32) {
-	if gin[0] != nil {
-		clear(gin[0])
-	}
-	gh := seqGrad{g: gout, stride: l.cell.units, last: !l.seq}
-	l.cell.backward(gin[0], gh, in[0], rec, pg, s)
 }
