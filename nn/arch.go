@@ -30,8 +30,8 @@ type LayerSpec struct {
 	Size int `yaml:"size,omitempty" json:"size,omitempty"`
 	// Dense: Units outputs, and Activation.
 	Units int `yaml:"units,omitempty" json:"units,omitempty"`
-	// LSTM, BiLSTM: Units per direction; ReturnSequences gives every
-	// frame's output [T, …] rather than the last frame's.
+	// LSTM, BiLSTM, GRU, BiGRU: Units per direction; ReturnSequences
+	// gives every frame's output [T, …] rather than the last frame's.
 	ReturnSequences bool `yaml:"return_sequences,omitempty" json:"return_sequences,omitempty"`
 	// LogMel: the spectrogram's framing and filter bank.
 	Mel MelSpec `yaml:"mel,omitempty" json:"mel,omitempty"`

@@ -16,14 +16,4 @@ package nn
 // order and layouts), initialised as the LSTM kind's, forward first.
 const BiLSTM = "bidirectional_lstm"
 
-func init() { register(BiLSTM, newBiLSTM) }
-
-func newBiLSTM(spec LayerSpec, in [][]int) (layer, error) {
-	d, err := recurrentInput(spec, in)
-	if err != nil {
-		return nil, err
-	}
-	back := d
-	back.reverse = true
-	return &bidirectional{fw: newLSTMCell(d), bw: newLSTMCell(back), name: "lstm", seq: spec.ReturnSequences}, nil
-}
+func init() { register(BiLSTM, recurrentKind("lstm", newLSTMCell, true)) }

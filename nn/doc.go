@@ -56,7 +56,9 @@
 //     "recurrent_kernel" [u, 4u], "bias" [4u]), [T, n] → [T, u] with
 //     ReturnSequences, else [u]; BiLSTM: a forward and a backward LSTM,
 //     concatenated on the last axis ([T, 2u]), params
-//     "forward_lstm/kernel", …, "backward_lstm/bias".
+//     "forward_lstm/kernel", …, "backward_lstm/bias";
+//   - GRU and BiGRU: the same for Keras' GRU (TensorFlow 2's
+//     reset_after variant: gates z, r, h; bias [2, 3u]).
 //
 // CTC is a loss the caller computes (Graves et al. 2006): CTCLoss gives
 // the negative log-likelihood of a labelling over all alignments with its

@@ -83,6 +83,10 @@ var gradCases = []Arch{
 	{Name: "bilstm_last", Input: []int{3, 2}, Layers: []LayerSpec{
 		{Name: "b", Kind: BiLSTM, Units: 3},
 	}},
+	{Name: "gru", Input: []int{5, 3}, Layers: []LayerSpec{
+		{Name: "g", Kind: GRU, Units: 4, ReturnSequences: true},
+		{Name: "b", Kind: BiGRU, Units: 2},
+	}},
 	// A front end on a waveform of 40 samples at 800 Hz: 4 frames of 16
 	// samples (FFT 16), 5 mels; and on [samples, 1], 7 frames of 10 (FFT
 	// 12), the last samples in no frame.

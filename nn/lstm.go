@@ -25,36 +25,20 @@ import "math/rand/v2"
 // backpropagation through time.
 const LSTM = "lstm"
 
-func init() { register(LSTM, newLSTM) }
+func init() { register(LSTM, recurrentKind("lstm", newLSTMCell, false)) }
 
-func newLSTM(spec LayerSpec, in [][]int) (layer, error) {
-	d, err := recurrentInput(spec, in)
-	if err != nil {
-		return nil, err
-	}
-	return &recurrent{cell: newLSTMCell(d), seq: spec.ReturnSequences}, nil
-}
-
-// lstmCell is the recurrence of an LSTM.
+// lstmCell is the recurrence of an LSTM: kernel in×4u, recurrent kernel
+// u×4u, bias 4u.
 type lstmCell struct {
 	seqDims
-	kernel, rk, bias []float32 // in×4u, u×4u, 4u
+	cellWeights
 }
 
-func newLSTMCell(d seqDims) *lstmCell {
-	u := d.units
-	return &lstmCell{seqDims: d, kernel: make([]float32, d.in*4*u), rk: make([]float32, u*4*u), bias: make([]float32, 4*u)}
+func newLSTMCell(d seqDims) cell {
+	return &lstmCell{d, newWeights(d, 4, 4*d.units)}
 }
 
-// params returns the cell's params, named with prefix.
-func (c *lstmCell) params(prefix string) []param {
-	u := c.units
-	return []param{
-		{prefix + "kernel", []int{c.in, 4 * u}, c.kernel},
-		{prefix + "recurrent_kernel", []int{u, 4 * u}, c.rk},
-		{prefix + "bias", []int{4 * u}, c.bias},
-	}
-}
+func (c *lstmCell) params(prefix string) []param { return c.cellParams(prefix, c.cellWeights) }
 
 // init draws the kernel (Glorot-uniform), then the recurrent kernel
 // (orthogonal), and sets the bias to Keras' unit forget bias.
@@ -86,11 +70,10 @@ func (c *lstmCell) forward(x []float32, rec [][]float32) {
 	for s := range T {
 		t, prev := c.steps(s)
 		z := gates[t*4*u : (t+1)*4*u]
-		var cPrev []float32
 		if prev >= 0 {
 			mulAdd(z, hs[prev*u:(prev+1)*u], c.rk, 1, u, 4*u)
-			cPrev = cs[prev*u : (prev+1)*u]
 		}
+		cPrev := row(cs, prev, u)
 		lstmStep(z, cPrev, cs[t*u:(t+1)*u], tc[t*u:(t+1)*u], hs[t*u:(t+1)*u])
 	}
 }
@@ -149,10 +132,7 @@ func (c *lstmCell) backThroughTime(gz []float32, gh seqGrad, rec [][]float32, dh
 	for s := T - 1; s >= 0; s-- {
 		t, prev := c.steps(s)
 		gh.addTo(dh, s, t, T)
-		var cPrev []float32
-		if prev >= 0 {
-			cPrev = cs[prev*u : (prev+1)*u]
-		}
+		cPrev := row(cs, prev, u)
 		z, dz := gates[t*4*u:(t+1)*4*u], gz[t*4*u:(t+1)*4*u]
 		lstmStepGrad(dz, dh, dc, z, cPrev, tc[t*u:(t+1)*u])
 		if prev >= 0 {

@@ -44,32 +44,48 @@ func refLSTM(x []float32, T, n, u int, kernel, rk, bias []float32, reverse bool)
 	return out
 }
 
-// TestLSTMForward compares the LSTM and BiLSTM layers with refLSTM, and
-// checks the last-frame outputs and Keras' parameter names.
+// refCell is a float64 reference of a recurrence: h_t for every frame t,
+// [T, u], of x [T, n] given the params, frames in reverse if reverse.
+type refCell func(x []float32, T, n, u int, kernel, rk, bias []float32, reverse bool) []float64
+
+// TestLSTMForward compares the LSTM and BiLSTM layers with refLSTM.
 func TestLSTMForward(t *testing.T) {
+	checkRecurrentForward(t, LSTM, BiLSTM, "lstm", refLSTM)
+}
+
+// checkRecurrentForward compares the layer kinds uni and bi (its
+// bidirectional kind) on random params with ref, returning sequences or
+// the last frame, and checks bi's Keras parameter names.
+func checkRecurrentForward(t *testing.T, uni, bi, name string, ref refCell) {
 	// float32 activations against a float64 reference over 6 frames.
 	const tol = 1e-5
 	const T, n, u = 6, 3, 4
 	rng := rand.New(rand.NewPCG(4, 4))
 	x := uniform(rng, -1, 1, 1, T, n)
 	for _, seq := range []bool{true, false} {
-		lstm, err := New(Arch{Name: "l", Input: []int{T, n}, Layers: []LayerSpec{{Name: "l", Kind: LSTM, Units: u, ReturnSequences: seq}}})
+		one, err := New(Arch{Name: uni, Input: []int{T, n}, Layers: []LayerSpec{{Name: "l", Kind: uni, Units: u, ReturnSequences: seq}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		bi, err := New(Arch{Name: "b", Input: []int{T, n}, Layers: []LayerSpec{{Name: "b", Kind: BiLSTM, Units: u, ReturnSequences: seq}}})
+		two, err := New(Arch{Name: bi, Input: []int{T, n}, Layers: []LayerSpec{{Name: "b", Kind: bi, Units: u, ReturnSequences: seq}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		randomize(lstm, rng, 1)
-		randomize(bi, rng, 1)
-		p, q := lstm.Params(), bi.Params()
-		if names := paramNames(q); !slices.Equal(names, []string{"b/forward_lstm/kernel", "b/forward_lstm/recurrent_kernel", "b/forward_lstm/bias", "b/backward_lstm/kernel", "b/backward_lstm/recurrent_kernel", "b/backward_lstm/bias"}) {
-			t.Errorf("BiLSTM params %v", names)
+		randomize(one, rng, 1)
+		randomize(two, rng, 1)
+		p, q := one.Params(), two.Params()
+		var names []string
+		for _, dir := range []string{"forward_", "backward_"} {
+			for _, w := range []string{"kernel", "recurrent_kernel", "bias"} {
+				names = append(names, "b/"+dir+name+"/"+w)
+			}
 		}
-		want := refLSTM(x.Data, T, n, u, p[0].Data, p[1].Data, p[2].Data, false)
-		fw := refLSTM(x.Data, T, n, u, q[0].Data, q[1].Data, q[2].Data, false)
-		bw := refLSTM(x.Data, T, n, u, q[3].Data, q[4].Data, q[5].Data, true)
+		if got := paramNames(q); !slices.Equal(got, names) {
+			t.Errorf("%s params %v, want %v", bi, got, names)
+		}
+		want := ref(x.Data, T, n, u, p[0].Data, p[1].Data, p[2].Data, false)
+		fw := ref(x.Data, T, n, u, q[0].Data, q[1].Data, q[2].Data, false)
+		bw := ref(x.Data, T, n, u, q[3].Data, q[4].Data, q[5].Data, true)
 		var wantBi []float64
 		for tt := range T {
 			wantBi = append(append(wantBi, fw[tt*u:(tt+1)*u]...), bw[tt*u:(tt+1)*u]...)
@@ -78,8 +94,8 @@ func TestLSTMForward(t *testing.T) {
 			want = want[(T-1)*u:]
 			wantBi = append(slices.Clone(fw[(T-1)*u:]), bw[:u]...)
 		}
-		compareOutputs(t, lstm, x, want, tol)
-		compareOutputs(t, bi, x, wantBi, tol)
+		compareOutputs(t, one, x, want, tol)
+		compareOutputs(t, two, x, wantBi, tol)
 	}
 }
 
@@ -158,6 +174,7 @@ func TestRecurrentGradientsWorkers(t *testing.T) {
 		{Name: "d1", Kind: Dense, Units: 5, Activation: "relu20"},
 		{Name: "b", Kind: BiLSTM, Units: 3, ReturnSequences: true},
 		{Name: "l", Kind: LSTM, Units: 3, ReturnSequences: true},
+		{Name: "g", Kind: BiGRU, Units: 3, ReturnSequences: true},
 		{Name: "d2", Kind: Dense, Units: 4},
 	}}
 	checkWorkers(t, arch, 19)

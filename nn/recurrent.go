@@ -94,12 +94,63 @@ func (sg seqGrad) addTo(dh []float32, s, t, T int) {
 	}
 }
 
+// row returns row i of buf, a matrix of rows of w values, or nil for
+// i < 0 (the state before the first step).
+func row(buf []float32, i, w int) []float32 {
+	if i < 0 {
+		return nil
+	}
+	return buf[i*w : (i+1)*w]
+}
+
 // addRows adds the rows of g [rows, len(dst)] to dst.
 func addRows(dst, g []float32) {
 	for r := 0; r < len(g); r += len(dst) {
 		for j, v := range g[r : r+len(dst)] {
 			dst[j] += v
 		}
+	}
+}
+
+// recurrentKind returns the constructor of a recurrent layer kind whose
+// cells newCell makes: of one direction, or bidirectional, with params
+// prefixed "forward_<name>/" and "backward_<name>/".
+func recurrentKind(name string, newCell func(seqDims) cell, bi bool) constructor {
+	return func(spec LayerSpec, in [][]int) (layer, error) {
+		d, err := recurrentInput(spec, in)
+		if err != nil {
+			return nil, err
+		}
+		if !bi {
+			return &recurrent{cell: newCell(d), seq: spec.ReturnSequences}, nil
+		}
+		back := d
+		back.reverse = true
+		return &bidirectional{fw: newCell(d), bw: newCell(back), name: name, seq: spec.ReturnSequences}, nil
+	}
+}
+
+// cellWeights holds a cell's params: kernel [in, w], recurrent kernel
+// [units, w] and bias, with w = gates·units.
+type cellWeights struct {
+	kernel, rk, bias []float32
+	biasShape        []int
+}
+
+// newWeights allocates zero params for a cell of d with gates gates and
+// a bias of biasShape.
+func newWeights(d seqDims, gates int, biasShape ...int) cellWeights {
+	w := gates * d.units
+	return cellWeights{make([]float32, d.in*w), make([]float32, d.units*w), make([]float32, size(biasShape)), biasShape}
+}
+
+// cellParams returns the params, named with prefix.
+func (d seqDims) cellParams(prefix string, c cellWeights) []param {
+	w := len(c.rk) / d.units
+	return []param{
+		{prefix + "kernel", []int{d.in, w}, c.kernel},
+		{prefix + "recurrent_kernel", []int{d.units, w}, c.rk},
+		{prefix + "bias", c.biasShape, c.bias},
 	}
 }
 
