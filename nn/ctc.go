@@ -1,12 +1,9 @@
 package nn
 
 import (
-	"cmp"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 
 	"subsetscan/data"
 )
@@ -278,89 +275,4 @@ func GreedyDecode(logits []float32, classes, blank int) []int {
 		prev = k
 	}
 	return out
-}
-
-// beamEntry is a prefix of prefix beam search, with the log-probabilities
-// of the frames so far given that the prefix's paths end in a blank (pb)
-// or in its last label (pnb).
-type beamEntry struct {
-	key      string
-	prefix   []int
-	pb, pnb  float64
-	combined float64
-}
-
-// BeamDecode returns the labelling that CTC prefix beam search finds most
-// probable in logits [T, classes], with its log-probability (the sum over
-// the paths collapsing to it, as CTCLoss computes, up to rounding), keeping
-// the width most probable prefixes after each frame (Hannun et al. 2014,
-// "First-pass large vocabulary continuous speech recognition using
-// bi-directional recurrent DNNs", without a language model). Ties between
-// prefixes of equal probability break on their labels, so the result is
-// deterministic. With width ≥ the number of labellings, the result is the
-// most probable labelling exactly. It panics if width < 1 or, as CTCLoss
-// does, on a malformed shape.
-func BeamDecode(logits []float32, classes, blank, width int) ([]int, float64) {
-	T := ctcFrames(logits, classes, blank)
-	if width < 1 {
-		panic(fmt.Sprintf("nn: BeamDecode: width %d", width))
-	}
-	lp := logSoftmaxRows(logits, classes)
-	beam := []*beamEntry{{prefix: []int{}, pnb: math.Inf(-1)}}
-	for t := range T {
-		beam = beamStep(beam, lp[t*classes:(t+1)*classes], blank, width)
-	}
-	return beam[0].prefix, beam[0].combined
-}
-
-// beamStep extends every prefix of beam by one frame of log-probabilities
-// row and returns the width most probable prefixes.
-func beamStep(beam []*beamEntry, row []float64, blank, width int) []*beamEntry {
-	next := map[string]*beamEntry{}
-	var order []*beamEntry
-	get := func(prefix []int) *beamEntry {
-		key := prefixKey(prefix)
-		e, ok := next[key]
-		if !ok {
-			e = &beamEntry{key: key, prefix: prefix, pb: math.Inf(-1), pnb: math.Inf(-1)}
-			next[key] = e
-			order = append(order, e)
-		}
-		return e
-	}
-	for _, e := range beam {
-		all := logAdd(e.pb, e.pnb)
-		same := get(e.prefix)
-		same.pb = logAdd(same.pb, all+row[blank])
-		for k, l := range row {
-			if k == blank {
-				continue
-			}
-			ext := get(append(slices.Clone(e.prefix), k))
-			if n := len(e.prefix); n > 0 && e.prefix[n-1] == k {
-				// A repeat extends the prefix only after a blank; without
-				// one it merges into the same prefix.
-				same.pnb = logAdd(same.pnb, e.pnb+l)
-				ext.pnb = logAdd(ext.pnb, e.pb+l)
-			} else {
-				ext.pnb = logAdd(ext.pnb, all+l)
-			}
-		}
-	}
-	for _, e := range order {
-		e.combined = logAdd(e.pb, e.pnb)
-	}
-	slices.SortStableFunc(order, func(a, b *beamEntry) int {
-		return cmp.Or(cmp.Compare(b.combined, a.combined), cmp.Compare(a.key, b.key))
-	})
-	return order[:min(width, len(order))]
-}
-
-// prefixKey encodes a prefix as a map key that orders like its labels.
-func prefixKey(prefix []int) string {
-	b := make([]byte, 0, 4*len(prefix))
-	for _, k := range prefix {
-		b = binary.BigEndian.AppendUint32(b, uint32(k))
-	}
-	return string(b)
 }

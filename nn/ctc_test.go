@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"encoding/binary"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -48,6 +49,15 @@ func collapse(path []int, blank int) []int {
 		}
 	}
 	return out
+}
+
+// prefixKey encodes a labelling as a map key that orders like its labels.
+func prefixKey(prefix []int) string {
+	b := make([]byte, 0, 4*len(prefix))
+	for _, k := range prefix {
+		b = binary.BigEndian.AppendUint32(b, uint32(k))
+	}
+	return string(b)
 }
 
 // labelsOf decodes a prefixKey.
