@@ -9,12 +9,13 @@ import (
 	"subsetscan/nn"
 )
 
-// BenchmarkLSTM runs an LSTM layer of 128 units over 100 frames of 64
-// features, returning sequences, on 16 samples: forward (Predict), and
-// forward and backward (Gradients of the params and the input), on every
-// core. It reports samples (sequences) per second and per CPU second.
-func BenchmarkLSTM(b *testing.B) {
-	for _, kind := range []string{nn.LSTM, nn.BiLSTM} {
+// BenchmarkRecurrent runs a recurrent layer (LSTM, BiLSTM, GRU) of 128
+// units over 100 frames of 64 features, returning sequences, on 16
+// samples: forward (Predict), and forward and backward (Gradients of the
+// params and the input), on every core. It reports samples (sequences)
+// per second and per CPU second.
+func BenchmarkRecurrent(b *testing.B) {
+	for _, kind := range []string{nn.LSTM, nn.BiLSTM, nn.GRU} {
 		arch := nn.Arch{Name: kind, Input: []int{100, 64}, Layers: []nn.LayerSpec{{Name: "l", Kind: kind, Units: 128, ReturnSequences: true}}}
 		m, err := nn.New(arch)
 		if err != nil {
