@@ -13,9 +13,13 @@ const (
 	relu
 	sigmoid
 	softmax
+	relu20
 )
 
-var activations = map[string]activation{"": linear, "linear": linear, "relu": relu, "sigmoid": sigmoid, "softmax": softmax}
+// relu20Max is the ceiling of relu20, DeepSpeech's clipped ReLU.
+const relu20Max = 20
+
+var activations = map[string]activation{"": linear, "linear": linear, "relu": relu, "sigmoid": sigmoid, "softmax": softmax, "relu20": relu20}
 
 func parseActivation(s string) (activation, error) {
 	a, ok := activations[s]
@@ -40,6 +44,10 @@ func (a activation) apply(dst, pre []float32) {
 	case sigmoid:
 		for i, v := range pre {
 			dst[i] = sigmoid32(v)
+		}
+	case relu20:
+		for i, v := range pre {
+			dst[i] = min(max(v, 0), relu20Max)
 		}
 	case softmax:
 		// In float32, as TensorFlow computes it: whether the top
@@ -79,6 +87,16 @@ func (a activation) grad(dst, g, out []float32) {
 	case sigmoid:
 		for i, v := range out {
 			dst[i] = g[i] * v * (1 - v)
+		}
+	case relu20:
+		// As TensorFlow's Relu6Grad: the gradient passes where
+		// 0 < out < the ceiling.
+		for i, v := range out {
+			if v > 0 && v < relu20Max {
+				dst[i] = g[i]
+			} else {
+				dst[i] = 0
+			}
 		}
 	case softmax:
 		var dot float32

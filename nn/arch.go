@@ -21,7 +21,8 @@ type LayerSpec struct {
 	Filters int    `yaml:"filters,omitempty" json:"filters,omitempty"`
 	Kernel  int    `yaml:"kernel,omitempty" json:"kernel,omitempty"`
 	Padding string `yaml:"padding,omitempty" json:"padding,omitempty"`
-	// Activation is "linear" (or empty), "relu", "sigmoid" or "softmax".
+	// Activation is "linear" (or empty), "relu", "sigmoid" or "softmax";
+	// or "relu20", DeepSpeech's clipped ReLU min(max(x, 0), 20).
 	Activation string `yaml:"activation,omitempty" json:"activation,omitempty"`
 	// MaxPooling2D: a Pool×Pool window with stride Pool, and Padding.
 	Pool int `yaml:"pool,omitempty" json:"pool,omitempty"`
@@ -29,6 +30,11 @@ type LayerSpec struct {
 	Size int `yaml:"size,omitempty" json:"size,omitempty"`
 	// Dense: Units outputs, and Activation.
 	Units int `yaml:"units,omitempty" json:"units,omitempty"`
+	// LSTM, BiLSTM, GRU, BiGRU: Units per direction; ReturnSequences
+	// gives every frame's output [T, …] rather than the last frame's.
+	ReturnSequences bool `yaml:"return_sequences,omitempty" json:"return_sequences,omitempty"`
+	// LogMel: the spectrogram's framing and filter bank.
+	Mel MelSpec `yaml:"mel,omitempty" json:"mel,omitempty"`
 	// Flatten, Add and Concatenate have no fields but Inputs.
 }
 

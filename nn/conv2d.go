@@ -215,6 +215,10 @@ func (l *conv2D) activateSpan(dst, acc []float32, wp, L int) {
 				for x, v := range seg {
 					d[x*f] = sigmoid32(v)
 				}
+			case relu20:
+				for x, v := range seg {
+					d[x*f] = min(max(v, 0), relu20Max)
+				}
 			default:
 				for x, v := range seg {
 					d[x*f] = v

@@ -37,6 +37,40 @@
 // layers, their gradients are added in that order. Layers that do not lead
 // to the output are computed forward and skipped backward.
 //
+// # Sequences and speech
+//
+// The speech recognisers of issue 9 are DeepSpeech-like: a waveform, a
+// front end, frame-wise dense layers, recurrent layers, frame-wise
+// logits, and a CTC loss. A sequence is [T, features], frame-major. The
+// layers:
+//
+//   - LogMel: a waveform [n] (or [n, 1]) of fixed length to a log mel
+//     spectrogram [frames, mels] (Hann-windowed frames, gonum's real FFT,
+//     power, TensorFlow's HTK mel filter bank, ln(· + ε); MelSpec), with
+//     no params but a gradient w.r.t. the waveform, so that attacks
+//     optimise the samples;
+//   - Dense applies to the last axis of any input, [T, n] → [T, units],
+//     Keras' semantics (a flat input is the case T = 1, computed as
+//     before); "relu20" is DeepSpeech's clipped ReLU min(max(x, 0), 20);
+//   - LSTM: Keras' LSTM (gates i, f, c, o; params "kernel" [n, 4u],
+//     "recurrent_kernel" [u, 4u], "bias" [4u]), [T, n] → [T, u] with
+//     ReturnSequences, else [u]; BiLSTM: a forward and a backward LSTM,
+//     concatenated on the last axis ([T, 2u]), params
+//     "forward_lstm/kernel", …, "backward_lstm/bias";
+//   - GRU and BiGRU: the same for Keras' GRU (TensorFlow 2's
+//     reset_after variant: gates z, r, h; bias [2, 3u]).
+//
+// CTC is a loss the caller computes (Graves et al. 2006): CTCLoss gives
+// the negative log-likelihood of a labelling over all alignments with its
+// gradient w.r.t. the logits [T, classes] (a linear last layer: CTCLoss
+// applies the softmax), CTCBatch the mean over a batch with the upstream
+// gradient for Gradients, and GreedyDecode and BeamDecode (prefix beam
+// search) the transcriptions. Utterances are padded to one length per
+// model: with silence (which the front end sees as any other input), and
+// CTCBatch's lengths, if given, score only each utterance's own frames,
+// leaving the padding's frames without gradient; without lengths, CTC
+// sees all T frames and learns to emit blanks over the padding.
+//
 // # Gradients and training
 //
 // Backward passes give the gradient w.r.t. the input of any vector-Jacobian

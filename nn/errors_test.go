@@ -3,6 +3,7 @@ package nn_test
 import (
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"subsetscan/internal/cputime"
 	"testing"
@@ -74,9 +75,15 @@ func TestArchErrors(t *testing.T) {
 	if _, err := nn.New(bad); err == nil || !strings.Contains(err.Error(), "layer c") {
 		t.Errorf("conv larger than input: got %v", err)
 	}
-	dense := nn.Arch{Name: "d", Input: []int{4, 4, 1}, Layers: []nn.LayerSpec{{Name: "d", Kind: nn.Dense, Units: 3}}}
+	dense := nn.Arch{Name: "d", Input: []int{4, 4, 1}, Layers: []nn.LayerSpec{{Name: "d", Kind: nn.Dense, Units: 3, Activation: "softmax"}}}
 	if _, err := nn.New(dense); err == nil || !strings.Contains(err.Error(), "flatten") {
-		t.Errorf("dense on an image: got %v", err)
+		t.Errorf("softmax dense on an image: got %v", err)
+	}
+	dense.Layers[0].Activation = "relu20"
+	if m, err := nn.New(dense); err != nil {
+		t.Errorf("dense on an image's last axis: %v", err)
+	} else if s, _ := m.OutputShape("d"); !slices.Equal(s, []int{4, 4, 3}) {
+		t.Errorf("dense on [4 4 1]: output shape %v, want [4 4 3]", s)
 	}
 	m, err := nn.New(nn.AutoencoderArch)
 	if err != nil {
@@ -110,7 +117,7 @@ func TestGraphErrors(t *testing.T) {
 		{"concatenate shapes", []int{4, 4, 1}, []nn.LayerSpec{{Name: "p", Kind: nn.MaxPooling2D, Pool: 2}, {Name: "c", Kind: nn.Concatenate, Inputs: []string{"p", "input"}}},
 			"inputs [2 2 1] and [4 4 1] differ on an axis other than the last"},
 		{"two inputs", []int{4, 4, 1}, []nn.LayerSpec{conv("a", 2, "input", "input")}, "layer a (conv2d, input [[4 4 1] [4 4 1]]): takes one input, got 2"},
-		{"unknown kind", []int{4, 4, 1}, []nn.LayerSpec{{Name: "x", Kind: "lstm"}}, `unknown layer kind "lstm"`},
+		{"unknown kind", []int{4, 4, 1}, []nn.LayerSpec{{Name: "x", Kind: "transformer"}}, `unknown layer kind "transformer"`},
 		{"sequence conv", []int{5, 3}, []nn.LayerSpec{conv("a", 2)}, "layer a (conv2d, input [5 3]): needs an image input [height width channels]"},
 		{"empty input", nil, []nn.LayerSpec{conv("a", 2)}, "input shape [] must be positive"},
 		{"pool activation", []int{4, 4, 1}, []nn.LayerSpec{{Name: "p", Kind: nn.MaxPooling2D, Pool: 2, Activation: "relu"}}, `layer p (maxpool2d, input [4 4 1]): activation "relu" on a kind of layer that has none`},

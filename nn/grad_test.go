@@ -63,6 +63,40 @@ var gradCases = []Arch{
 		{Name: "f", Kind: Flatten},
 		{Name: "d", Kind: Dense, Units: 2, Activation: "sigmoid"},
 	}},
+	// Speech layers (issue 9): Dense over a sequence's last axis, relu20.
+	{Name: "dense_seq", Input: []int{5, 3}, Layers: []LayerSpec{
+		{Name: "d1", Kind: Dense, Units: 4, Activation: "relu20"},
+		{Name: "d2", Kind: Dense, Units: 3},
+	}},
+	{Name: "lstm", Input: []int{5, 3}, Layers: []LayerSpec{
+		{Name: "l", Kind: LSTM, Units: 4, ReturnSequences: true},
+		{Name: "d", Kind: Dense, Units: 2},
+	}},
+	{Name: "bilstm", Input: []int{4, 3}, Layers: []LayerSpec{
+		{Name: "b", Kind: BiLSTM, Units: 3, ReturnSequences: true},
+		{Name: "d", Kind: Dense, Units: 2},
+	}},
+	// Recurrent layers returning their last frame only.
+	{Name: "lstm_last", Input: []int{3, 2}, Layers: []LayerSpec{
+		{Name: "l", Kind: LSTM, Units: 3},
+	}},
+	{Name: "bilstm_last", Input: []int{3, 2}, Layers: []LayerSpec{
+		{Name: "b", Kind: BiLSTM, Units: 3},
+	}},
+	{Name: "gru", Input: []int{5, 3}, Layers: []LayerSpec{
+		{Name: "g", Kind: GRU, Units: 4, ReturnSequences: true},
+		{Name: "b", Kind: BiGRU, Units: 2},
+	}},
+	// A front end on a waveform of 40 samples at 800 Hz: 4 frames of 16
+	// samples (FFT 16), 5 mels; and on [samples, 1], 7 frames of 10 (FFT
+	// 12), the last samples in no frame.
+	{Name: "log_mel", Input: []int{40}, Layers: []LayerSpec{
+		{Name: "m", Kind: LogMel, Mel: MelSpec{Rate: 800, Frame: 16, Hop: 8, Mels: 5, FMin: 20}},
+		{Name: "d", Kind: Dense, Units: 2},
+	}},
+	{Name: "log_mel_odd", Input: []int{39, 1}, Layers: []LayerSpec{
+		{Name: "m", Kind: LogMel, Mel: MelSpec{Rate: 800, Frame: 10, Hop: 4, FFT: 12, Mels: 3, FMax: 300}},
+	}},
 }
 
 // randomize fills the params with seeded uniform values in ±scale

@@ -18,7 +18,9 @@ import (
 // has fan_in = in and fan_out = out; biases zero. The values come from a
 // PCG generator seeded with seed, drawn layer by layer in the order of the
 // architecture and, within a kernel, in its row-major Keras layout, so the
-// same seed always gives the same weights.
+// same seed always gives the same weights. LSTM and BiLSTM layers follow
+// Keras' LSTM defaults instead (see LSTM: an orthogonal recurrent kernel,
+// a forget-gate bias of 1).
 func (m *Model) InitGlorot(seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 0x676c6f726f74)) // "glorot"
 	for _, nd := range m.nodes {
