@@ -17,20 +17,21 @@ func TestFashionMNISTNeedsData(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
+		code int
 		want []string
 	}{
-		{"no -data", []string{"run", "-out", t.TempDir(), "ae-fmnist"},
+		{"no -data", []string{"run", "-out", t.TempDir(), "ae-fmnist"}, 1,
 			[]string{"ae-fmnist", "-data DIR", "Fashion-MNIST", "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
 				"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "fmnist_autoencoder.npz", "fmnist_classifier.npz"}},
-		{"empty -data", []string{"run", "-out", t.TempDir(), "-data", empty, "ae-fmnist"},
+		{"empty -data", []string{"run", "-out", t.TempDir(), "-data", empty, "ae-fmnist"}, 1,
 			[]string{"ae-fmnist", "dataset.dir: " + empty, "train-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}},
-		{"verify too", []string{"verify", "-out", t.TempDir(), "ae-fmnist"}, []string{"-data DIR"}},
+		{"verify too", []string{"verify", "-out", t.TempDir(), "ae-fmnist"}, exitCannotRun, []string{"-data DIR"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			if code := run(t.Context(), tc.args, &stdout, &stderr); code != 1 {
-				t.Errorf("exit code %d, want 1 (stderr %q)", code, stderr.String())
+			if code := run(t.Context(), tc.args, &stdout, &stderr); code != tc.code {
+				t.Errorf("exit code %d, want %d (stderr %q)", code, tc.code, stderr.String())
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(stderr.String(), w) {
@@ -119,7 +120,7 @@ func TestShippedModels(t *testing.T) {
 	if err := fs.Parse(nil); err != nil {
 		t.Fatal(err)
 	}
-	cfgs, err := loadConfigs([]string{"ae-mnist"}, f)
+	cfgs, err := loadConfigs([]string{"ae-mnist"}, f, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +140,7 @@ func TestShippedModels(t *testing.T) {
 	if err := fs.Parse([]string{"-models", t.TempDir()}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = loadConfigs([]string{"ae-mnist"}, f)
+	_, err = loadConfigs([]string{"ae-mnist"}, f, "")
 	if err == nil || !strings.Contains(err.Error(), "model.weights") {
 		t.Errorf("ae-mnist with an empty -models directory: got %v, want an error naming model.weights", err)
 	}
