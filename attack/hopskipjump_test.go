@@ -211,6 +211,7 @@ func TestHopSkipJumpErrors(t *testing.T) {
 		labels []int
 		want   string
 	}{
+		{"negative first index", attack.HopSkipJump{FirstIndex: -1}, &noisePredictor{}, x, nil, "FirstIndex"},
 		{"negative max_iter", attack.HopSkipJump{MaxIter: -1}, &noisePredictor{}, x, nil, "max_iter"},
 		{"negative max_eval", attack.HopSkipJump{MaxEval: -3}, &noisePredictor{}, x, nil, "max_eval"},
 		{"negative init_eval", attack.HopSkipJump{InitEval: -3}, &noisePredictor{}, x, nil, "init_eval"},

@@ -19,13 +19,25 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+
+	"subsetscan/runner"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt)
+	go func() {
+		// The first SIGINT cancels ctx: the command stops at its next
+		// step, keeping what is finished; the second ends the process.
+		<-sig
+		fmt.Fprintln(os.Stderr, "subsetscan: interrupt: stopping after the current step (Ctrl-C again to quit now)")
+		cancel()
+		<-sig
+		fmt.Fprintln(os.Stderr, "subsetscan: interrupted")
+		os.Exit(exitInterrupted)
+	}()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // command is one subcommand of subsetscan.
@@ -111,6 +123,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		if !errors.Is(err, runner.ErrInterrupted) {
+			err = fmt.Errorf("interrupted: %w", err)
+		}
+		fmt.Fprintf(stderr, "subsetscan %s: %v\n", c.Name, err)
+		return exitInterrupted
 	}
 	fmt.Fprintf(stderr, "subsetscan %s: %v\n", c.Name, err)
 	var ue usageError

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"subsetscan/configs"
 	"subsetscan/experiments"
@@ -127,7 +128,7 @@ func runConfigs(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.
 	for _, cfg := range cfgs {
 		fmt.Fprintf(stderr, "%s: running\n", cfg.Name)
 		dir, res, err := runner.Run(ctx, cfg, runner.Options{
-			OutDir: *f.out, Workers: *f.workers, Revision: revision, ExportActivations: *f.export,
+			OutDir: *f.out, Workers: *f.workers, Revision: revision, ExportActivations: *f.export, Hold: testHold(stderr),
 			Progress: func(format string, a ...any) {
 				fmt.Fprintf(stderr, "%s: %s\n", cfg.Name, fmt.Sprintf(format, a...))
 			},
@@ -252,6 +253,30 @@ func runReport(ctx context.Context, fs *flag.FlagSet, args []string, stdout, std
 		fmt.Fprintf(stderr, "%s: report re-rendered\n", dir)
 	}
 	return nil
+}
+
+// holdEnv is a hidden environment variable for the tests of interrupted
+// runs: at the point of runner.Options.Hold it names, the run prints
+// "hold: POINT" to stderr and waits until interrupted (SIGINT); with a
+// trailing "!" it keeps waiting then, until the process ends.
+const holdEnv = "SUBSETSCAN_TEST_HOLD"
+
+// testHold returns the Hold function holdEnv asks for, or nil.
+func testHold(stderr io.Writer) func(ctx context.Context, point string) {
+	want, ok := strings.CutSuffix(os.Getenv(holdEnv), "!")
+	if want == "" {
+		return nil
+	}
+	return func(ctx context.Context, point string) {
+		if point != want {
+			return
+		}
+		fmt.Fprintf(stderr, "hold: %s\n", point)
+		<-ctx.Done()
+		if ok {
+			time.Sleep(time.Hour)
+		}
+	}
 }
 
 // shippedModels extracts the weights built into the binary (configs/models)
