@@ -3,9 +3,11 @@ package experiments
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -92,7 +94,7 @@ func generateSet(ctx context.Context, cfg *Config, s Set, r [2]int, rangeKey str
 	if r[1] > images.Len() {
 		return nil, nil, fmt.Errorf("%s: range %v exceeds the %d images of the split", rangeKey, r, images.Len())
 	}
-	key, err := setKey(cfg, s, r)
+	key, err := setKey(cfg, s, r, images, labels)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -124,12 +126,13 @@ func generateSet(ctx context.Context, cfg *Config, s Set, r [2]int, rangeKey str
 }
 
 // setKey returns the key of the set s generated from the images r of the
-// split: the SHA-256 of everything the images depend on (attack code
-// version, data set, split, classifier architecture and weights, keep,
-// range, attack settings and the seed). The hashed struct and AttackSpec's
-// JSON are fixed: any change regenerates every cached set, e.g. the
-// committed results/ae-mnist/sets.
-func setKey(cfg *Config, s Set, r [2]int) (string, error) {
+// split (images, with their labels): the SHA-256 of everything the images
+// depend on (attack code version, data set, split, classifier architecture
+// and weights, keep, range, attack settings, the seed and, for a data set
+// of files, their content: dataIdentity). The hashed struct and
+// AttackSpec's JSON are fixed: any change regenerates every cached set,
+// e.g. the committed results/ae-mnist/sets.
+func setKey(cfg *Config, s Set, r [2]int, images *data.Array, labels []int) (string, error) {
 	weights, err := os.ReadFile(cfg.Classifier.Weights)
 	if err != nil {
 		return "", err
@@ -140,12 +143,40 @@ func setKey(cfg *Config, s Set, r [2]int) (string, error) {
 		Source                                       [2]int
 		Attack                                       *AttackSpec
 		Seed                                         uint64 // HopSkipJump's random numbers
-	}{attackCodeVersion, cfg.Dataset.Name, cfg.Dataset.Split, cfg.Classifier.Arch, hex.EncodeToString(wsum[:]), s.Keep, r, s.Attack, cfg.Seed})
+		Data                                         string `json:",omitempty"`
+	}{attackCodeVersion, cfg.Dataset.Name, cfg.Dataset.Split, cfg.Classifier.Arch, hex.EncodeToString(wsum[:]), s.Keep, r, s.Attack, cfg.Seed,
+		dataIdentity(cfg, images.Slice(r[0], r[1]), labels[r[0]:r[1]])})
 	if err != nil {
 		return "", err
 	}
 	ksum := sha256.Sum256(spec)
 	return hex.EncodeToString(ksum[:]), nil
+}
+
+// dataIdentity returns the identity of the images an attack starts from
+// and their labels, for the set's key. For dataset.name idx (files from a
+// directory) it is the SHA-256 of their values as loaded: two directories
+// give one key only when the attacked images and labels are the same, and
+// a copied, moved, re-gzipped or touched directory keeps its key (paths,
+// sizes and mtimes would miss an edit of equal size and time, and change
+// with a copy). It is "" for mnist, whose files are fixed by the GoMNIST
+// module's version in go.sum, so that the keys of mnist configs are those
+// of the committed sets.
+func dataIdentity(cfg *Config, images *data.Array, labels []int) string {
+	if cfg.Dataset.Name != "idx" {
+		return ""
+	}
+	h := sha256.New()
+	buf := make([]byte, 0, 4*max(images.RowSize(), 1))
+	for i := range images.Len() {
+		buf = buf[:0]
+		for _, v := range images.Row(i) {
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+		}
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(labels[i]))
+		h.Write(buf)
+	}
+	return fmt.Sprintf("sha256:%x %v", h.Sum(nil), images.Shape)
 }
 
 // setFiles are the files of a generated set in dir: name.npy, its source

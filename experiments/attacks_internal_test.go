@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,6 +60,10 @@ func TestSetKeysOfShippedConfigs(t *testing.T) {
 	} else {
 		t.Logf("no reference directory %s: checking ae-mnist only", dir)
 	}
+	images, labels, err := data.LoadMNIST("test")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, name := range names {
 		raw, ok := configs.Read(name)
 		if !ok {
@@ -75,7 +80,7 @@ func TestSetKeysOfShippedConfigs(t *testing.T) {
 				continue
 			}
 			r, _ := sets.source(s, i, cfg.Kind)
-			got, err := setKey(cfg, s, r)
+			got, err := setKey(cfg, s, r, images, labels)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,6 +119,54 @@ func ownClassifier(t *testing.T) (*Config, *nn.Model, *data.Array, []int) {
 		t.Fatal(err)
 	}
 	return cfg, clf, images.Slice(8500, 8507), labels[8500:8507]
+}
+
+// TestSetKeyIDXData checks that the key of a set generated from an idx
+// data set (files from a directory) depends on the images and labels the
+// attack starts from, and only on them: another directory with the same
+// content shares the key, a pixel or a label changed gives another; the
+// key of an mnist set does not depend on them (the committed keys,
+// TestSetKeysOfShippedConfigs).
+func TestSetKeyIDXData(t *testing.T) {
+	cfg, _, x, labels := ownClassifier(t)
+	s := smallAttacks[0]
+	r := [2]int{1, 5}
+	key := func(name string, x *data.Array, labels []int) string {
+		c := *cfg
+		c.Dataset.Name = name
+		k, err := setKey(&c, s, r, x, labels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	pixel := x.Slice(0, x.Len())
+	pixel.Data = slices.Clone(x.Data)
+	pixel.Row(2)[100] += 0.5
+	label := slices.Clone(labels)
+	label[4] = (label[4] + 1) % 10
+	outside := slices.Clone(labels)
+	outside[0]++ // image 0 is not in the range
+	base := key("idx", x, labels)
+	for _, tc := range []struct {
+		name, dataset string
+		x             *data.Array
+		labels        []int
+		same          bool
+	}{
+		{"same content", "idx", &data.Array{Shape: slices.Clone(x.Shape), Data: slices.Clone(x.Data)}, slices.Clone(labels), true},
+		{"a pixel changed", "idx", pixel, labels, false},
+		{"a label changed", "idx", x, label, false},
+		{"outside the range", "idx", x, outside, true},
+		{"mnist", "mnist", x, labels, false},
+	} {
+		if got := key(tc.dataset, tc.x, tc.labels); (got == base) != tc.same {
+			t.Errorf("%s: key %s, base %s: same %v, want %v", tc.name, got, base, got == base, tc.same)
+		}
+	}
+	if key("mnist", x, labels) != key("mnist", pixel, label) {
+		t.Error("the key of an mnist set depends on the images")
+	}
 }
 
 // smallAttacks are one cheap set of each attack method.
