@@ -2,6 +2,7 @@ package attack_test
 
 import (
 	"math"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -12,10 +13,26 @@ import (
 )
 
 // authorsSetup loads the authors' classifier and the MNIST test images
-// 8500-9999 their attacks started from.
+// 8500-9999 their attacks started from. It skips the test where the
+// authors' artefacts are missing (refdata.Path).
 func authorsSetup(t *testing.T) (*nn.Model, *data.Array, []int) {
 	t.Helper()
-	m, err := nn.Load(nn.ClassifierArch, refdata.Path(t, "models/mnist_cnn_original.npz"))
+	return setup(t, refdata.Path(t, "models/mnist_cnn_original.npz"))
+}
+
+// ownSetup loads the project's own classifier (configs/models, the same
+// architecture as the authors', trained here) and the MNIST test images
+// 8500-9999: for the tests that need a real classifier but not the
+// authors', so that they run on any clone.
+func ownSetup(t testing.TB) (*nn.Model, *data.Array, []int) {
+	t.Helper()
+	return setup(t, filepath.Join(refdata.Root(), "configs", "models", "classifier.npz"))
+}
+
+// setup loads the classifier weights and the MNIST test images 8500-9999.
+func setup(t testing.TB, weights string) (*nn.Model, *data.Array, []int) {
+	t.Helper()
+	m, err := nn.Load(nn.ClassifierArch, weights)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +83,7 @@ func TestFGSMMatchesAuthors(t *testing.T) {
 }
 
 func TestFGSMErrors(t *testing.T) {
-	m, x, _ := authorsSetup(t)
+	m, x, _ := ownSetup(t)
 	x = x.Slice(0, 2)
 	if _, err := (attack.FGSM{Eps: 0}).Generate(t.Context(), m, x, nil); err == nil {
 		t.Error("eps 0: got no error")
@@ -270,7 +287,7 @@ func TestBIMMatchesAuthors(t *testing.T) {
 // number of workers: on the decision boundary the last bits decide which
 // images succeed, so any scheduling-dependent arithmetic would show here.
 func TestDeepFoolWorkers(t *testing.T) {
-	m, x, _ := authorsSetup(t)
+	m, x, _ := ownSetup(t)
 	x = x.Slice(0, 24)
 	one, err := attack.DeepFool{Workers: 1}.Generate(t.Context(), m, x)
 	if err != nil {

@@ -71,6 +71,11 @@ type HopSkipJump struct {
 	Clip *[2]float32
 	// Seed selects the random streams.
 	Seed uint64
+	// FirstIndex numbers the streams: image i of x uses stream
+	// FirstIndex + i. Attacking a batch of a larger set with the index of
+	// its first image there (and that set's Clip) gives the images the
+	// whole set would, so a set can be attacked batch by batch.
+	FirstIndex int
 	// Workers bounds the parallelism; 0 means all cores.
 	Workers int
 	// Progress, when not nil, is called after each image with the number
@@ -111,6 +116,8 @@ func (a HopSkipJump) params() (hsjParams, error) {
 		initSize: def(a.InitSize, HSJDefaultInitSize),
 	}
 	switch {
+	case a.FirstIndex < 0:
+		return p, fmt.Errorf("attack: HopSkipJump FirstIndex must be ≥ 0, got %d", a.FirstIndex)
 	case p.maxIter < 0:
 		return p, fmt.Errorf("attack: HopSkipJump max_iter must be ≥ 1 (0 for the default), got %d", p.maxIter)
 	case p.maxEval < 0:
@@ -201,7 +208,7 @@ func (a HopSkipJump) Generate(ctx context.Context, c Predictor, x *data.Array, l
 						ctx: ctx, c: c, workers: inner, p: p, image: i,
 						x: x.Row(i), shape: x.Shape[1:], target: labels[i],
 						lo: lo, hi: hi, theta: 0.01 / math.Sqrt(float64(x.RowSize())),
-						rng: rand.New(rand.NewPCG(a.Seed, uint64(i))), trace: a.Trace,
+						rng: rand.New(rand.NewPCG(a.Seed, uint64(a.FirstIndex+i))), trace: a.Trace,
 					}
 					if err := r.attack(out.Row(i)); err != nil {
 						cancel(err)

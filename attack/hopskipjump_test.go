@@ -13,8 +13,6 @@ import (
 
 	"subsetscan/attack"
 	"subsetscan/data"
-	"subsetscan/internal/refdata"
-	"subsetscan/nn"
 )
 
 // hsjSmall is a budget small enough for tests: a few iterations with few
@@ -27,8 +25,12 @@ func float32Bytes(a *data.Array) []byte {
 	return b.Bytes()
 }
 
-func TestHopSkipJumpAuthorsClassifier(t *testing.T) {
-	m, x, _ := authorsSetup(t)
+// TestHopSkipJumpClassifier attacks 8 images against the project's
+// classifier: most succeed, every changed image is misclassified, the
+// trace and progress agree with the result, the pixels stay in the clip
+// range and the iterations shrink the perturbations.
+func TestHopSkipJumpClassifier(t *testing.T) {
+	m, x, _ := ownSetup(t)
 	const n = 8
 	x = x.Slice(0, n)
 	pred, err := attack.Predictions(m, x, 0)
@@ -117,7 +119,7 @@ func dist(a, b []float32) float64 {
 // perturbations on average: with the same seed, a run of 2 iterations is
 // the prefix of a run of 10.
 func TestHopSkipJumpShrinks(t *testing.T) {
-	m, x, _ := authorsSetup(t)
+	m, x, _ := ownSetup(t)
 	x = x.Slice(8, 12)
 	mean := map[int]float64{}
 	for _, iters := range []int{1, 4, 12} {
@@ -137,7 +139,7 @@ func TestHopSkipJumpShrinks(t *testing.T) {
 }
 
 func TestHopSkipJumpDeterministic(t *testing.T) {
-	m, x, _ := authorsSetup(t)
+	m, x, _ := ownSetup(t)
 	x = x.Slice(20, 24)
 	run := func(workers int, seed uint64, x *data.Array) []byte {
 		a := hsjSmall
@@ -211,6 +213,7 @@ func TestHopSkipJumpErrors(t *testing.T) {
 		labels []int
 		want   string
 	}{
+		{"negative first index", attack.HopSkipJump{FirstIndex: -1}, &noisePredictor{}, x, nil, "FirstIndex"},
 		{"negative max_iter", attack.HopSkipJump{MaxIter: -1}, &noisePredictor{}, x, nil, "max_iter"},
 		{"negative max_eval", attack.HopSkipJump{MaxEval: -3}, &noisePredictor{}, x, nil, "max_eval"},
 		{"negative init_eval", attack.HopSkipJump{InitEval: -3}, &noisePredictor{}, x, nil, "init_eval"},
@@ -295,18 +298,11 @@ func TestHopSkipJumpToy(t *testing.T) {
 	}
 }
 
-// BenchmarkHopSkipJump attacks 8 images against the authors' classifier
+// BenchmarkHopSkipJump attacks 8 images against the project's classifier
 // with 5 iterations of at most 100 gradient samples.
 func BenchmarkHopSkipJump(b *testing.B) {
-	m, err := nn.Load(nn.ClassifierArch, refdata.Path(b, "models/mnist_cnn_original.npz"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	images, _, err := data.LoadMNIST("test")
-	if err != nil {
-		b.Fatal(err)
-	}
-	x := images.Slice(8500, 8508)
+	m, x, _ := ownSetup(b)
+	x = x.Slice(0, 8)
 	a := hsjSmall
 	for b.Loop() {
 		if _, err := a.Generate(context.Background(), m, x, nil); err != nil {

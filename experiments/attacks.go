@@ -3,11 +3,14 @@ package experiments
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"subsetscan/attack"
@@ -91,7 +94,7 @@ func generateSet(ctx context.Context, cfg *Config, s Set, r [2]int, rangeKey str
 	if r[1] > images.Len() {
 		return nil, nil, fmt.Errorf("%s: range %v exceeds the %d images of the split", rangeKey, r, images.Len())
 	}
-	key, err := setKey(cfg, s, r)
+	key, err := setKey(cfg, s, r, images, labels)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -102,7 +105,11 @@ func generateSet(ctx context.Context, cfg *Config, s Set, r [2]int, rangeKey str
 			return a, idx, nil
 		}
 	}
-	adv, idx, err := runAttack(ctx, cfg, s, images.Slice(r[0], r[1]), labels[r[0]:r[1]], env)
+	ck := checkpoints{}
+	if env.Dir != "" {
+		ck = checkpoints{dir: files.checkpointDir(key)}
+	}
+	adv, idx, err := runAttack(ctx, cfg, s, images.Slice(r[0], r[1]), labels[r[0]:r[1]], env, ck)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -113,17 +120,19 @@ func generateSet(ctx context.Context, cfg *Config, s Set, r [2]int, rangeKey str
 		if err := files.save(key, adv, idx); err != nil {
 			return nil, nil, err
 		}
+		env.hold(ctx, "set "+s.Name+" saved")
 	}
 	return adv, idx, nil
 }
 
 // setKey returns the key of the set s generated from the images r of the
-// split: the SHA-256 of everything the images depend on (attack code
-// version, data set, split, classifier architecture and weights, keep,
-// range, attack settings and the seed). The hashed struct and AttackSpec's
-// JSON are fixed: any change regenerates every cached set, e.g. the
-// committed results/ae-mnist/sets.
-func setKey(cfg *Config, s Set, r [2]int) (string, error) {
+// split (images, with their labels): the SHA-256 of everything the images
+// depend on (attack code version, data set, split, classifier architecture
+// and weights, keep, range, attack settings, the seed and, for a data set
+// of files, their content: dataIdentity). The hashed struct and
+// AttackSpec's JSON are fixed: any change regenerates every cached set,
+// e.g. the committed results/ae-mnist/sets.
+func setKey(cfg *Config, s Set, r [2]int, images *data.Array, labels []int) (string, error) {
 	weights, err := os.ReadFile(cfg.Classifier.Weights)
 	if err != nil {
 		return "", err
@@ -134,12 +143,40 @@ func setKey(cfg *Config, s Set, r [2]int) (string, error) {
 		Source                                       [2]int
 		Attack                                       *AttackSpec
 		Seed                                         uint64 // HopSkipJump's random numbers
-	}{attackCodeVersion, cfg.Dataset.Name, cfg.Dataset.Split, cfg.Classifier.Arch, hex.EncodeToString(wsum[:]), s.Keep, r, s.Attack, cfg.Seed})
+		Data                                         string `json:",omitempty"`
+	}{attackCodeVersion, cfg.Dataset.Name, cfg.Dataset.Split, cfg.Classifier.Arch, hex.EncodeToString(wsum[:]), s.Keep, r, s.Attack, cfg.Seed,
+		dataIdentity(cfg, images.Slice(r[0], r[1]), labels[r[0]:r[1]])})
 	if err != nil {
 		return "", err
 	}
 	ksum := sha256.Sum256(spec)
 	return hex.EncodeToString(ksum[:]), nil
+}
+
+// dataIdentity returns the identity of the images an attack starts from
+// and their labels, for the set's key. For dataset.name idx (files from a
+// directory) it is the SHA-256 of their values as loaded: two directories
+// give one key only when the attacked images and labels are the same, and
+// a copied, moved, re-gzipped or touched directory keeps its key (paths,
+// sizes and mtimes would miss an edit of equal size and time, and change
+// with a copy). It is "" for mnist, whose files are fixed by the GoMNIST
+// module's version in go.sum, so that the keys of mnist configs are those
+// of the committed sets.
+func dataIdentity(cfg *Config, images *data.Array, labels []int) string {
+	if cfg.Dataset.Name != "idx" {
+		return ""
+	}
+	h := sha256.New()
+	buf := make([]byte, 0, 4*max(images.RowSize(), 1))
+	for i := range images.Len() {
+		buf = buf[:0]
+		for _, v := range images.Row(i) {
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+		}
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(labels[i]))
+		h.Write(buf)
+	}
+	return fmt.Sprintf("sha256:%x %v", h.Sum(nil), images.Shape)
 }
 
 // setFiles are the files of a generated set in dir: name.npy, its source
@@ -149,6 +186,13 @@ type setFiles struct{ dir, name string }
 func (f setFiles) npy() string     { return filepath.Join(f.dir, f.name+".npy") }
 func (f setFiles) indices() string { return filepath.Join(f.dir, f.name+"_indices.npy") }
 func (f setFiles) key() string     { return filepath.Join(f.dir, f.name+".key") }
+
+// checkpoints returns the directory of the set's checkpoints: one per
+// key, under .<name>.checkpoints.
+func (f setFiles) checkpoints() string { return filepath.Join(f.dir, "."+f.name+".checkpoints") }
+func (f setFiles) checkpointDir(key string) string {
+	return filepath.Join(f.checkpoints(), key)
+}
 
 // reuse returns the saved set if its key is key and its files are
 // consistent: as many indices as images, in the range r, images of the
@@ -180,13 +224,53 @@ func (f setFiles) save(key string, adv *data.Array, idx []int) error {
 	if err := data.WriteNPYInts(f.indices(), idx); err != nil {
 		return err
 	}
-	return writeKey(f.key(), key)
+	if err := writeKey(f.key(), key); err != nil {
+		return err
+	}
+	// The set is complete: its checkpoints, and those of other keys, are
+	// no longer needed.
+	return os.RemoveAll(f.checkpoints())
+}
+
+// attackBatch is the number of images attacked between two checkpoints of
+// a generated set (a variable for the tests).
+var attackBatch = 100
+
+// checkpoints holds the attacked images of each finished batch of a set
+// being generated, as <dir>/<first>-<end>.npy (written atomically, so a
+// file there is complete); a zero checkpoints keeps none.
+type checkpoints struct{ dir string }
+
+func (c checkpoints) file(first, end int) string {
+	return filepath.Join(c.dir, fmt.Sprintf("%d-%d.npy", first, end))
+}
+
+// load returns the checkpoint of the images [first, end), shaped like
+// like's images, if there is one and it has that shape.
+func (c checkpoints) load(first, end int, like *data.Array) (*data.Array, bool) {
+	if c.dir == "" {
+		return nil, false
+	}
+	a, err := data.ReadNPY(c.file(first, end))
+	if err != nil || a.Len() != end-first || a.RowSize() != like.RowSize() {
+		return nil, false
+	}
+	a.Shape = append([]int{a.Len()}, like.Shape[1:]...)
+	return a, true
+}
+
+// save writes the checkpoint of the images [first, end).
+func (c checkpoints) save(first, end int, a *data.Array) error {
+	if c.dir == "" {
+		return nil
+	}
+	return data.WriteNPY(c.file(first, end), a)
 }
 
 // runAttack runs the attack of s against the config's classifier on the
 // images x with labels y and keeps the successful images unless s keeps
 // all. It returns the images and their indices in x.
-func runAttack(ctx context.Context, cfg *Config, s Set, x *data.Array, y []int, env Env) (*data.Array, []int, error) {
+func runAttack(ctx context.Context, cfg *Config, s Set, x *data.Array, y []int, env Env, ck checkpoints) (*data.Array, []int, error) {
 	arch, err := nn.ArchByName(cfg.Classifier.Arch)
 	if err != nil {
 		return nil, nil, err
@@ -196,7 +280,7 @@ func runAttack(ctx context.Context, cfg *Config, s Set, x *data.Array, y []int, 
 		return nil, nil, err
 	}
 	t0 := time.Now()
-	adv, err := attackImages(ctx, cfg, s, clf, x, env)
+	adv, err := attackBatches(ctx, cfg, s, clf, x, env, ck)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -216,13 +300,54 @@ func runAttack(ctx context.Context, cfg *Config, s Set, x *data.Array, y []int, 
 	return adv, idx, nil
 }
 
-// attackImages returns the images of x attacked by the attack of s.
-func attackImages(ctx context.Context, cfg *Config, s Set, clf *nn.Model, x *data.Array, env Env) (*data.Array, error) {
+// attackBatches returns the images of x attacked by the attack of s, batch
+// by batch (attackBatch images), each batch saved in ck and taken from
+// there when an interrupted run finished it. Every attack treats each
+// image alone given the clip range and, for HopSkipJump, the image's index
+// in x, both passed as for the whole of x: the result is that of one
+// attack on x, byte for byte.
+func attackBatches(ctx context.Context, cfg *Config, s Set, clf *nn.Model, x *data.Array, env Env, ck checkpoints) (*data.Array, error) {
+	clip := s.Attack.Clip
+	if s.Attack.Method == "hopskipjump" && clip == nil && x.Len() > 0 {
+		// HopSkipJump's default clip range is that of its images.
+		clip = &[2]float32{slices.Min(x.Data), slices.Max(x.Data)}
+	}
+	var parts []*data.Array
+	for first := 0; first < x.Len(); first += attackBatch {
+		end := min(first+attackBatch, x.Len())
+		b, ok := ck.load(first, end, x)
+		if ok {
+			env.logf("set %s: reusing the checkpoint of images %d-%d", s.Name, first, end-1)
+		} else {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			var err error
+			if b, err = attackImages(ctx, cfg, s, clip, first, clf, x.Slice(first, end), env); err != nil {
+				return nil, err
+			}
+			if err := ck.save(first, end, b); err != nil {
+				return nil, err
+			}
+		}
+		parts = append(parts, b)
+		env.hold(ctx, fmt.Sprintf("set %s batch %d", s.Name, first/attackBatch+1))
+	}
+	if len(parts) == 0 {
+		return x, nil
+	}
+	return data.Concat(parts...)
+}
+
+// attackImages returns the images of x attacked by the attack of s, with
+// the clip range clip; first is the index of x's first image in the set
+// (HopSkipJump's random streams).
+func attackImages(ctx context.Context, cfg *Config, s Set, clip *[2]float32, first int, clf *nn.Model, x *data.Array, env Env) (*data.Array, error) {
 	switch a := s.Attack; a.Method {
 	case "fgsm":
-		return attack.FGSM{Eps: a.Eps, Clip: a.Clip, Workers: env.Workers}.Generate(ctx, clf, x, nil)
+		return attack.FGSM{Eps: a.Eps, Clip: clip, Workers: env.Workers}.Generate(ctx, clf, x, nil)
 	case "bim":
-		return attack.BIM{Eps: a.Eps, EpsStep: a.EpsStep, MaxIter: a.MaxIter, Clip: a.Clip, Workers: env.Workers,
+		return attack.BIM{Eps: a.Eps, EpsStep: a.EpsStep, MaxIter: a.MaxIter, Clip: clip, Workers: env.Workers,
 			Progress: func(step, active int) {
 				if step%50 == 0 {
 					env.logf("set %s: BIM step %d, %d images still changing", s.Name, step, active)
@@ -230,7 +355,7 @@ func attackImages(ctx context.Context, cfg *Config, s Set, clf *nn.Model, x *dat
 			},
 		}.Generate(ctx, clf, x, nil)
 	case "deepfool":
-		return attack.DeepFool{MaxIter: a.MaxIter, Epsilon: a.Overshoot, Clip: a.Clip, Workers: env.Workers,
+		return attack.DeepFool{MaxIter: a.MaxIter, Epsilon: a.Overshoot, Clip: clip, Workers: env.Workers,
 			Progress: func(step, active int) {
 				if step <= 3 || step%25 == 0 {
 					env.logf("set %s: DeepFool step %d, %d images still attacked", s.Name, step, active)
@@ -239,10 +364,10 @@ func attackImages(ctx context.Context, cfg *Config, s Set, clf *nn.Model, x *dat
 		}.Generate(ctx, clf, x)
 	case "hopskipjump":
 		return attack.HopSkipJump{MaxIter: a.MaxIter, MaxEval: a.MaxEval, InitEval: a.InitEval, InitSize: a.InitSize,
-			Clip: a.Clip, Seed: cfg.Seed, Workers: env.Workers,
+			Clip: clip, Seed: cfg.Seed, FirstIndex: first, Workers: env.Workers,
 			Progress: func(done, active int) {
 				if done%100 == 0 || active == 0 {
-					env.logf("set %s: HopSkipJump %d images done, %d to go", s.Name, done, active)
+					env.logf("set %s: HopSkipJump %d images done, %d to go in this batch", s.Name, first+done, active)
 				}
 			},
 		}.Generate(ctx, clf, x, nil)

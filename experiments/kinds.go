@@ -23,6 +23,17 @@ type Env struct {
 	// autoencoder kinds write the values they scan, in the layout kind
 	// activations reads (DIR/<layer>/{background,clean,<set>}.npy).
 	ExportActivations string
+	// Hold, when not nil, is called at the points where a run may be
+	// stopped without losing work ("set NAME batch K" after a checkpoint,
+	// "set NAME saved", "layer NAME scanned"), for the tests of
+	// interrupted runs; nil means none.
+	Hold func(ctx context.Context, point string)
+}
+
+func (e Env) hold(ctx context.Context, point string) {
+	if e.Hold != nil {
+		e.Hold(ctx, point)
+	}
 }
 
 func (e Env) logf(format string, args ...any) {

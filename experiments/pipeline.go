@@ -283,6 +283,7 @@ func ScanIndividual(ctx context.Context, cfg *Config, im *Images, acts *Activati
 		setPublished(&l, cfg)
 		layers = append(layers, l)
 		env.logf("layer %d/%d %s (%d nodes): AUC %s", li+1, len(acts.Layers), name, l.Nodes, formatAUC(l.AUC, im.Sets))
+		env.hold(ctx, "layer "+name+" scanned")
 	}
 	im.Timings["scans"] = time.Since(t0).Seconds()
 	return layers, nil

@@ -216,6 +216,9 @@ func (a *autoencoderSettings) prepare(ctx context.Context, cfg *Config, key stri
 	if err := a.load(ctx, cfg, key, im, env); err != nil {
 		return nil, nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
 	acts, err := ComputeActivations(cfg, im, a.Space, env)
 	if err != nil {
 		return nil, nil, err

@@ -19,13 +19,25 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+
+	"subsetscan/runner"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt)
+	go func() {
+		// The first SIGINT cancels ctx: the command stops at its next
+		// step, keeping what is finished; the second ends the process.
+		<-sig
+		fmt.Fprintln(os.Stderr, "subsetscan: interrupt: stopping after the current step (Ctrl-C again to quit now)")
+		cancel()
+		<-sig
+		fmt.Fprintln(os.Stderr, "subsetscan: interrupted")
+		os.Exit(exitInterrupted)
+	}()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // command is one subcommand of subsetscan.
@@ -33,6 +45,7 @@ type command struct {
 	Name  string // name on the command line
 	Short string // one-line description for the command list
 	Usage string // argument synopsis, after the command name
+	Long  string // more for -h, after Short (exit codes); may be ""
 	// Run executes the command. Flags is a fresh FlagSet whose output is
 	// stderr; Run must define its flags on it and parse args.
 	Run func(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error
@@ -53,8 +66,29 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
+// exitError is an error with its own exit code, such as verify's "could
+// not run" (exitCannotRun) or an interrupted run (exitInterrupted).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+func (e exitError) Unwrap() error { return e.err }
+
+// Exit codes besides 0 (success), 1 (failure) and 2 (usage).
+const (
+	// exitCannotRun is verify's code when a config could not run: nothing
+	// was compared.
+	exitCannotRun = 3
+	// exitInterrupted is the code of a run stopped by SIGINT (128 + 2, as
+	// shells report it).
+	exitInterrupted = 130
+)
+
 // run executes the command line args and returns the exit code: 0 on
-// success or -h, 1 on failure, 2 on a usage error.
+// success or -h, 1 on failure, 2 on a usage error, or the code of an
+// exitError (verify: 3 when a config could not run; 130 when interrupted).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	slices.SortFunc(commands, func(a, b *command) int { return strings.Compare(a.Name, b.Name) })
 	if len(args) == 0 {
@@ -76,7 +110,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("subsetscan "+c.Name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: subsetscan %s %s\n\n%s\n\nflags:\n", c.Name, c.Usage, c.Short)
+		fmt.Fprintf(fs.Output(), "usage: subsetscan %s %s\n\n%s\n\n", c.Name, c.Usage, c.Short)
+		if c.Long != "" {
+			fmt.Fprintf(fs.Output(), "%s\n\n", c.Long)
+		}
+		fmt.Fprintf(fs.Output(), "flags:\n")
 		fs.PrintDefaults()
 	}
 	err := c.Run(ctx, fs, args[1:], stdout, stderr)
@@ -85,11 +123,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		if !errors.Is(err, runner.ErrInterrupted) {
+			err = fmt.Errorf("interrupted: %w", err)
+		}
+		fmt.Fprintf(stderr, "subsetscan %s: %v\n", c.Name, err)
+		return exitInterrupted
 	}
 	fmt.Fprintf(stderr, "subsetscan %s: %v\n", c.Name, err)
 	var ue usageError
 	if errors.As(err, &ue) || isFlagError(err) {
 		return 2
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
 	}
 	return 1
 }

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"flag"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"subsetscan/data"
 )
 
 // TestFashionMNISTNeedsData checks that the Fashion-MNIST config, run
@@ -17,20 +20,21 @@ func TestFashionMNISTNeedsData(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
+		code int
 		want []string
 	}{
-		{"no -data", []string{"run", "-out", t.TempDir(), "ae-fmnist"},
+		{"no -data", []string{"run", "-out", t.TempDir(), "ae-fmnist"}, 1,
 			[]string{"ae-fmnist", "-data DIR", "Fashion-MNIST", "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
 				"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "fmnist_autoencoder.npz", "fmnist_classifier.npz"}},
-		{"empty -data", []string{"run", "-out", t.TempDir(), "-data", empty, "ae-fmnist"},
+		{"empty -data", []string{"run", "-out", t.TempDir(), "-data", empty, "ae-fmnist"}, 1,
 			[]string{"ae-fmnist", "dataset.dir: " + empty, "train-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}},
-		{"verify too", []string{"verify", "-out", t.TempDir(), "ae-fmnist"}, []string{"-data DIR"}},
+		{"verify too", []string{"verify", "-out", t.TempDir(), "ae-fmnist"}, exitCannotRun, []string{"-data DIR"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			if code := run(t.Context(), tc.args, &stdout, &stderr); code != 1 {
-				t.Errorf("exit code %d, want 1 (stderr %q)", code, stderr.String())
+			if code := run(t.Context(), tc.args, &stdout, &stderr); code != tc.code {
+				t.Errorf("exit code %d, want %d (stderr %q)", code, tc.code, stderr.String())
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(stderr.String(), w) {
@@ -119,7 +123,7 @@ func TestShippedModels(t *testing.T) {
 	if err := fs.Parse(nil); err != nil {
 		t.Fatal(err)
 	}
-	cfgs, err := loadConfigs([]string{"ae-mnist"}, f)
+	cfgs, err := loadConfigs([]string{"ae-mnist"}, f, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,8 +143,100 @@ func TestShippedModels(t *testing.T) {
 	if err := fs.Parse([]string{"-models", t.TempDir()}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = loadConfigs([]string{"ae-mnist"}, f)
+	_, err = loadConfigs([]string{"ae-mnist"}, f, "")
 	if err == nil || !strings.Contains(err.Error(), "model.weights") {
 		t.Errorf("ae-mnist with an empty -models directory: got %v, want an error naming model.weights", err)
+	}
+}
+
+// activationsConfig writes a tiny config of kind activations into a
+// temporary directory: layer l1, 40 background and 10 clean rows of
+// uniform noise, and set a, 10 rows far above them (AUC 1), with the
+// published section given (none when ""). It returns the config's path.
+func activationsConfig(t *testing.T, published string) string {
+	t.Helper()
+	dir := t.TempDir()
+	r := rand.New(rand.NewPCG(1, 1))
+	for name, n := range map[string]int{"background": 40, "clean": 10, "a": 10} {
+		a := data.NewArray(n, 8)
+		for i := range a.Data {
+			a.Data[i] = r.Float32()
+			if name == "a" {
+				a.Data[i] += 5
+			}
+		}
+		if err := data.WriteNPY(filepath.Join(dir, "l1", name+".npy"), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := `name: tiny
+kind: activations
+seed: 1
+layers: [l1]
+scan: {mode: individual, score: bj, tail: 1, alpha_max: 0.5}
+activations: {dir: ` + dir + `, sets: [a]}
+` + published
+	path := filepath.Join(dir, "tiny.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestVerifyExitCodes checks verify's exit codes and what it says: 0 when
+// within tolerance, 1 when outside, 3 when the config cannot run, 0 with
+// "nothing to verify" when there are no published values.
+func TestVerifyExitCodes(t *testing.T) {
+	pub := func(auc string) string {
+		return "published: {source: test, tolerance: 0.05, auc: {a: {l1: " + auc + "}}}\n"
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("name: bad\nkind: nope\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		// The set lies far above the clean rows: AUC 1.
+		{"within", []string{activationsConfig(t, pub("1.0"))}, 0, "tiny: 1 numbers compared: 1 within tolerance, 0 known deviations, 0 outside tolerance", ""},
+		{"outside", []string{activationsConfig(t, pub("0.5"))}, 1, "l1 a: reproduced 1.000, published 0.500 (Δ +0.500, tolerance 0.05): OUTSIDE TOLERANCE", "1 reproduced numbers outside"},
+		{"nothing to verify", []string{activationsConfig(t, "")}, 0, "tiny: nothing to verify: the config has no published values", ""},
+		{"bad config", []string{bad}, exitCannotRun, "", "could not run, nothing verified"},
+		{"missing file", []string{filepath.Join(t.TempDir(), "none.yaml")}, exitCannotRun, "", "none.yaml"},
+		{"unknown name", []string{"no-such-config"}, exitCannotRun, "", "no-such-config"},
+		// The default is the parity check, which needs the authors' artefacts.
+		{"default is ae-mnist-authors", []string{"-artifacts", filepath.Join(t.TempDir(), "none")}, exitCannotRun, "", "ae-mnist-authors"},
+		{"usage", []string{"-workers", "-1"}, 2, "", "-workers"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"verify", "-out", t.TempDir()}, tc.args...)
+			if code := run(t.Context(), args, &stdout, &stderr); code != tc.code {
+				t.Errorf("exit code %d, want %d (stderr %q)", code, tc.code, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tc.stdout) {
+				t.Errorf("stdout %q does not contain %q", stdout.String(), tc.stdout)
+			}
+			if !strings.Contains(stderr.String(), tc.stderr) {
+				t.Errorf("stderr %q does not contain %q", stderr.String(), tc.stderr)
+			}
+		})
+	}
+}
+
+// TestVerifyHelp checks that verify -h documents its exit codes.
+func TestVerifyHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"verify", "-h"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	for _, w := range []string{"3 a config\ncould not run", "nothing to verify", "Only ae-mnist-authors"} {
+		if !strings.Contains(stderr.String(), w) {
+			t.Errorf("verify -h does not say %q:\n%s", w, stderr.String())
+		}
 	}
 }
