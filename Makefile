@@ -41,7 +41,7 @@ models: build
 	nice -n 19 $(BIN) train -arch classifier -epochs 4 -seed 1 -o configs/models/classifier.npz
 
 test:
-	$(GO) test -count=1 $(PKGS)
+	$(GO) test -count=1 -timeout 30m $(PKGS)
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
