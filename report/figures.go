@@ -27,6 +27,11 @@ func Render(dir string, r *Results) error {
 	} else if ok {
 		figures = append(figures, Figure{File: "auc_layers.png", Caption: "AUC of each set across the layers, published values dashed"})
 	}
+	ood, err := r.oodFigures(dir)
+	if err != nil {
+		return err
+	}
+	figures = append(figures, ood...)
 	for _, set := range r.Sets {
 		name := fmt.Sprintf("group_%s.png", set)
 		if ok, err := r.groupFigure(filepath.Join(dir, name), set); err != nil {

@@ -221,6 +221,11 @@ func (r *Results) WriteMarkdown(w io.Writer, figures []Figure) error {
 			return err
 		}
 	}
+	if r.OOD != nil {
+		if err := r.writeOOD(w); err != nil {
+			return err
+		}
+	}
 	b.Reset()
 	devs := r.Deviations()
 	nPublished := 0
