@@ -93,7 +93,7 @@ func (r *Results) writeOOD(w io.Writer) error {
 	o := r.OOD
 	fmt.Fprintf(w, "\n## Out-of-distribution detection\n\n")
 	fmt.Fprintf(w, "Classifier trained on classes %v (held out: %v); accuracy on the %d clean images: %.4f. "+
-		"Perturbation: T = %g, ε = %g. Each cell: AUROC [%s] · TNR at 95 %% TPR (in-distribution positive); "+
+		"Perturbation: T = %g, ε = %g. Each cell: AUROC [interval: %s] · TNR at 95 %% TPR (in-distribution positive); "+
 		"for scans, the best layer in parentheses.\n\n", o.Known, o.Unknown, r.Samples["clean"], o.Accuracy, o.Temperature, o.Epsilon, r.CIMethod)
 	if err := WriteMarkdownTable(w, o.OODTable(r.Sets)); err != nil {
 		return err
