@@ -19,11 +19,7 @@ const oodTPR = 0.95
 func (k oodKind) Run(ctx context.Context, cfg *Config, env Env) (*report.Results, error) {
 	t0 := time.Now()
 	s := cfg.Settings.(*oodSettings)
-	arch, err := nn.ArchByName(cfg.Model.Arch)
-	if err != nil {
-		return nil, err
-	}
-	model, err := nn.Load(arch, cfg.Model.Weights)
+	model, arch, err := loadModel(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func odinPerturb(m *nn.Model, x *data.Array, t, eps float64, workers int) (*data
 	up := data.NewArray(logits.Shape...)
 	for i := range logits.Len() {
 		p := softmaxT(logits.Row(i), t)
-		top := argmax(p)
+		top := slices.Index(p, slices.Max(p))
 		for j, pj := range p {
 			g := -pj
 			if j == top {
@@ -85,16 +85,6 @@ func signStep(x, g *data.Array, eps float64) *data.Array {
 		}
 	}
 	return out
-}
-
-func argmax(p []float64) int {
-	best := 0
-	for i, v := range p {
-		if v > p[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 // tiedGaussians are class-conditional Gaussians with a shared covariance

@@ -98,20 +98,7 @@ func (r *Results) aucFigure(path string) (bool, error) {
 	if len(r.Layers) < 2 || len(r.Sets) == 0 {
 		return false, nil
 	}
-	p := plot.New()
-	p.X.Label.Text = "layer"
-	p.Y.Label.Text = "AUC (clean vs set)"
-	p.Add(lightGrid())
-	names := make([]string, len(r.Layers))
-	for i, l := range r.Layers {
-		names[i] = l.Layer
-	}
-	p.NominalX(names...)
-	p.X.Tick.Label.Rotation = math.Pi / 4
-	p.X.Tick.Label.XAlign = draw.XRight
-	p.X.Tick.Label.YAlign = draw.YCenter
-	p.Y.Min, p.Y.Max = 0, 1
-	p.Y.Tick.Marker = unitTicks
+	p := r.layerPlot()
 	legend := newSideLegend("set")
 	for k, s := range r.Sets {
 		var got, pub plotter.XYs
@@ -160,6 +147,26 @@ func (r *Results) aucFigure(path string) (bool, error) {
 	}
 	title := r.Experiment + ": detection power across layers"
 	return true, saveLegendFigure(path, title, p, legend, aucPlotWidth, aucPlotHeight)
+}
+
+// layerPlot returns a plot of AUCs against r's layers: the layers'
+// names along x, slanted, the AUC in [0, 1] along y, a light grid.
+func (r *Results) layerPlot() *plot.Plot {
+	p := plot.New()
+	p.X.Label.Text = "layer"
+	p.Y.Label.Text = "AUC (clean vs set)"
+	p.Add(lightGrid())
+	names := make([]string, len(r.Layers))
+	for i, l := range r.Layers {
+		names[i] = l.Layer
+	}
+	p.NominalX(names...)
+	p.X.Tick.Label.Rotation = math.Pi / 4
+	p.X.Tick.Label.XAlign = draw.XRight
+	p.X.Tick.Label.YAlign = draw.YCenter
+	p.Y.Min, p.Y.Max = 0, 1
+	p.Y.Tick.Marker = unitTicks
+	return p
 }
 
 // errorBars are points with vertical error bars (the AUCs' confidence

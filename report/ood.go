@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // OOD holds the results of an out-of-distribution study (kind ood): a
@@ -198,21 +196,8 @@ func (r *Results) oodFigure(path string) (bool, error) {
 
 // oodPanel draws the AUC of each of sets across the layers.
 func (r *Results) oodPanel(title string, sets []string) (*plot.Plot, error) {
-	p := plot.New()
+	p := r.layerPlot()
 	p.Title.Text = title
-	p.X.Label.Text = "layer"
-	p.Y.Label.Text = "AUC (clean vs set)"
-	p.Add(lightGrid())
-	names := make([]string, len(r.Layers))
-	for i, l := range r.Layers {
-		names[i] = l.Layer
-	}
-	p.NominalX(names...)
-	p.X.Tick.Label.Rotation = math.Pi / 4
-	p.X.Tick.Label.XAlign = draw.XRight
-	p.X.Tick.Label.YAlign = draw.YCenter
-	p.Y.Min, p.Y.Max = 0, 1
-	p.Y.Tick.Marker = unitTicks
 	p.Legend.Top, p.Legend.Left = false, true
 	p.Legend.TextStyle.Font.Size = vg.Points(7)
 	for k, s := range sets {

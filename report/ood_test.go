@@ -1,7 +1,6 @@
 package report_test
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +13,9 @@ import (
 // set and two acquisition-shift sets, three detectors.
 func oodSample() *report.Results {
 	sets := []string{"unknown", "shot_noise", "stripe"}
-	auc := func(a, b, c float64) map[string]float64 { return map[string]float64{"unknown": a, "shot_noise": b, "stripe": c} }
+	auc := func(a, b, c float64) map[string]float64 {
+		return map[string]float64{"unknown": a, "shot_noise": b, "stripe": c}
+	}
 	return &report.Results{
 		Experiment: "toy-ood",
 		Provenance: report.Provenance{Seed: 1, ConfigHash: "ood789", GoVersion: "go1.x", Revision: "r3"},
@@ -49,20 +50,7 @@ func TestOODGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "ood.md.golden")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		os.WriteFile(golden+".got", got, 0o644)
-		t.Errorf("report differs from %s; see %s.got", golden, golden)
-	}
+	compareGolden(t, got, "ood.md.golden")
 	for _, w := range []string{
 		"| unknown    | 0.700 [0.500, 0.900] · 0.200 | 0.800 · 0.300 (dense_1)",
 		"Unknown classes are best detected in layer dense_1 (mean AUC 0.800 over unknown; 0.600 in the first layer, conv2d_1; 0.800 in the last, dense_1).",
