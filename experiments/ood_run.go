@@ -54,9 +54,11 @@ func (k oodKind) Run(ctx context.Context, cfg *Config, env Env) (*report.Results
 	o.Methods = append(o.Methods, bestLayerMethod("scan x̃ (best layer)", layersTilde, raw.Sets),
 		bestLayerMethod("scan x (best layer)", layersRaw, raw.Sets))
 	if s.Group != nil {
+		individual := tilde.Timings["scans"]
 		if res.Group, err = ScanGroups(ctx, cfg, tilde, acts, *s.Group, env); err != nil {
 			return nil, err
 		}
+		tilde.Timings["group scans"], tilde.Timings["scans"] = tilde.Timings["scans"], individual
 	}
 	if env.Dir != "" && len(s.Corruptions) > 0 {
 		o.Grid = "corruptions.png"

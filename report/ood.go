@@ -191,7 +191,7 @@ func (r *Results) oodFigure(path string) (bool, error) {
 		}
 		panels = append(panels, p)
 	}
-	return true, saveTiles(path, r.Experiment+": AUC across layers, x̃ solid, x dashed", panels, 2, 6*vg.Inch, 5*vg.Inch)
+	return true, saveTiles(path, r.Experiment+": AUC across layers, perturbed inputs solid, unperturbed dashed", panels, 2, 6*vg.Inch, 5*vg.Inch)
 }
 
 // oodPanel draws the AUC of each of sets across the layers.
