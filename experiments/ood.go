@@ -36,6 +36,8 @@ type oodSettings struct {
 	Mahalanobis oodMahalanobis `yaml:"mahalanobis" json:"mahalanobis" cfg:"required"`
 	// Group, when given, adds group scans of the perturbed activations.
 	Group *GroupSpec `yaml:"group" json:"group,omitempty"`
+	// Fairness, when given, adds the breakdown by subgroup.
+	Fairness *oodFairness `yaml:"fairness" json:"fairness,omitempty"`
 }
 
 // oodSamples are the sample counts of kind ood: the background is the
@@ -129,6 +131,9 @@ func (s *oodSettings) checkValues(cfg *Config, key string, arch nn.Arch) error {
 	}
 	if err := checkRange(key+".mahalanobis.train", s.Mahalanobis.Train); err != nil {
 		return err
+	}
+	if s.Fairness != nil && (s.Fairness.Groups < 2 || s.Fairness.Groups > s.Samples.Clean) {
+		return keyErr(key+".fairness.groups", "must be in [2, samples.clean], got %d", s.Fairness.Groups)
 	}
 	if s.Group != nil {
 		return s.Group.check(key+".group", s.Samples.Clean)

@@ -12,21 +12,24 @@ import (
 // methods returns the baselines' performance on the sets of raw (MSP on
 // x, ODIN on tilde, Mahalanobis with its own perturbation) and the
 // classifier's accuracy on the clean images.
-func (s *oodSettings) methods(cfg *Config, model *nn.Model, arch nn.Arch, raw, tilde *Images, cleanLabels []int, env Env) ([]report.Method, float64, error) {
+// It also returns each baseline's scores, one per row of raw.Eval, and
+// whether the classifier is right on each clean image.
+func (s *oodSettings) methods(cfg *Config, model *nn.Model, arch nn.Arch, raw, tilde *Images, cleanLabels []int, env Env) ([]report.Method, [][]float64, []bool, error) {
 	t0 := time.Now()
 	lr, err := model.Logits(raw.Eval, env.Workers)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, nil, err
 	}
 	lt, err := model.Logits(tilde.Eval, env.Workers)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, nil, err
 	}
 	maha, err := s.mahalanobis(cfg, model, arch, raw, env)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, nil, err
 	}
 	var ms []report.Method
+	var scores [][]float64
 	for _, m := range []struct {
 		name   string
 		scores []float64
@@ -37,18 +40,16 @@ func (s *oodSettings) methods(cfg *Config, model *nn.Model, arch nn.Arch, raw, t
 	} {
 		rm, err := scoreMethod(m.name, m.scores, raw)
 		if err != nil {
-			return nil, 0, fmt.Errorf("%s: %w", m.name, err)
+			return nil, nil, nil, fmt.Errorf("%s: %w", m.name, err)
 		}
-		ms = append(ms, rm)
+		ms, scores = append(ms, rm), append(scores, m.scores)
 	}
-	correct := 0
+	correct := make([]bool, raw.Clean())
 	for i, c := range nn.Argmax(lr.Slice(0, raw.Clean())) {
-		if c == cleanLabels[i] {
-			correct++
-		}
+		correct[i] = c == cleanLabels[i]
 	}
 	tilde.Timings["baselines"] = time.Since(t0).Seconds()
-	return ms, float64(correct) / float64(raw.Clean()), nil
+	return ms, scores, correct, nil
 }
 
 // mahalanobis fits the tied Gaussians on the known-class images of

@@ -48,11 +48,18 @@ func (k oodKind) Run(ctx context.Context, cfg *Config, env Env) (*report.Results
 	for _, l := range layersRaw {
 		o.Raw = append(o.Raw, report.LayerAUC{Layer: l.Layer, AUC: l.AUC, CI: l.CI})
 	}
-	if o.Methods, o.Accuracy, err = s.methods(cfg, model, arch, raw, tilde, cleanLabels, env); err != nil {
+	methods, scores, correct, err := s.methods(cfg, model, arch, raw, tilde, cleanLabels, env)
+	if err != nil {
 		return nil, err
 	}
-	o.Methods = append(o.Methods, bestLayerMethod("scan x̃ (best layer)", layersTilde, raw.Sets),
-		bestLayerMethod("scan x (best layer)", layersRaw, raw.Sets))
+	o.Accuracy = share(correct, nil)
+	scanT := bestLayerMethod("scan x̃ (best layer)", layersTilde, raw.Sets)
+	o.Methods = append(methods, scanT, bestLayerMethod("scan x (best layer)", layersRaw, raw.Sets))
+	if s.Fairness != nil {
+		best := slices.IndexFunc(layersTilde, func(l report.Layer) bool { return l.Layer == scanT.Layer[unknownSet] })
+		scores = append(scores, layerScores(layersTilde[best], raw))
+		o.Fairness = s.Fairness.breakdown(raw, o.Methods[:len(scores)], scores, correct)
+	}
 	if s.Group != nil {
 		individual := tilde.Timings["scans"]
 		if res.Group, err = ScanGroups(ctx, cfg, tilde, acts, *s.Group, env); err != nil {

@@ -245,14 +245,23 @@ func mahalanobisScores(feat *nn.Model, g *tiedGaussians, x *data.Array, eps floa
 // scores are ≤ t (accepted), and the TNR the share of out-of-distribution
 // scores above t (rejected).
 func tnrAtTPR(in, out []float64, tpr float64) float64 {
+	return shareAbove(out, thresholdAt(in, tpr))
+}
+
+// thresholdAt returns the smallest of the scores in such that a share tpr
+// of them are ≤ it.
+func thresholdAt(in []float64, tpr float64) float64 {
 	s := slices.Sorted(slices.Values(in))
-	k := max(1, int(math.Ceil(tpr*float64(len(s))-1e-9)))
-	t := s[k-1]
+	return s[max(1, int(math.Ceil(tpr*float64(len(s))-1e-9)))-1]
+}
+
+// shareAbove returns the share of the values v above t.
+func shareAbove(v []float64, t float64) float64 {
 	n := 0
-	for _, v := range out {
-		if v > t {
+	for _, x := range v {
+		if x > t {
 			n++
 		}
 	}
-	return float64(n) / float64(len(out))
+	return float64(n) / float64(len(v))
 }

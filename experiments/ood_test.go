@@ -50,11 +50,14 @@ func TestOODKind(t *testing.T) {
 			}
 		}
 	}
+	if f := o.Fairness; f == nil || len(f.Groups) != 2 || f.Groups[0].N+f.Groups[1].N != 20 || len(f.Groups[0].FPR) != 4 {
+		t.Errorf("fairness %+v", f)
+	}
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"## Out-of-distribution detection", "corruptions.png", "ood_layers.png", "Unknown classes are best detected in layer"} {
+	for _, want := range []string{"## Out-of-distribution detection", "corruptions.png", "ood_layers.png", "Unknown classes are best detected in layer", "### Fairness", "ood_fairness.png"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report lacks %q", want)
 		}
@@ -77,6 +80,7 @@ func TestOODSection(t *testing.T) {
 		{"Mahalanobis ε", "train: [0, 300], epsilon: 0.005", "train: [0, 300], epsilon: -1", "ood.mahalanobis.epsilon: must be ≥ 0"},
 		{"Mahalanobis layer", "layer: dense_1", "layer: dense_9", `ood.mahalanobis.layer: classifier6 has no layer "dense_9"`},
 		{"samples", "sets: 12", "sets: 1", "ood.samples: needs background, clean and sets ≥ 2"},
+		{"fairness groups", "groups: 2", "groups: 1", "ood.fairness.groups: must be in [2, samples.clean], got 1"},
 		{"unknown key", "temperature: 1000", "temperature: 1000\n  temp: 1", "ood.temp: unknown key"},
 	})
 }

@@ -37,6 +37,8 @@ type OOD struct {
 	Raw []LayerAUC `json:"raw"`
 	// Methods are the detectors, scans and baselines, in table order.
 	Methods []Method `json:"methods"`
+	// Fairness is the breakdown by subgroup; nil when not asked for.
+	Fairness *Fairness `json:"fairness,omitempty"`
 	// Grid is the file name of the example grid of the corruptions, in
 	// the results directory; "" when there is none.
 	Grid string `json:"grid,omitempty"`
@@ -111,8 +113,83 @@ func (r *Results) writeOOD(w io.Writer) error {
 	if err := WriteMarkdownTable(w, t); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%s\n", r.OODParagraph())
-	return err
+	if _, err := fmt.Fprintf(w, "\n%s\n", r.OODParagraph()); err != nil {
+		return err
+	}
+	if o.Fairness != nil {
+		return o.Fairness.write(w)
+	}
+	return nil
+}
+
+// write writes the fairness table: per subgroup its range, images and
+// accuracy, and each detector's FPR and AUROC.
+func (f *Fairness) write(w io.Writer) error {
+	fmt.Fprintf(w, "\n### Fairness: subgroups by %s\n\n", f.Attribute)
+	fmt.Fprintf(w, "Per subgroup of the clean images: the classifier's accuracy; per detector, the false-positive rate "+
+		"(clean images flagged) at the threshold of 95 %% TPR over all clean images, and the AUROC of the subgroup's clean images against %s.\n\n", f.Set)
+	t := Table{Header: []string{"subgroup", "range", "images", "accuracy"}}
+	methods := f.methods()
+	for _, m := range methods {
+		t.Header = append(t.Header, m+" FPR", m+" AUROC")
+	}
+	for _, g := range f.Groups {
+		row := []string{g.Name, fmt.Sprintf("(%.1f, %.1f]", g.Lo, g.Hi), fmt.Sprint(g.N), f3(g.Accuracy)}
+		for _, m := range methods {
+			row = append(row, f3or(g.FPR, m), f3or(g.AUC, m))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return WriteMarkdownTable(w, t)
+}
+
+// methods returns the detectors of the breakdown, sorted.
+func (f *Fairness) methods() []string {
+	var names []string
+	for _, g := range f.Groups {
+		for m := range g.FPR {
+			if !slices.Contains(names, m) {
+				names = append(names, m)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// fairnessFigure writes a bar chart of each detector's FPR per subgroup.
+func (r *Results) fairnessFigure(path string) (bool, error) {
+	f := r.OOD.Fairness
+	if f == nil || len(f.Groups) == 0 {
+		return false, nil
+	}
+	p := plot.New()
+	p.Title.Text = r.Experiment + ": false-positive rate per subgroup at 95 % TPR"
+	p.Y.Label.Text = "FPR"
+	p.Add(lightGrid())
+	methods := f.methods()
+	width := vg.Points(60 / float64(len(methods)))
+	for k, m := range methods {
+		vals := make(plotter.Values, len(f.Groups))
+		for i, g := range f.Groups {
+			vals[i] = g.FPR[m]
+		}
+		bars, err := plotter.NewBarChart(vals, width)
+		if err != nil {
+			return false, fmt.Errorf("report: fairness figure, %s: %w", m, err)
+		}
+		bars.Color = plotutil.Color(k)
+		bars.Offset = width * vg.Length(k-len(methods)/2)
+		p.Add(bars)
+		p.Legend.Add(m, bars)
+	}
+	names := make([]string, len(f.Groups))
+	for i, g := range f.Groups {
+		names[i] = g.Name
+	}
+	p.NominalX(names...)
+	p.Legend.Top = true
+	return true, p.Save(8*vg.Inch, 5*vg.Inch, path)
 }
 
 // meanAUC returns the mean AUC of layer l over sets.
@@ -241,5 +318,35 @@ func (r *Results) oodFigures(dir string) ([]Figure, error) {
 	if ok {
 		figs = append(figs, Figure{File: "ood_layers.png", Caption: "AUC of the individual scans across the layers: unknown classes (left) and acquisition shift (right), perturbed inputs x̃ solid, unperturbed x dashed"})
 	}
+	if ok, err = r.fairnessFigure(filepath.Join(dir, "ood_fairness.png")); err != nil {
+		return nil, err
+	}
+	if ok {
+		figs = append(figs, Figure{File: "ood_fairness.png", Caption: "False-positive rate of each detector per subgroup, at the threshold of 95 % TPR over all clean images"})
+	}
 	return slices.Clip(figs), nil
+}
+
+// Fairness is the breakdown of an OOD study by subgroup of the
+// in-distribution images.
+type Fairness struct {
+	// Attribute says how the subgroups are defined.
+	Attribute string `json:"attribute"`
+	// Set is the OOD set of the AUROCs.
+	Set    string     `json:"set"`
+	Groups []Subgroup `json:"groups"`
+}
+
+// Subgroup is one subgroup's numbers: its attribute range (Lo, Hi], its
+// clean images, the classifier's accuracy on them and, per detector, the
+// false-positive rate at the threshold of 95 % TPR over all clean images
+// and the AUROC of its clean images against Fairness.Set.
+type Subgroup struct {
+	Name     string             `json:"name"`
+	Lo       float64            `json:"lo"`
+	Hi       float64            `json:"hi"`
+	N        int                `json:"n"`
+	Accuracy float64            `json:"accuracy"`
+	FPR      map[string]float64 `json:"fpr"`
+	AUC      map[string]float64 `json:"auc"`
 }
