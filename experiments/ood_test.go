@@ -57,6 +57,19 @@ func TestOODKind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The same config gives the same report, but for the timings.
+	dir2, _, err := runner.Run(t.Context(), cfg, runner.Options{OutDir: t.TempDir(), Revision: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md2, err := os.ReadFile(filepath.Join(dir2, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	untimed := func(b []byte) string { return strings.Split(string(b), "## Timings")[0] }
+	if untimed(md) != untimed(md2) {
+		t.Error("two runs of the same config gave different reports")
+	}
 	for _, want := range []string{"## Out-of-distribution detection", "corruptions.png", "ood_layers.png", "Unknown classes are best detected in layer", "### Fairness", "ood_fairness.png"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report lacks %q", want)
