@@ -28,8 +28,12 @@
 // (loading and generating those sets, cached under their key), pipeline.go
 // (the steps kinds share), pvalues.go, recon.go, train.go, and one file
 // per kind: adversarial.go (autoencoder-adversarial), group.go
-// (autoencoder-group) and activations.go (activations, read from .npy
-// files: the kind for users with their own networks).
+// (autoencoder-group), activations.go (activations, read from .npy
+// files: the kind for users with their own networks) and ood.go (ood:
+// out-of-distribution detection with input perturbation, with its run in
+// ood_run.go, the baselines' scores in ood_scores.go and ood_methods.go,
+// the subgroup breakdown in ood_fairness.go and its classifier's
+// architecture, classifier6, in ood_arch.go).
 //
 // # Adding a kind
 //

@@ -133,11 +133,7 @@ type Activations struct {
 // the config's layers (all the model's when it lists none). The time taken
 // goes into im.Timings.
 func ComputeActivations(cfg *Config, im *Images, space string, env Env) (*Activations, error) {
-	arch, err := nn.ArchByName(cfg.Model.Arch)
-	if err != nil {
-		return nil, err
-	}
-	model, err := nn.Load(arch, cfg.Model.Weights)
+	model, _, err := loadModel(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +162,16 @@ func ComputeActivations(cfg *Config, im *Images, space string, env Env) (*Activa
 	}
 	im.Timings["activations"] = time.Since(t0).Seconds()
 	return a, nil
+}
+
+// loadModel loads the config's model with its weights.
+func loadModel(cfg *Config) (*nn.Model, nn.Arch, error) {
+	arch, err := nn.ArchByName(cfg.Model.Arch)
+	if err != nil {
+		return nil, arch, err
+	}
+	model, err := nn.Load(arch, cfg.Model.Weights)
+	return model, arch, err
 }
 
 // CILevel is the level of the AUCs' confidence intervals, and CIMethod

@@ -27,6 +27,11 @@ func Render(dir string, r *Results) error {
 	} else if ok {
 		figures = append(figures, Figure{File: "auc_layers.png", Caption: "AUC of each set across the layers, published values dashed"})
 	}
+	ood, err := r.oodFigures(dir)
+	if err != nil {
+		return err
+	}
+	figures = append(figures, ood...)
 	for _, set := range r.Sets {
 		name := fmt.Sprintf("group_%s.png", set)
 		if ok, err := r.groupFigure(filepath.Join(dir, name), set); err != nil {
@@ -93,20 +98,7 @@ func (r *Results) aucFigure(path string) (bool, error) {
 	if len(r.Layers) < 2 || len(r.Sets) == 0 {
 		return false, nil
 	}
-	p := plot.New()
-	p.X.Label.Text = "layer"
-	p.Y.Label.Text = "AUC (clean vs set)"
-	p.Add(lightGrid())
-	names := make([]string, len(r.Layers))
-	for i, l := range r.Layers {
-		names[i] = l.Layer
-	}
-	p.NominalX(names...)
-	p.X.Tick.Label.Rotation = math.Pi / 4
-	p.X.Tick.Label.XAlign = draw.XRight
-	p.X.Tick.Label.YAlign = draw.YCenter
-	p.Y.Min, p.Y.Max = 0, 1
-	p.Y.Tick.Marker = unitTicks
+	p := r.layerPlot()
 	legend := newSideLegend("set")
 	for k, s := range r.Sets {
 		got, pub, bars := r.layerCurves(s)
@@ -161,6 +153,26 @@ func (r *Results) layerCurves(set string) (got, pub plotter.XYs, bars errorBars)
 		}
 	}
 	return got, pub, bars
+}
+
+// layerPlot returns a plot of AUCs against r's layers: the layers'
+// names along x, slanted, the AUC in [0, 1] along y, a light grid.
+func (r *Results) layerPlot() *plot.Plot {
+	p := plot.New()
+	p.X.Label.Text = "layer"
+	p.Y.Label.Text = "AUC (clean vs set)"
+	p.Add(lightGrid())
+	names := make([]string, len(r.Layers))
+	for i, l := range r.Layers {
+		names[i] = l.Layer
+	}
+	p.NominalX(names...)
+	p.X.Tick.Label.Rotation = math.Pi / 4
+	p.X.Tick.Label.XAlign = draw.XRight
+	p.X.Tick.Label.YAlign = draw.YCenter
+	p.Y.Min, p.Y.Max = 0, 1
+	p.Y.Tick.Marker = unitTicks
+	return p
 }
 
 // errorBars are points with vertical error bars (the AUCs' confidence

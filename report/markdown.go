@@ -173,7 +173,7 @@ type Figure struct {
 func (r *Results) WriteMarkdown(w io.Writer, figures []Figure) error {
 	var b bytes.Buffer
 	sections := []func(*bytes.Buffer) error{
-		r.writeHeader, r.writeSamples, r.writeLayers, r.writeGroup, r.writeDeviations,
+		r.writeHeader, r.writeSamples, r.writeLayers, r.writeGroup, r.writeOODSection, r.writeDeviations,
 		r.writeNotes, r.writeWarnings, func(b *bytes.Buffer) error { return writeFigures(b, figures) }, r.writeTimings,
 	}
 	for _, write := range sections {
@@ -183,6 +183,15 @@ func (r *Results) WriteMarkdown(w io.Writer, figures []Figure) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// writeOODSection writes the out-of-distribution tables, when the results
+// have them.
+func (r *Results) writeOODSection(b *bytes.Buffer) error {
+	if r.OOD == nil {
+		return nil
+	}
+	return r.writeOOD(b)
 }
 
 // writeHeader writes the title, the description and the provenance.

@@ -67,6 +67,26 @@ func reconSample() *report.Results {
 	}
 }
 
+// compareGolden compares got with testdata/name (rewriting it first with
+// -update); a difference writes testdata/name.got.
+func compareGolden(t *testing.T, got []byte, name string) {
+	t.Helper()
+	golden := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		os.WriteFile(golden+".got", got, 0o644)
+		t.Errorf("report differs from %s; see %s.got", golden, golden)
+	}
+}
+
 // TestRenderGolden renders each sample and compares its report.md, whose
 // structure (tables, flagged cells, tolerances, baseline columns, figure
 // list) the golden files fix.
@@ -102,20 +122,7 @@ func TestRenderGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", tc.golden)
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				os.WriteFile(golden+".got", got, 0o644)
-				t.Errorf("report differs from %s; see %s.got", golden, golden)
-			}
+			compareGolden(t, got, tc.golden)
 			for _, w := range tc.want {
 				if !strings.Contains(string(got), w) {
 					t.Errorf("report lacks %q", w)

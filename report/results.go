@@ -31,8 +31,10 @@ type Results struct {
 	// found, for reconstruction-error scans.
 	PixelMaps []PixelMap   `json:"pixel_maps,omitempty"`
 	Group     []GroupLayer `json:"group,omitempty"`
-	Notes     []string     `json:"notes,omitempty"`
-	Warnings  []string     `json:"warnings,omitempty"`
+	// OOD holds an out-of-distribution study's comparisons (kind ood).
+	OOD      *OOD     `json:"ood,omitempty"`
+	Notes    []string `json:"notes,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 	// CIMethod names how the AUCs' confidence intervals were computed
 	// (e.g. "DeLong (1988), 95 %"); "" when there are none.
 	CIMethod string             `json:"ci_method,omitempty"`

@@ -7,6 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -34,6 +37,7 @@ func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 	workers := fs.Int("workers", 0, "goroutines to use (0 = all cores); the weights do not depend on it")
 	nTrain := fs.Int("train-n", 0, "train on the first N MNIST training images only (0 = all 60000)")
 	nTest := fs.Int("test-n", 0, "evaluate on the first N MNIST test images only (0 = all 10000)")
+	digits := fs.String("digits", "", "train and test on these MNIST digits only, comma-separated, labelled 0…k−1 in this order (the architecture's k classes; e.g. 0,1,2,3,4,5 for classifier6)")
 	checkpoints := fs.String("checkpoints", "", "directory to write the weights after every epoch (<arch>-epoch<N>.npz) and print the test metric of each epoch; training N epochs gives the same weights as the first N epochs of a longer run")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -74,7 +78,11 @@ func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 		}
 	}
 
-	xTrain, yTrain, xTest, yTest, testLabels, err := trainData(recipe, *nTrain, *nTest)
+	keep, err := parseDigits(*digits, recipe.Classes)
+	if err != nil {
+		return usagef("-digits %q: %v", *digits, err)
+	}
+	xTrain, yTrain, xTest, yTest, testLabels, err := trainData(recipe, *nTrain, *nTest, keep)
 	if err != nil {
 		return err
 	}
@@ -147,7 +155,9 @@ func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 // nTest of each when positive) with the recipe's targets: the images
 // themselves for the autoencoder, one-hot labels for the classifier (whose
 // test labels are returned too).
-func trainData(recipe nn.Recipe, nTrain, nTest int) (xTrain, yTrain, xTest, yTest *data.Array, testLabels []int, err error) {
+// With keep (see parseDigits), only the images of those digits are kept,
+// relabelled by their position in keep, before the first nTrain and nTest.
+func trainData(recipe nn.Recipe, nTrain, nTest int, keep []int) (xTrain, yTrain, xTest, yTest *data.Array, testLabels []int, err error) {
 	xTrain, trainLabels, err := data.LoadMNIST("train")
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
@@ -156,6 +166,8 @@ func trainData(recipe nn.Recipe, nTrain, nTest int) (xTrain, yTrain, xTest, yTes
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
 	}
+	xTrain, trainLabels = keepDigits(xTrain, trainLabels, keep)
+	xTest, testLabels = keepDigits(xTest, testLabels, keep)
 	if nTrain > 0 && nTrain < xTrain.Len() {
 		xTrain, trainLabels = xTrain.Slice(0, nTrain), trainLabels[:nTrain]
 	}
@@ -172,6 +184,41 @@ func trainData(recipe nn.Recipe, nTrain, nTest int) (xTrain, yTrain, xTest, yTes
 		testLabels = nil
 	}
 	return xTrain, yTrain, xTest, yTest, testLabels, nil
+}
+
+// parseDigits parses the -digits flag: distinct digits 0–9, comma-separated,
+// as many as the architecture's classes. "" (all digits) gives nil.
+func parseDigits(s string, classes int) ([]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var keep []int
+	for _, f := range strings.Split(s, ",") {
+		d, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || d < 0 || d > 9 || slices.Contains(keep, d) {
+			return nil, fmt.Errorf("%q is not a new digit 0–9", f)
+		}
+		keep = append(keep, d)
+	}
+	if len(keep) != classes {
+		return nil, fmt.Errorf("%d digits for an architecture of %d classes", len(keep), classes)
+	}
+	return keep, nil
+}
+
+// keepDigits returns the images of x whose labels are in keep, in order,
+// labelled by the label's position in keep; nil keep returns x and labels.
+func keepDigits(x *data.Array, labels, keep []int) (*data.Array, []int) {
+	if keep == nil {
+		return x, labels
+	}
+	var idx, kept []int
+	for i, l := range labels {
+		if j := slices.Index(keep, l); j >= 0 {
+			idx, kept = append(idx, i), append(kept, j)
+		}
+	}
+	return x.Gather(idx), kept
 }
 
 // trainProgress shows the progress of an epoch on w: a progress bar when

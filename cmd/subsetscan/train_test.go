@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"subsetscan/data"
 	"subsetscan/nn"
 )
 
@@ -99,5 +100,27 @@ func TestTrainErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a failed command left %s behind (%v)", out, err)
+	}
+}
+
+// TestParseDigits checks the -digits flag: distinct digits, as many as the
+// architecture's classes; keepDigits relabels by position.
+func TestParseDigits(t *testing.T) {
+	if keep, err := parseDigits(" 3,1", 2); err != nil || len(keep) != 2 || keep[0] != 3 || keep[1] != 1 {
+		t.Errorf("3,1: %v, %v", keep, err)
+	}
+	if keep, err := parseDigits("", 10); keep != nil || err != nil {
+		t.Errorf("empty: %v, %v", keep, err)
+	}
+	for _, bad := range []string{"1,1", "1,x", "10,1", "1,2,3"} {
+		if _, err := parseDigits(bad, 2); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	x := data.NewArray(3, 1)
+	copy(x.Data, []float32{10, 11, 12})
+	got, labels := keepDigits(x, []int{1, 2, 3}, []int{3, 1})
+	if got.Len() != 2 || got.Data[0] != 10 || got.Data[1] != 12 || labels[0] != 1 || labels[1] != 0 {
+		t.Errorf("keepDigits: %v, %v", got.Data, labels)
 	}
 }

@@ -1,0 +1,124 @@
+package experiments
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"subsetscan/data"
+	"subsetscan/report"
+)
+
+// oodFairness configures the breakdown of kind ood by subgroup of the
+// in-distribution images: the ink mass of an image (the sum of its pixel
+// values, a proxy of stroke thickness), cut into Groups quantile bins
+// whose edges are the background images' quantiles.
+type oodFairness struct {
+	Groups int `yaml:"groups" json:"groups" cfg:"required"`
+}
+
+// inkMass returns the sum of the pixel values of each image.
+func inkMass(x *data.Array) []float64 {
+	out := make([]float64, x.Len())
+	for i := range out {
+		for _, v := range x.Row(i) {
+			out[i] += float64(v)
+		}
+	}
+	return out
+}
+
+// quantileEdges returns the k−1 inner edges cutting v into k bins of
+// (nearly) equal counts: the values of rank ⌈j·n/k⌉ of the sorted v.
+func quantileEdges(v []float64, k int) []float64 {
+	s := slices.Sorted(slices.Values(v))
+	edges := make([]float64, k-1)
+	for j := range edges {
+		edges[j] = s[int(math.Ceil(float64((j+1)*len(s))/float64(k)))-1]
+	}
+	return edges
+}
+
+// bin returns the index of the bin of v: the number of edges below v.
+func bin(edges []float64, v float64) int {
+	n := 0
+	for _, e := range edges {
+		if v > e {
+			n++
+		}
+	}
+	return n
+}
+
+// share returns the share of true values of ok among the indices in idx
+// (all when idx is nil).
+func share(ok []bool, idx []int) float64 {
+	if idx == nil {
+		idx = make([]int, len(ok))
+		for i := range idx {
+			idx[i] = i
+		}
+	}
+	n := 0
+	for _, i := range idx {
+		if ok[i] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(idx))
+}
+
+// layerScores returns a layer's scan scores in the order of im.Eval's
+// rows.
+func layerScores(l report.Layer, im *Images) []float64 {
+	out := slices.Clone(l.Scores["clean"])
+	for _, s := range im.Sets {
+		out = append(out, l.Scores[s]...)
+	}
+	return out
+}
+
+// breakdown returns the subgroups of the clean images of im and, per
+// subgroup: the classifier's accuracy, and for each detector (methods[i]
+// with scores[i], one per row of im.Eval) the false-positive rate at the
+// threshold of 95 % TPR over all clean images, and the AUROC of the
+// subgroup's clean images against the unknown-class set.
+func (f *oodFairness) breakdown(im *Images, methods []report.Method, scores [][]float64, correct []bool) *report.Fairness {
+	edges := quantileEdges(inkMass(im.Background), f.Groups)
+	ink := inkMass(im.Eval.Slice(0, im.Clean()))
+	members := make([][]int, f.Groups)
+	for i, v := range ink {
+		b := bin(edges, v)
+		members[b] = append(members[b], i)
+	}
+	out := &report.Fairness{Attribute: "ink mass (sum of pixel values), quantile bins of the background", Set: unknownSet}
+	first, end := im.rows(unknownSet)
+	for b, idx := range members {
+		lo, hi := 0.0, float64(im.Eval.RowSize()) // the range of the ink mass of [0, 1] pixels
+		if b > 0 {
+			lo = edges[b-1]
+		}
+		if b < len(edges) {
+			hi = edges[b]
+		}
+		g := report.Subgroup{Name: fmt.Sprintf("ink %d/%d", b+1, f.Groups), Lo: lo, Hi: hi, N: len(idx),
+			FPR: map[string]float64{}, AUC: map[string]float64{}}
+		if len(idx) > 0 {
+			g.Accuracy = share(correct, idx)
+		}
+		for m, sc := range scores {
+			name := methods[m].Name
+			clean := sc[:im.Clean()]
+			sub := make([]float64, len(idx))
+			for j, i := range idx {
+				sub[j] = clean[i]
+			}
+			if len(sub) > 0 {
+				g.FPR[name] = shareAbove(sub, thresholdAt(clean, oodTPR))
+				g.AUC[name], _, _ = aucCI(sub, sc[first:end])
+			}
+		}
+		out.Groups = append(out.Groups, g)
+	}
+	return out
+}
