@@ -5,8 +5,10 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -63,9 +65,41 @@ func Render(dir string, r *Results) error {
 			figures = append(figures, Figure{File: name, Caption: "Pixel maps, " + set + ": the pixels of each image's highest-scoring subset (red)"})
 		}
 	}
+	if err := removeStale(dir, figures); err != nil {
+		return err
+	}
 	return data.WriteFileAtomic(filepath.Join(dir, "report.md"), func(w io.Writer) error {
 		return r.WriteMarkdown(w, figures)
 	})
+}
+
+// perItemFigures are the name prefixes of the figures drawn once per layer
+// or set: when a config drops a layer or set, its figures from an earlier
+// run would stay beside the report without it.
+var perItemFigures = []string{"roc_", "scores_", "group_", "pixels_"}
+
+// removeStale removes the per-layer and per-set figures in dir that the
+// report being written does not list.
+func removeStale(dir string, figures []Figure) error {
+	listed := map[string]bool{}
+	for _, f := range figures {
+		listed[f.File] = true
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		stale := !e.IsDir() && filepath.Ext(name) == ".png" && !listed[name] &&
+			slices.ContainsFunc(perItemFigures, func(p string) bool { return strings.HasPrefix(name, p) })
+		if stale {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil {
+				return fmt.Errorf("report: removing a stale figure: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -332,3 +332,23 @@ func TestToleranceTableShares(t *testing.T) {
 		t.Errorf("rows %q, want %q", got, want)
 	}
 }
+
+// TestRenderRemovesStaleFigures checks that a figure of a layer the results
+// no longer have is removed, and that other files are kept.
+func TestRenderRemovesStaleFigures(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"roc_gone.png", "scores_gone.png", "notes.png", "roc_conv2d_9.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := report.Render(dir, sample()); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"roc_gone.png": false, "scores_gone.png": false, "notes.png": true,
+		"roc_conv2d_9.txt": true, "roc_conv2d_1.png": true} {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
+			t.Errorf("%s: present %v, want %v", name, err == nil, want)
+		}
+	}
+}
