@@ -82,15 +82,7 @@ func trainASR(ctx context.Context, f asrFlags, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(filepath.Dir(f.out), 0o755); err != nil {
 		return fmt.Errorf("output %s: %w", f.out, err)
 	}
-	dir, err := fsdd.Locate(ctx, f.data)
-	if err != nil {
-		return err
-	}
-	c, err := fsdd.Load(dir, f.opt.Workers)
-	if err != nil {
-		return err
-	}
-	pools, err := asr.Pools(c.Recordings)
+	c, pools, err := loadFSDD(ctx, f.data, f.opt.Workers)
 	if err != nil {
 		return err
 	}
@@ -138,4 +130,19 @@ func trainASR(ctx context.Context, f asrFlags, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "weights written to %s; %.1f CPU-s in all\n", f.out, cputime.Used().Seconds())
 	return nil
+}
+
+// loadFSDD locates and loads FSDD (fsdd.Locate: dir, or the user's cache)
+// and deals its pools (asr.Pools).
+func loadFSDD(ctx context.Context, dir string, workers int) (*fsdd.Corpus, map[string][]int, error) {
+	dir, err := fsdd.Locate(ctx, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := fsdd.Load(dir, workers)
+	if err != nil {
+		return nil, nil, err
+	}
+	pools, err := asr.Pools(c.Recordings)
+	return c, pools, err
 }
