@@ -44,4 +44,8 @@
 // points from an unseeded generator, so its runs cannot be repeated). The
 // attack is decision-based and costly: at ART's defaults an image takes
 // about 24,000 classifier evaluations.
+//
+// CWAudio is the audio attack of issue 9 (Carlini and Wagner 2018): a
+// targeted attack on the waveform of a CTC speech recogniser, by Adam on
+// the perturbation under a shrinking ℓ∞ bound (see CWAudio).
 package attack

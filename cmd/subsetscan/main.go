@@ -168,7 +168,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 func mainUsage(w io.Writer) {
 	fmt.Fprintf(w, "usage: subsetscan <command> [flags] [args]\n\ncommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.Name, c.Short)
+		fmt.Fprintf(w, "  %-9s %s\n", c.Name, c.Short)
 	}
 	fmt.Fprintf(w, "\nRun \"subsetscan <command> -h\" for the flags of a command.\n")
 }

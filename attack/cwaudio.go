@@ -1,0 +1,210 @@
+package attack
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"subsetscan/data"
+	"subsetscan/nn"
+)
+
+// CWAudio is the targeted audio attack of Carlini and Wagner (2018,
+// "Audio adversarial examples: targeted attacks on speech-to-text") on a
+// CTC recogniser whose last layer gives linear logits [T, classes] from a
+// waveform: for each utterance x it looks for a perturbation δ of its
+// own samples (the padding after them is left alone) minimising
+//
+//	CTC(x + δ, target) + C·‖δ‖²   subject to ‖δ‖∞ ≤ τ,
+//
+// by Adam on δ (clipped to [−τ, τ] and x + δ to [−1, 1] after each step).
+// τ starts at StartDB decibels relative to the utterance, dB_x(δ) =
+// 20·log10 max|δ| − 20·log10 max|x|, and every Check steps the greedy
+// transcription of x + δ (over the utterance's own frames) is compared
+// with the target: on success the example is kept and τ shrinks to
+// Shrink·max|δ|, so the attack goes on looking for a quieter one. The
+// result is the quietest successful example of Steps steps.
+type CWAudio struct {
+	Steps   int     // Adam steps, at least 1
+	Check   int     // steps between two checks of success, at least 1
+	LR      float32 // Adam's learning rate on δ (samples are in [−1, 1))
+	C       float64 // weight of ‖δ‖², at least 0
+	StartDB float64 // the first bound τ, in dB relative to max|x| (below 0)
+	Shrink  float64 // factor of τ after a success, in (0, 1)
+	Blank   int     // the CTC blank class
+	Workers int     // goroutines (0 means GOMAXPROCS); the result does not depend on it
+}
+
+// NewCWAudio returns the attack with Carlini and Wagner's schedule scaled
+// to samples in [−1, 1): 1000 steps checked every 10, learning rate
+// 10/32768, τ from −10 dB shrinking by 0.8, and C 0.
+func NewCWAudio(blank int) CWAudio {
+	return CWAudio{Steps: 1000, Check: 10, LR: 10.0 / 32768, StartDB: -10, Shrink: 0.8, Blank: blank}
+}
+
+// CWResult is what CWAudio.Generate returns.
+type CWResult struct {
+	Adversarial *data.Array // x + δ of the quietest success; x where none
+	Success     []bool
+	DBx         []float64 // dB_x(δ) of each success; NaN where none
+}
+
+// Generate attacks each utterance x.Row(i), of lengths[i] samples and
+// frames[i] frames before its padding, towards the labelling targets[i].
+// It returns an error for a malformed argument or a target the frames
+// cannot hold, and ctx's error when ctx is cancelled (between steps).
+func (a CWAudio) Generate(ctx context.Context, m *nn.Model, x *data.Array, lengths, frames []int, targets [][]int) (*CWResult, error) {
+	if err := a.check(x, lengths, frames, targets); err != nil {
+		return nil, err
+	}
+	names := m.LayerNames()
+	shape, _ := m.OutputShape(names[len(names)-1])
+	r := newCWRun(a, x, lengths, frames, targets, shape[len(shape)-1])
+	adam := nn.NewAdam()
+	adam.LR = a.LR
+	for it := 1; it <= a.Steps; it++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		xa := r.current()
+		logits, err := m.Predict(xa, a.Workers)
+		if err != nil {
+			return nil, err
+		}
+		if it%a.Check == 0 {
+			r.checkSuccess(logits, xa)
+		}
+		grads, err := r.gradients(m, xa, logits)
+		if err != nil {
+			return nil, err
+		}
+		adam.Step(r.params, grads)
+		r.clip()
+	}
+	xa := r.current()
+	logits, err := m.Predict(xa, a.Workers)
+	if err != nil {
+		return nil, err
+	}
+	r.checkSuccess(logits, xa)
+	return &r.res, nil
+}
+
+// check checks Generate's arguments.
+func (a CWAudio) check(x *data.Array, lengths, frames []int, targets [][]int) error {
+	n := x.Len()
+	switch {
+	case len(lengths) != n || len(frames) != n || len(targets) != n:
+		return fmt.Errorf("attack: CWAudio: %d utterances, %d lengths, %d frame counts, %d targets", n, len(lengths), len(frames), len(targets))
+	case a.Steps < 1 || a.Check < 1 || !(a.LR > 0) || !(a.C >= 0):
+		return fmt.Errorf("attack: CWAudio: steps %d, check %d, lr %v, c %v", a.Steps, a.Check, a.LR, a.C)
+	case !(a.StartDB < 0) || !(a.Shrink > 0 && a.Shrink < 1):
+		return fmt.Errorf("attack: CWAudio: start %v dB must be below 0 and shrink %v in (0, 1)", a.StartDB, a.Shrink)
+	}
+	for i, l := range lengths {
+		if l < 1 || l > x.RowSize() {
+			return fmt.Errorf("attack: CWAudio: utterance %d of %d samples in an input of %d", i, l, x.RowSize())
+		}
+	}
+	return nil
+}
+
+// cwRun is the state of one CWAudio.Generate.
+type cwRun struct {
+	a               CWAudio
+	x, delta        *data.Array
+	lengths, frames []int
+	targets         [][]int
+	classes         int
+	tau, peak       []float64   // the bound of each δ, max|x| of each utterance
+	params          [][]float32 // δ of each utterance's own samples
+	res             CWResult
+}
+
+func newCWRun(a CWAudio, x *data.Array, lengths, frames []int, targets [][]int, classes int) *cwRun {
+	n := x.Len()
+	r := &cwRun{a: a, x: x, delta: data.NewArray(x.Shape...), lengths: lengths, frames: frames, targets: targets,
+		classes: classes, tau: make([]float64, n), peak: make([]float64, n), params: make([][]float32, n)}
+	r.res = CWResult{Adversarial: &data.Array{Shape: slices.Clone(x.Shape), Data: slices.Clone(x.Data)},
+		Success: make([]bool, n), DBx: make([]float64, n)}
+	for i := range n {
+		r.peak[i] = maxAbs(x.Row(i)[:lengths[i]])
+		r.tau[i] = r.peak[i] * math.Pow(10, a.StartDB/20)
+		r.params[i] = r.delta.Row(i)[:lengths[i]]
+		r.res.DBx[i] = math.NaN()
+	}
+	return r
+}
+
+// current returns x + δ.
+func (r *cwRun) current() *data.Array {
+	xa := data.NewArray(r.x.Shape...)
+	for j, v := range r.x.Data {
+		xa.Data[j] = v + r.delta.Data[j]
+	}
+	return xa
+}
+
+// checkSuccess keeps each utterance whose greedy transcription is its
+// target and shrinks its bound.
+func (r *cwRun) checkSuccess(logits, xa *data.Array) {
+	for i, t := range r.targets {
+		got := nn.GreedyDecode(logits.Row(i)[:r.frames[i]*r.classes], r.classes, r.a.Blank)
+		if !slices.Equal(got, t) {
+			continue
+		}
+		d := maxAbs(r.params[i])
+		db := 20*math.Log10(d) - 20*math.Log10(r.peak[i])
+		if r.res.Success[i] && !(db < r.res.DBx[i]) {
+			continue
+		}
+		r.res.Success[i], r.res.DBx[i] = true, db
+		copy(r.res.Adversarial.Row(i), xa.Row(i))
+		r.tau[i] = r.a.Shrink * d
+	}
+	r.clip()
+}
+
+// gradients returns the gradient of each utterance's CTC loss plus
+// C·‖δ‖² w.r.t. its δ.
+func (r *cwRun) gradients(m *nn.Model, xa, logits *data.Array) ([][]float32, error) {
+	_, up, err := nn.CTCBatch(logits, r.classes, r.targets, r.frames, r.a.Blank)
+	if err != nil {
+		return nil, fmt.Errorf("attack: CWAudio: %w", err)
+	}
+	g, err := m.InputGradient(xa, up, false, r.a.Workers)
+	if err != nil {
+		return nil, err
+	}
+	n := float32(r.x.Len()) // CTCBatch's mean, undone: each utterance its own loss
+	grads := make([][]float32, len(r.params))
+	for i, d := range r.params {
+		gi := g.Row(i)[:len(d)]
+		for j, v := range d {
+			gi[j] = gi[j]*n + float32(2*r.a.C)*v
+		}
+		grads[i] = gi
+	}
+	return grads, nil
+}
+
+// clip bounds each δ by its τ and each x + δ by [−1, 1].
+func (r *cwRun) clip() {
+	for i, d := range r.params {
+		tau, x := float32(r.tau[i]), r.x.Row(i)
+		for j, v := range d {
+			v = min(max(v, -tau), tau)
+			d[j] = min(max(x[j]+v, -1), 1) - x[j]
+		}
+	}
+}
+
+// maxAbs returns max |v| over v, 0 for an empty v.
+func maxAbs(v []float32) float64 {
+	var m float64
+	for _, x := range v {
+		m = max(m, math.Abs(float64(x)))
+	}
+	return m
+}

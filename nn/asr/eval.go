@@ -1,0 +1,106 @@
+package asr
+
+import (
+	"fmt"
+	"strings"
+
+	"subsetscan/data/fsdd"
+	"subsetscan/nn"
+)
+
+// EditDistance returns the Levenshtein distance between a and b: the
+// fewest insertions, deletions and substitutions that turn a into b.
+func EditDistance[T comparable](a, b []T) int {
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// ErrorRates returns the word error rate and the character error rate of
+// the hypotheses hyps against the references refs: the edit distances
+// summed over the pairs, over the words (split on spaces) and over the
+// characters (runes, the single spaces between words included) of the
+// references. Both are 0 when the references are all empty and so are the
+// hypotheses, +Inf when only the references are. It panics if refs and
+// hyps differ in length.
+func ErrorRates(refs, hyps []string) (wer, cer float64) {
+	if len(refs) != len(hyps) {
+		panic(fmt.Sprintf("asr: %d references, %d hypotheses", len(refs), len(hyps)))
+	}
+	var we, wn, ce, cn int
+	for i, r := range refs {
+		rw, hw := strings.Fields(r), strings.Fields(hyps[i])
+		we += EditDistance(rw, hw)
+		wn += len(rw)
+		rc, hc := []rune(strings.Join(rw, " ")), []rune(strings.Join(hw, " "))
+		ce += EditDistance(rc, hc)
+		cn += len(rc)
+	}
+	return ratio(we, wn), ratio(ce, cn)
+}
+
+func ratio(errs, n int) float64 {
+	if errs == 0 {
+		return 0
+	}
+	return float64(errs) / float64(n)
+}
+
+// Decode transcribes us with m: the labelling of each utterance's own
+// frames (Frames), by greedy decoding when beam < 2, else by prefix beam
+// search of that width.
+func Decode(m *nn.Model, us []fsdd.Utterance, beam, workers int) ([]string, error) {
+	b, err := Assemble(m.Arch, us)
+	if err != nil {
+		return nil, err
+	}
+	logits, err := m.Predict(b.X, workers)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(us))
+	for i := range us {
+		row := logits.Row(i)[:b.Frames[i]*Classes]
+		var labels []int
+		if beam < 2 {
+			labels = nn.GreedyDecode(row, Classes, Blank)
+		} else {
+			labels, _ = nn.BeamDecode(row, Classes, Blank, beam)
+		}
+		out[i] = Transcript(labels)
+	}
+	return out, nil
+}
+
+// Scores are a recogniser's error rates on a set of utterances.
+type Scores struct {
+	N        int     // utterances
+	WER, CER float64 // ErrorRates of the transcriptions
+}
+
+// Evaluate transcribes us with m (Decode) and returns the error rates.
+func Evaluate(m *nn.Model, us []fsdd.Utterance, beam, workers int) (Scores, error) {
+	hyps, err := Decode(m, us, beam, workers)
+	if err != nil {
+		return Scores{}, err
+	}
+	refs := make([]string, len(us))
+	for i, u := range us {
+		refs[i] = u.Transcript
+	}
+	wer, cer := ErrorRates(refs, hyps)
+	return Scores{N: len(us), WER: wer, CER: cer}, nil
+}
