@@ -13,9 +13,10 @@ const (
 	relu
 	sigmoid
 	softmax
+	tanhAct
 )
 
-var activations = map[string]activation{"": linear, "linear": linear, "relu": relu, "sigmoid": sigmoid, "softmax": softmax}
+var activations = map[string]activation{"": linear, "linear": linear, "relu": relu, "sigmoid": sigmoid, "softmax": softmax, "tanh": tanhAct}
 
 func parseActivation(s string) (activation, error) {
 	a, ok := activations[s]
@@ -27,6 +28,9 @@ func parseActivation(s string) (activation, error) {
 
 // sigmoid32 is the logistic function, computed in float64.
 func sigmoid32(v float32) float32 { return float32(1 / (1 + math.Exp(-float64(v)))) }
+
+// tanh32 is the hyperbolic tangent, computed in float64.
+func tanh32(v float32) float32 { return float32(math.Tanh(float64(v))) }
 
 // apply writes the activation of pre into dst.
 func (a activation) apply(dst, pre []float32) {
@@ -40,6 +44,10 @@ func (a activation) apply(dst, pre []float32) {
 	case sigmoid:
 		for i, v := range pre {
 			dst[i] = sigmoid32(v)
+		}
+	case tanhAct:
+		for i, v := range pre {
+			dst[i] = tanh32(v)
 		}
 	case softmax:
 		// In float32, as TensorFlow computes it: whether the top
@@ -79,6 +87,10 @@ func (a activation) grad(dst, g, out []float32) {
 	case sigmoid:
 		for i, v := range out {
 			dst[i] = g[i] * v * (1 - v)
+		}
+	case tanhAct:
+		for i, v := range out {
+			dst[i] = g[i] * (1 - v*v)
 		}
 	case softmax:
 		var dot float32

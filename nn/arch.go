@@ -21,7 +21,8 @@ type LayerSpec struct {
 	Filters int    `yaml:"filters,omitempty" json:"filters,omitempty"`
 	Kernel  int    `yaml:"kernel,omitempty" json:"kernel,omitempty"`
 	Padding string `yaml:"padding,omitempty" json:"padding,omitempty"`
-	// Activation is "linear" (or empty), "relu", "sigmoid" or "softmax".
+	// Activation is "linear" (or empty), "relu", "sigmoid", "softmax" or
+	// "tanh".
 	Activation string `yaml:"activation,omitempty" json:"activation,omitempty"`
 	// MaxPooling2D: a Pool×Pool window with stride Pool, and Padding.
 	Pool int `yaml:"pool,omitempty" json:"pool,omitempty"`
@@ -29,6 +30,15 @@ type LayerSpec struct {
 	Size int `yaml:"size,omitempty" json:"size,omitempty"`
 	// Dense: Units outputs, and Activation.
 	Units int `yaml:"units,omitempty" json:"units,omitempty"`
+	// Conv2D: Strides is the step of the window, in both directions; 0
+	// means 1.
+	Strides int `yaml:"strides,omitempty" json:"strides,omitempty"`
+	// LeakyReLU: Alpha is the slope for negative inputs; 0 means Keras'
+	// default, 0.3 (DCGAN uses 0.2).
+	Alpha float64 `yaml:"alpha,omitempty" json:"alpha,omitempty"`
+	// Reshape: Shape is the output shape (no batch axis), of as many
+	// values as the input.
+	Shape []int `yaml:"shape,omitempty" json:"shape,omitempty"`
 	// Flatten, Add and Concatenate have no fields but Inputs.
 }
 
@@ -51,6 +61,7 @@ func (a Arch) clone() Arch {
 	a.Layers = slices.Clone(a.Layers)
 	for i := range a.Layers {
 		a.Layers[i].Inputs = slices.Clone(a.Layers[i].Inputs)
+		a.Layers[i].Shape = slices.Clone(a.Layers[i].Shape)
 	}
 	return a
 }
