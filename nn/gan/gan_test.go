@@ -16,23 +16,26 @@ import (
 // discriminator, initialised from seed.
 func tinyGAN(t *testing.T, seed uint64) (g, d *nn.Model) {
 	t.Helper()
-	g, err := nn.New(nn.Arch{Name: "g", Input: []int{4}, Layers: []nn.LayerSpec{
-		{Name: "d", Kind: nn.Dense, Units: 2 * 2 * 3},
-		{Name: "lr", Kind: nn.LeakyReLU, Alpha: 0.2},
-		{Name: "r", Kind: nn.Reshape, Shape: []int{2, 2, 3}},
-		{Name: "u", Kind: nn.UpSampling2D, Size: 2},
-		{Name: "c", Kind: nn.Conv2D, Filters: 1, Kernel: 3, Padding: "same", Activation: "sigmoid"},
-	}})
+	// A tanh projection, a 2×2 image of 3 channels upsampled to 4×4.
+	gen := nn.Arch{Name: "g", Input: []int{4}}
+	gen.Layers = append(gen.Layers,
+		nn.LayerSpec{Name: "d", Kind: nn.Dense, Units: 2 * 2 * 3, Activation: "tanh"},
+		nn.LayerSpec{Name: "r", Kind: nn.Reshape, Shape: []int{2, 2, 3}},
+		nn.LayerSpec{Name: "u", Kind: nn.UpSampling2D, Size: 2},
+		nn.LayerSpec{Name: "c", Kind: nn.Conv2D, Filters: 1, Kernel: 3, Padding: "same", Activation: "sigmoid"})
+	// Two strided convolutions, 4×4 → 2×2 → 1×1, and a logit; smooth
+	// activations, so that central differences have no kinks to cross.
+	dis := nn.Arch{Name: "d", Input: []int{4, 4, 1}}
+	dis.Layers = append(dis.Layers,
+		nn.LayerSpec{Name: "c1", Kind: nn.Conv2D, Filters: 3, Kernel: 3, Strides: 2, Padding: "same", Activation: "tanh"},
+		nn.LayerSpec{Name: "c2", Kind: nn.Conv2D, Filters: 2, Kernel: 2, Strides: 2, Padding: "valid", Activation: "tanh"},
+		nn.LayerSpec{Name: "f", Kind: nn.Flatten},
+		nn.LayerSpec{Name: "o", Kind: nn.Dense, Units: 1})
+	g, err := nn.New(gen)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err = nn.New(nn.Arch{Name: "d", Input: []int{4, 4, 1}, Layers: []nn.LayerSpec{
-		{Name: "c", Kind: nn.Conv2D, Filters: 3, Kernel: 3, Strides: 2, Padding: "same"},
-		{Name: "lr", Kind: nn.LeakyReLU, Alpha: 0.2},
-		{Name: "f", Kind: nn.Flatten},
-		{Name: "o", Kind: nn.Dense, Units: 1},
-	}})
-	if err != nil {
+	if d, err = nn.New(dis); err != nil {
 		t.Fatal(err)
 	}
 	g.InitGlorot(seed)

@@ -1,6 +1,7 @@
 package gan
 
 import (
+	"bytes"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -17,12 +18,11 @@ func TestWriteGrid(t *testing.T) {
 	if err := WriteGrid(path, x, 3); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	img, err := png.Decode(f)
+	img, err := png.Decode(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
