@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,6 +26,13 @@ func TestTrainGANTiny(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "epoch 1/1 step 2/2: D loss") {
 		t.Errorf("stderr %q: no progress of step 2", stderr)
+	}
+	for _, f := range [][2]string{{g, "gan_g-epoch1.npz"}, {d, "gan_d-epoch1.npz"}} {
+		final, err1 := os.ReadFile(f[0])
+		ckpt, err2 := os.ReadFile(filepath.Join(dir, f[1]))
+		if err1 != nil || err2 != nil || !bytes.Equal(final, ckpt) {
+			t.Errorf("%s differs from the weights after 1 epoch (%v, %v)", f[1], err1, err2)
+		}
 	}
 	png := filepath.Join(dir, "samples.png")
 	code, stdout, stderr = runCLI(t, "eval-gan", "-g", filepath.Join(dir, "gan_g-epoch1.npz"),
