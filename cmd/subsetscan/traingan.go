@@ -65,26 +65,16 @@ func runTrainGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdout, s
 	}
 	fmt.Fprintf(stdout, "training gan_g against gan_d on %d MNIST images: non-saturating loss, Adam(2e-4, β₁ 0.5), %d epochs, batch %d, seed %d\n",
 		real.Len(), *epochs, *batch, *seed)
-	var cbErr error
 	cpu0, start := cputime.Used(), time.Now()
+	progress, cbErr := ganProgress(g, d, *checkpoints, cpu0, stdout, stderr)
 	_, err = gan.Train(ctx, g, d, real, gan.Options{
-		Epochs: *epochs, BatchSize: *batch, Seed: *seed, Workers: *workers, Every: *every,
-		Progress: func(p gan.Progress) {
-			if !p.EpochDone {
-				fmt.Fprintf(stderr, "epoch %d/%d step %d/%d: D loss %.4f, G loss %.4f\n", p.Epoch, p.Epochs, p.Step, p.Steps, p.DLoss, p.GLoss)
-				return
-			}
-			fmt.Fprintf(stdout, "epoch %d/%d: D loss %.4f, G loss %.4f (%.1f CPU-min so far)\n", p.Epoch, p.Epochs, p.DLoss, p.GLoss, (cputime.Used() - cpu0).Minutes())
-			if *checkpoints != "" && cbErr == nil {
-				cbErr = saveGAN(g, d, filepath.Join(*checkpoints, fmt.Sprintf("gan_g-epoch%d.npz", p.Epoch)), filepath.Join(*checkpoints, fmt.Sprintf("gan_d-epoch%d.npz", p.Epoch)))
-			}
-		},
+		Epochs: *epochs, BatchSize: *batch, Seed: *seed, Workers: *workers, Every: *every, Progress: progress,
 	})
 	if err != nil {
 		return fmt.Errorf("training the GAN: %w", err)
 	}
-	if cbErr != nil {
-		return cbErr
+	if *cbErr != nil {
+		return *cbErr
 	}
 	if err := saveGAN(g, d, *gOut, *dOut); err != nil {
 		return err
@@ -92,6 +82,24 @@ func runTrainGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdout, s
 	fmt.Fprintf(stdout, "trained in %.1f CPU-min (%.1f min wall); weights written to %s and %s\n",
 		(cputime.Used() - cpu0).Minutes(), time.Since(start).Minutes(), *gOut, *dOut)
 	return nil
+}
+
+// ganProgress returns train-gan's progress callback, which prints the
+// losses (of the last steps on stderr, of each epoch on stdout, with the
+// CPU time since cpu0) and writes checkpoints into dir if it is not "",
+// and where it leaves the first checkpoint error.
+func ganProgress(g, d *nn.Model, dir string, cpu0 time.Duration, stdout, stderr io.Writer) (func(gan.Progress), *error) {
+	var cbErr error
+	return func(p gan.Progress) {
+		if !p.EpochDone {
+			fmt.Fprintf(stderr, "epoch %d/%d step %d/%d: D loss %.4f, G loss %.4f\n", p.Epoch, p.Epochs, p.Step, p.Steps, p.DLoss, p.GLoss)
+			return
+		}
+		fmt.Fprintf(stdout, "epoch %d/%d: D loss %.4f, G loss %.4f (%.1f CPU-min so far)\n", p.Epoch, p.Epochs, p.DLoss, p.GLoss, (cputime.Used() - cpu0).Minutes())
+		if dir != "" && cbErr == nil {
+			cbErr = saveGAN(g, d, filepath.Join(dir, fmt.Sprintf("gan_g-epoch%d.npz", p.Epoch)), filepath.Join(dir, fmt.Sprintf("gan_d-epoch%d.npz", p.Epoch)))
+		}
+	}, &cbErr
 }
 
 // newGAN returns the registered generator and discriminator, initialised
