@@ -34,12 +34,12 @@ verify: build
 
 # The project's own trained models, configs/models/*.npz, regenerated from fixed
 # seeds (the same weights bit for bit for any number of workers, on the same
-# CPU architecture). About 38 CPU-minutes (7 for the autoencoder, 13 for the
-# classifier, 18 for the GAN), some 19 minutes on 2 idle cores; run niced.
+# CPU architecture). About 45 CPU-minutes (7 for the autoencoder, 13 for the
+# classifier, 25 for the GAN), some 23 minutes on 2 idle cores; run niced.
 models: build
 	nice -n 19 $(BIN) train -arch autoencoder -epochs 6 -batch 32 -seed 1 -o configs/models/autoencoder.npz
 	nice -n 19 $(BIN) train -arch classifier -epochs 4 -seed 1 -o configs/models/classifier.npz
-	nice -n 19 $(BIN) train-gan -epochs 3 -batch 64 -seed 1 -g configs/models/gan_g.npz -d configs/models/gan_d.npz
+	nice -n 19 $(BIN) train-gan -epochs 4 -batch 64 -seed 1 -g configs/models/gan_g.npz -d configs/models/gan_d.npz
 
 test:
 	$(GO) test -count=1 $(PKGS)
