@@ -14,12 +14,14 @@ const (
 	sigmoid
 	softmax
 	relu20
+	tanhAct
 )
 
 // relu20Max is the ceiling of relu20, DeepSpeech's clipped ReLU.
 const relu20Max = 20
 
-var activations = map[string]activation{"": linear, "linear": linear, "relu": relu, "sigmoid": sigmoid, "softmax": softmax, "relu20": relu20}
+var activations = map[string]activation{"": linear, "linear": linear, "relu": relu, "sigmoid": sigmoid, "softmax": softmax,
+	"relu20": relu20, "tanh": tanhAct}
 
 func parseActivation(s string) (activation, error) {
 	a, ok := activations[s]
@@ -31,6 +33,9 @@ func parseActivation(s string) (activation, error) {
 
 // sigmoid32 is the logistic function, computed in float64.
 func sigmoid32(v float32) float32 { return float32(1 / (1 + math.Exp(-float64(v)))) }
+
+// tanh32 is the hyperbolic tangent, computed in float64.
+func tanh32(v float32) float32 { return float32(math.Tanh(float64(v))) }
 
 // apply writes the activation of pre into dst.
 func (a activation) apply(dst, pre []float32) {
@@ -48,6 +53,10 @@ func (a activation) apply(dst, pre []float32) {
 	case relu20:
 		for i, v := range pre {
 			dst[i] = min(max(v, 0), relu20Max)
+		}
+	case tanhAct:
+		for i, v := range pre {
+			dst[i] = tanh32(v)
 		}
 	case softmax:
 		// In float32, as TensorFlow computes it: whether the top
@@ -97,6 +106,10 @@ func (a activation) grad(dst, g, out []float32) {
 			} else {
 				dst[i] = 0
 			}
+		}
+	case tanhAct:
+		for i, v := range out {
+			dst[i] = g[i] * (1 - v*v)
 		}
 	case softmax:
 		var dot float32

@@ -21,8 +21,8 @@ type LayerSpec struct {
 	Filters int    `yaml:"filters,omitempty" json:"filters,omitempty"`
 	Kernel  int    `yaml:"kernel,omitempty" json:"kernel,omitempty"`
 	Padding string `yaml:"padding,omitempty" json:"padding,omitempty"`
-	// Activation is "linear" (or empty), "relu", "sigmoid" or "softmax";
-	// or "relu20", DeepSpeech's clipped ReLU min(max(x, 0), 20).
+	// Activation is "linear" (or empty), "relu", "sigmoid", "softmax",
+	// "tanh", or "relu20", DeepSpeech's clipped ReLU min(max(x, 0), 20).
 	Activation string `yaml:"activation,omitempty" json:"activation,omitempty"`
 	// MaxPooling2D: a Pool×Pool window with stride Pool, and Padding.
 	Pool int `yaml:"pool,omitempty" json:"pool,omitempty"`
@@ -35,6 +35,15 @@ type LayerSpec struct {
 	ReturnSequences bool `yaml:"return_sequences,omitempty" json:"return_sequences,omitempty"`
 	// LogMel: the spectrogram's framing and filter bank.
 	Mel MelSpec `yaml:"mel,omitempty" json:"mel,omitempty"`
+	// Conv2D: Strides is the step of the window, in both directions; 0
+	// means 1.
+	Strides int `yaml:"strides,omitempty" json:"strides,omitempty"`
+	// LeakyReLU: Alpha is the slope for negative inputs; 0 means Keras'
+	// default, 0.3 (DCGAN uses 0.2).
+	Alpha float64 `yaml:"alpha,omitempty" json:"alpha,omitempty"`
+	// Reshape: Shape is the output shape (no batch axis), of as many
+	// values as the input.
+	Shape []int `yaml:"shape,omitempty" json:"shape,omitempty"`
 	// Flatten, Add and Concatenate have no fields but Inputs.
 }
 
@@ -57,6 +66,7 @@ func (a Arch) clone() Arch {
 	a.Layers = slices.Clone(a.Layers)
 	for i := range a.Layers {
 		a.Layers[i].Inputs = slices.Clone(a.Layers[i].Inputs)
+		a.Layers[i].Shape = slices.Clone(a.Layers[i].Shape)
 	}
 	return a
 }

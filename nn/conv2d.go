@@ -5,11 +5,15 @@ import (
 	"math/rand/v2"
 )
 
-// Conv2D is the layer kind of a 2-D convolution with stride 1: Filters
-// output channels, a Kernel×Kernel window, Padding "same" (TensorFlow's:
-// (Kernel−1)/2 before, the rest after) or "valid", and an Activation other
-// than softmax. Its input is an image [h, w, c]; its params are
-// "kernel" [Kernel, Kernel, c, Filters] and "bias" [Filters].
+// Conv2D is the layer kind of a 2-D convolution: Filters output channels,
+// a Kernel×Kernel window moved by Strides pixels (0 means 1) in both
+// directions, Padding "same" or "valid", and an Activation other than
+// softmax. Its input is an image [h, w, c]; its params are "kernel"
+// [Kernel, Kernel, c, Filters] and "bias" [Filters]. As in TensorFlow, a
+// "same" output has ⌈h/Strides⌉ rows, and the input is padded with
+// max((oh−1)·Strides + Kernel − h, 0) zero rows, half of them (rounded
+// down) before, the rest after ((Kernel−1)/2 before with stride 1); a
+// "valid" output has ⌊(h−Kernel)/Strides⌋ + 1 rows; columns likewise.
 const Conv2D = "conv2d"
 
 func init() { register(Conv2D, newConv2D) }
@@ -17,7 +21,7 @@ func init() { register(Conv2D, newConv2D) }
 // conv2D is a Conv2D layer.
 type conv2D struct {
 	in, out      []int // [h, w, c] and [oh, ow, filters]
-	k            int
+	k, stride    int
 	same         bool
 	act          activation
 	kernel, bias []float32 // kernel (k·k·c)×filters, row-major (Keras' layout)
@@ -28,7 +32,7 @@ func newConv2D(spec LayerSpec, in [][]int) (layer, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &conv2D{in: s, k: spec.Kernel}
+	l := &conv2D{in: s, k: spec.Kernel, stride: max(spec.Strides, 1)}
 	if l.same, err = parsePadding(spec.Padding); err != nil {
 		return nil, err
 	}
@@ -39,11 +43,14 @@ func newConv2D(spec LayerSpec, in [][]int) (layer, error) {
 		return nil, fmt.Errorf("softmax is supported on dense layers only")
 	}
 	k, h, w := spec.Kernel, s[0], s[1]
-	if k < 1 || spec.Filters < 1 {
-		return nil, fmt.Errorf("kernel %d and filters %d must be positive", k, spec.Filters)
+	if k < 1 || spec.Filters < 1 || spec.Strides < 0 {
+		return nil, fmt.Errorf("kernel %d and filters %d must be positive, strides %d not negative", k, spec.Filters, spec.Strides)
 	}
-	if !l.same {
-		h, w = h-k+1, w-k+1
+	st := l.stride
+	if l.same {
+		h, w = (h+st-1)/st, (w+st-1)/st
+	} else if h, w = h-k+1, w-k+1; h > 0 && w > 0 {
+		h, w = (h-1)/st+1, (w-1)/st+1
 	}
 	if h < 1 || w < 1 {
 		return nil, fmt.Errorf("a %dx%d valid convolution does not fit", k, k)
@@ -90,7 +97,7 @@ func (l *conv2D) needs() needs {
 func (l *conv2D) preActivation(rec [][]float32) []float32 { return rec[0] }
 
 func (l *conv2D) forward(out []float32, in [][]float32, rec, s [][]float32, train bool) {
-	if !train {
+	if !train && l.stride == 1 {
 		l.convDirect(out, in[0], s[2], s[3])
 		return
 	}
@@ -114,8 +121,8 @@ func (l *conv2D) backwardPre(gin [][]float32, gp []float32, in [][]float32, rec,
 	}
 }
 
-// padded returns the height hp and width wp of the zero-padded input, and
-// the length L = (oh−1)·wp + ow of the span of output positions y·wp + x
+// padded returns, for stride 1, the height hp and width wp of the
+// zero-padded input, and the length L = (oh−1)·wp + ow of the span of output positions y·wp + x
 // (x < ow) that convDirect computes.
 func (l *conv2D) padded() (hp, wp, L int) {
 	hp, wp = l.in[0], l.in[1]
@@ -126,19 +133,39 @@ func (l *conv2D) padded() (hp, wp, L int) {
 	return hp, wp, (l.out[0]-1)*wp + l.out[1]
 }
 
-// before returns the number of zero rows (and columns) padded before the
-// input: (k−1)/2 for "same", as TensorFlow pads, 0 for "valid".
+// before returns the number of zero rows padded before the input, as
+// TensorFlow pads: half the padding, rounded down, for "same" ((k−1)/2
+// with stride 1), 0 for "valid". Rows and columns are padded alike when
+// the input is square; before uses the rows.
 func (l *conv2D) before() int {
-	if l.same {
-		return (l.k - 1) / 2
+	if !l.same {
+		return 0
 	}
-	return 0
+	return max((l.out[0]-1)*l.stride+l.k-l.in[0], 0) / 2
+}
+
+// beforeX is before for the columns.
+func (l *conv2D) beforeX() int {
+	if !l.same {
+		return 0
+	}
+	return max((l.out[1]-1)*l.stride+l.k-l.in[1], 0) / 2
 }
 
 // geometry returns the input's height, width and channels, the output's
-// height and width, P = oh·ow, the kernel size and the padding before.
-func (l *conv2D) geometry() (h, w, c, oh, ow, P, k, pad int) {
-	return l.in[0], l.in[1], l.in[2], l.out[0], l.out[1], l.out[0] * l.out[1], l.k, l.before()
+// height and width, P = oh·ow, the kernel size, the padding before the
+// rows and before the columns, and the stride.
+func (l *conv2D) geometry() (h, w, c, oh, ow, P, k, pad, padX, st int) {
+	return l.in[0], l.in[1], l.in[2], l.out[0], l.out[1], l.out[0] * l.out[1], l.k, l.before(), l.beforeX(), l.stride
+}
+
+// inside returns the range [x0, x1) of the output columns whose window
+// tap kx reads an input column inside the image: 0 ≤ x·st + kx − padX < w.
+func inside(kx, w, ow, padX, st int) (x0, x1 int) {
+	if d := padX - kx; d > 0 {
+		x0 = (d + st - 1) / st
+	}
+	return x0, min(ow, (w+padX-kx+st-1)/st)
 }
 
 // convDirect computes the activated output of the convolution of in into
@@ -219,6 +246,10 @@ func (l *conv2D) activateSpan(dst, acc []float32, wp, L int) {
 				for x, v := range seg {
 					d[x*f] = min(max(v, 0), relu20Max)
 				}
+			case tanhAct:
+				for x, v := range seg {
+					d[x*f] = tanh32(v)
+				}
 			default:
 				for x, v := range seg {
 					d[x*f] = v
@@ -253,11 +284,12 @@ func (l *conv2D) conv(dst, in, cols, tmp, chw []float32) {
 }
 
 // im2colT writes the transposed im2col matrix of in: row (ky·k+kx)·c+ch,
-// column y·ow+x holds the input pixel (y+ky−pad, x+kx−pad) of channel ch,
-// or 0 outside the image. chw is scratch for the input in channel-major
-// order, so that each row of the matrix is built from contiguous copies.
+// column y·ow+x holds the input pixel (y·st+ky−pad, x·st+kx−padX) of
+// channel ch, or 0 outside the image. chw is scratch for the input in
+// channel-major order, so that each row of the matrix is built from
+// contiguous copies (with stride 1).
 func (l *conv2D) im2colT(cols, in, chw []float32) {
-	h, w, c, oh, ow, P, k, pad := l.geometry()
+	h, w, c, oh, ow, P, k, pad, padX, st := l.geometry()
 	planes := in
 	if c > 1 {
 		planes = chw[:h*w*c]
@@ -265,21 +297,27 @@ func (l *conv2D) im2colT(cols, in, chw []float32) {
 	}
 	for ky := range k {
 		for kx := range k {
-			// Output columns x in [x0, x1) read input columns x+kx−pad
-			// inside the image.
-			x0, x1 := max(0, pad-kx), min(ow, w+pad-kx)
+			// Output columns x in [x0, x1) read input columns
+			// x·st+kx−padX inside the image.
+			x0, x1 := inside(kx, w, ow, padX, st)
 			for ch := range c {
 				row := cols[((ky*k+kx)*c+ch)*P : ((ky*k+kx)*c+ch+1)*P]
 				plane := planes[ch*h*w : (ch+1)*h*w]
 				for y := range oh {
-					iy := y + ky - pad
+					iy := y*st + ky - pad
 					seg := row[y*ow : (y+1)*ow]
 					if iy < 0 || iy >= h || x0 >= x1 {
 						clear(seg)
 						continue
 					}
 					clear(seg[:x0])
-					copy(seg[x0:x1], plane[iy*w+x0+kx-pad:iy*w+x1+kx-pad])
+					if st == 1 {
+						copy(seg[x0:x1], plane[iy*w+x0+kx-padX:iy*w+x1+kx-padX])
+					} else {
+						for x := x0; x < x1; x++ {
+							seg[x] = plane[iy*w+x*st+kx-padX]
+						}
+					}
 					clear(seg[x1:])
 				}
 			}
@@ -334,7 +372,7 @@ func (l *conv2D) convInputGrad(gin, gpT, cols, chw []float32) {
 // col2im adds each entry of the transposed im2col gradient cols onto the
 // input pixel it was copied from, into gin (HWC), overwriting gin.
 func (l *conv2D) col2im(gin, cols, chw []float32) {
-	h, w, c, oh, ow, P, k, pad := l.geometry()
+	h, w, c, oh, ow, P, k, pad, padX, st := l.geometry()
 	planes := gin
 	if c > 1 {
 		planes = chw[:h*w*c]
@@ -342,7 +380,7 @@ func (l *conv2D) col2im(gin, cols, chw []float32) {
 	clear(planes)
 	for ky := range k {
 		for kx := range k {
-			x0, x1 := max(0, pad-kx), min(ow, w+pad-kx)
+			x0, x1 := inside(kx, w, ow, padX, st)
 			if x0 >= x1 {
 				continue
 			}
@@ -350,12 +388,18 @@ func (l *conv2D) col2im(gin, cols, chw []float32) {
 				row := cols[((ky*k+kx)*c+ch)*P : ((ky*k+kx)*c+ch+1)*P]
 				plane := planes[ch*h*w : (ch+1)*h*w]
 				for y := range oh {
-					iy := y + ky - pad
+					iy := y*st + ky - pad
 					if iy < 0 || iy >= h {
 						continue
 					}
 					src := row[y*ow+x0 : y*ow+x1]
-					dst := plane[iy*w+x0+kx-pad : iy*w+x1+kx-pad]
+					if st > 1 {
+						for x, v := range src {
+							plane[iy*w+(x0+x)*st+kx-padX] += v
+						}
+						continue
+					}
+					dst := plane[iy*w+x0+kx-padX : iy*w+x1+kx-padX]
 					dst = dst[:len(src)]
 					for x, v := range src {
 						dst[x] += v

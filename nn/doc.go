@@ -1,9 +1,10 @@
 // Package nn is just enough of a deep-learning library for the subset
-// scanning experiments, with Keras semantics: Conv2D (stride 1, "same" or
+// scanning experiments, with Keras semantics: Conv2D (any stride, "same" or
 // "valid" padding), MaxPooling2D ("same" pads the bottom and right edges,
 // as TensorFlow does, or "valid"), UpSampling2D (nearest), Flatten, Dense,
 // Add and Concatenate layers; Conv2D and Dense layers end with a ReLU,
 // sigmoid, softmax (Dense only) or linear activation.
+// Also for GANs (package nn/gan): Reshape, LeakyReLU and a tanh activation.
 //
 // A Model is a network described by an Arch, data rather than code: the
 // shape of one input sample, without the batch axis (an image [h, w, c], a

@@ -97,6 +97,27 @@ var gradCases = []Arch{
 	{Name: "log_mel_odd", Input: []int{39, 1}, Layers: []LayerSpec{
 		{Name: "m", Kind: LogMel, Mel: MelSpec{Rate: 800, Frame: 10, Hop: 4, FFT: 12, Mels: 3, FMax: 300}},
 	}},
+	// A DCGAN-like generator: Dense, LeakyReLU, Reshape to an image,
+	// upsampling and convolutions, a tanh output.
+	{Name: "generator", Input: []int{3}, Layers: []LayerSpec{
+		{Name: "d", Kind: Dense, Units: 2 * 3 * 2},
+		{Name: "lr", Kind: LeakyReLU, Alpha: 0.2},
+		{Name: "r", Kind: Reshape, Shape: []int{2, 3, 2}},
+		{Name: "u", Kind: UpSampling2D, Size: 2},
+		{Name: "c", Kind: Conv2D, Filters: 1, Kernel: 3, Padding: "same", Activation: "tanh"},
+	}},
+	// A DCGAN-like discriminator: strided convolutions, "same" (odd and
+	// even sizes, padding after only or on both sides) and "valid".
+	{Name: "discriminator", Input: []int{7, 6, 2}, Layers: []LayerSpec{
+		{Name: "c1", Kind: Conv2D, Filters: 3, Kernel: 3, Strides: 2, Padding: "same"},
+		{Name: "lr1", Kind: LeakyReLU},
+		{Name: "c2", Kind: Conv2D, Filters: 2, Kernel: 4, Strides: 2, Padding: "same", Activation: "tanh"},
+		{Name: "c3", Kind: Conv2D, Filters: 2, Kernel: 2, Strides: 3, Padding: "valid", Inputs: []string{"lr1"}},
+		{Name: "f2", Kind: Flatten, Inputs: []string{"c2"}},
+		{Name: "f3", Kind: Flatten, Inputs: []string{"c3"}},
+		{Name: "cat", Kind: Concatenate, Inputs: []string{"f2", "f3"}},
+		{Name: "d", Kind: Dense, Units: 1},
+	}},
 }
 
 // randomize fills the params with seeded uniform values in ±scale

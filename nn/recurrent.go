@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
@@ -169,9 +168,6 @@ func recurrentInput(spec LayerSpec, in [][]int) (seqDims, error) {
 	}
 	return seqDims{T: s[0], in: s[1], units: spec.Units}, nil
 }
-
-// tanh32 is the hyperbolic tangent, computed in float64.
-func tanh32(v float32) float32 { return float32(math.Tanh(float64(v))) }
 
 // orthogonal fills w (rows×cols, row-major) with Keras' Orthogonal
 // initializer (gain 1): a max×min matrix of standard normal values drawn
