@@ -2,7 +2,6 @@ package experiments
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"subsetscan/data"
@@ -15,39 +14,6 @@ import (
 // whose edges are the background images' quantiles.
 type oodFairness struct {
 	Groups int `yaml:"groups" json:"groups" cfg:"required"`
-}
-
-// inkMass returns the sum of the pixel values of each image.
-func inkMass(x *data.Array) []float64 {
-	out := make([]float64, x.Len())
-	for i := range out {
-		for _, v := range x.Row(i) {
-			out[i] += float64(v)
-		}
-	}
-	return out
-}
-
-// quantileEdges returns the k−1 inner edges cutting v into k bins of
-// (nearly) equal counts: the values of rank ⌈j·n/k⌉ of the sorted v.
-func quantileEdges(v []float64, k int) []float64 {
-	s := slices.Sorted(slices.Values(v))
-	edges := make([]float64, k-1)
-	for j := range edges {
-		edges[j] = s[int(math.Ceil(float64((j+1)*len(s))/float64(k)))-1]
-	}
-	return edges
-}
-
-// bin returns the index of the bin of v: the number of edges below v.
-func bin(edges []float64, v float64) int {
-	n := 0
-	for _, e := range edges {
-		if v > e {
-			n++
-		}
-	}
-	return n
 }
 
 // share returns the share of true values of ok among the indices in idx
@@ -84,11 +50,11 @@ func layerScores(l report.Layer, im *Images) []float64 {
 // threshold of 95 % TPR over all clean images, and the AUROC of the
 // subgroup's clean images against the unknown-class set.
 func (f *oodFairness) breakdown(im *Images, methods []report.Method, scores [][]float64, correct []bool) *report.Fairness {
-	edges := quantileEdges(inkMass(im.Background), f.Groups)
-	ink := inkMass(im.Eval.Slice(0, im.Clean()))
+	edges := data.QuantileEdges(data.InkMass(im.Background), f.Groups)
+	ink := data.InkMass(im.Eval.Slice(0, im.Clean()))
 	members := make([][]int, f.Groups)
 	for i, v := range ink {
-		b := bin(edges, v)
+		b := data.InkGroup(edges, v)
 		members[b] = append(members[b], i)
 	}
 	out := &report.Fairness{Attribute: "ink mass (sum of pixel values), quantile bins of the background", Set: unknownSet}
