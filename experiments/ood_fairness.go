@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"fmt"
+	"os"
 	"slices"
 
 	"subsetscan/data"
@@ -11,9 +12,42 @@ import (
 // oodFairness configures the breakdown of kind ood by subgroup of the
 // in-distribution images: the ink mass of an image (the sum of its pixel
 // values, a proxy of stroke thickness), cut into Groups quantile bins
-// whose edges are the background images' quantiles.
+// whose edges are the background images' quantiles; with Skewed, the same
+// breakdown for a second classifier trained with one subgroup thinned.
 type oodFairness struct {
-	Groups int `yaml:"groups" json:"groups" cfg:"required"`
+	Groups int        `yaml:"groups" json:"groups" cfg:"required"`
+	Skewed *oodSkewed `yaml:"skewed" json:"skewed,omitempty"`
+}
+
+// oodSkewed names the skewed classifier: its weights (of the config's
+// model.arch) and how its training set was skewed, the subgroup Thinned
+// (1-based, of the same Groups; `subsetscan train -thin-group`) keeping
+// the fraction Keep of its images. Thinned and Keep are reported, not
+// checked against the weights.
+type oodSkewed struct {
+	Weights string  `yaml:"weights" json:"weights" cfg:"required,path"`
+	Thinned int     `yaml:"thinned" json:"thinned" cfg:"required"`
+	Keep    float64 `yaml:"keep" json:"keep" cfg:"required"`
+}
+
+// check checks the section, whose key is key.
+func (f *oodFairness) check(key string, clean int) error {
+	if f.Groups < 2 || f.Groups > clean {
+		return keyErr(key+".groups", "must be in [2, samples.clean], got %d", f.Groups)
+	}
+	sk := f.Skewed
+	switch {
+	case sk == nil:
+		return nil
+	case sk.Thinned < 1 || sk.Thinned > f.Groups:
+		return keyErr(key+".skewed.thinned", "must be a subgroup 1 to groups (%d), got %d", f.Groups, sk.Thinned)
+	case !(sk.Keep >= 0 && sk.Keep <= 1):
+		return keyErr(key+".skewed.keep", "must be in [0, 1], got %v", sk.Keep)
+	}
+	if _, err := os.Stat(sk.Weights); err != nil {
+		return keyErr(key+".skewed.weights", "%v", err)
+	}
+	return nil
 }
 
 // share returns the share of true values of ok among the indices in idx
