@@ -3,10 +3,31 @@ package experiments
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"subsetscan/nn"
 	"subsetscan/report"
 )
+
+// fairness sets o's breakdowns by subgroup: the classifier's (its
+// detectors o.Methods, the first len(scores), with scores) and, with
+// fairness.skewed, the skewed classifier's, scanned in the layer of o's
+// best scan of x̃ for the unknown classes (the last of scores).
+func (s *oodSettings) fairness(ctx context.Context, cfg *Config, o *report.OOD, scores [][]float64, correct []bool, raw, tilde *Images, cleanLabels []int, env Env) error {
+	methods := o.Methods[:len(scores)]
+	o.Fairness = s.Fairness.breakdown(raw, methods, scores, correct)
+	if s.Fairness.Skewed == nil {
+		return nil
+	}
+	t0 := time.Now()
+	var err error
+	if o.Skewed, err = s.skewedBreakdown(ctx, cfg, raw, cleanLabels, methods[len(methods)-1].Layer[unknownSet], env); err != nil {
+		return err
+	}
+	o.Fairness.Classifier = "balanced"
+	tilde.Timings["skewed classifier"] = time.Since(t0).Seconds()
+	return nil
+}
 
 // skewedBreakdown returns the fairness breakdown of the skewed classifier
 // (fairness.skewed) on the same unperturbed images raw: its own ODIN
