@@ -179,7 +179,7 @@ func (f *Fairness) methods() []string {
 }
 
 // fairnessFigure writes a bar chart of each detector's FPR per subgroup;
-// with a skewed classifier, three panels: the accuracy per subgroup of
+// with a skewed classifier, three panels: the error rate per subgroup of
 // both classifiers, and the FPRs of each.
 func (r *Results) fairnessFigure(path string) (bool, error) {
 	f := r.OOD.Fairness
@@ -195,7 +195,7 @@ func (r *Results) fairnessFigure(path string) (bool, error) {
 		}
 		return true, p.Save(8*vg.Inch, 5*vg.Inch, path)
 	}
-	acc, err := accuracyPanel(f, sk)
+	acc, err := errorPanel(f, sk)
 	if err != nil {
 		return false, err
 	}
@@ -236,18 +236,20 @@ func (f *Fairness) maxFPR() float64 {
 	return top
 }
 
-// accuracyPanel draws the classifiers' accuracy per subgroup.
-func accuracyPanel(fs ...*Fairness) (*plot.Plot, error) {
+// errorPanel draws the classifiers' error rate (1 − accuracy) per
+// subgroup, where a gap of a few points shows better than in accuracies
+// near 1.
+func errorPanel(fs ...*Fairness) (*plot.Plot, error) {
 	names := make([]string, len(fs))
 	series := make([]plotter.Values, len(fs))
 	for k, c := range fs {
 		names[k] = c.Classifier
 		series[k] = make(plotter.Values, len(c.Groups))
 		for i, g := range c.Groups {
-			series[k][i] = g.Accuracy
+			series[k][i] = 1 - g.Accuracy
 		}
 	}
-	return fs[0].barPanel("accuracy per subgroup", "accuracy", names, series, 1)
+	return fs[0].barPanel("classification error per subgroup", "error rate (1 − accuracy)", names, series, 0)
 }
 
 // barPanel draws groups of bars, one group per subgroup of f, one bar
@@ -273,7 +275,8 @@ func (f *Fairness) barPanel(title, ylabel string, names []string, series []plott
 		groups[i] = g.Name
 	}
 	p.NominalX(groups...)
-	p.Y.Max = max(p.Y.Max, yMax)
+	p.Y.Min = 0
+	p.Y.Max = max(p.Y.Max, yMax, 0.01) * 1.35 // room for the legend above the bars
 	p.Legend.Top = true
 	return p, nil
 }
@@ -410,7 +413,7 @@ func (r *Results) oodFigures(dir string) ([]Figure, error) {
 	if ok {
 		caption := "False-positive rate of each detector per subgroup, at the threshold of 95 % TPR over all clean images"
 		if r.OOD.Skewed != nil {
-			caption = "Per subgroup: the accuracy of the balanced and the skewed classifier (left); the false-positive rate of each detector " +
+			caption = "Per subgroup: the error rate (1 − accuracy) of the balanced and the skewed classifier (left); the false-positive rate of each detector " +
 				"at the threshold of 95 % TPR over all clean images, balanced classifier (middle), skewed (right), on the same scale"
 		}
 		figs = append(figs, Figure{File: "ood_fairness.png", Caption: caption})
