@@ -132,8 +132,10 @@ func (s *oodSettings) checkValues(cfg *Config, key string, arch nn.Arch) error {
 	if err := checkRange(key+".mahalanobis.train", s.Mahalanobis.Train); err != nil {
 		return err
 	}
-	if s.Fairness != nil && (s.Fairness.Groups < 2 || s.Fairness.Groups > s.Samples.Clean) {
-		return keyErr(key+".fairness.groups", "must be in [2, samples.clean], got %d", s.Fairness.Groups)
+	if s.Fairness != nil {
+		if err := s.Fairness.check(key+".fairness", s.Samples.Clean); err != nil {
+			return err
+		}
 	}
 	if s.Group != nil {
 		return s.Group.check(key+".group", s.Samples.Clean)

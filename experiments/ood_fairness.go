@@ -2,7 +2,7 @@ package experiments
 
 import (
 	"fmt"
-	"math"
+	"os"
 	"slices"
 
 	"subsetscan/data"
@@ -12,42 +12,42 @@ import (
 // oodFairness configures the breakdown of kind ood by subgroup of the
 // in-distribution images: the ink mass of an image (the sum of its pixel
 // values, a proxy of stroke thickness), cut into Groups quantile bins
-// whose edges are the background images' quantiles.
+// whose edges are the background images' quantiles; with Skewed, the same
+// breakdown for a second classifier trained with one subgroup thinned.
 type oodFairness struct {
-	Groups int `yaml:"groups" json:"groups" cfg:"required"`
+	Groups int        `yaml:"groups" json:"groups" cfg:"required"`
+	Skewed *oodSkewed `yaml:"skewed" json:"skewed,omitempty"`
 }
 
-// inkMass returns the sum of the pixel values of each image.
-func inkMass(x *data.Array) []float64 {
-	out := make([]float64, x.Len())
-	for i := range out {
-		for _, v := range x.Row(i) {
-			out[i] += float64(v)
-		}
-	}
-	return out
+// oodSkewed names the skewed classifier: its weights (of the config's
+// model.arch) and how its training set was skewed, the subgroup Thinned
+// (1-based, of the same Groups; `subsetscan train -thin-group`) keeping
+// the fraction Keep of its images. Thinned and Keep are reported, not
+// checked against the weights.
+type oodSkewed struct {
+	Weights string  `yaml:"weights" json:"weights" cfg:"required,path"`
+	Thinned int     `yaml:"thinned" json:"thinned" cfg:"required"`
+	Keep    float64 `yaml:"keep" json:"keep" cfg:"required"`
 }
 
-// quantileEdges returns the k−1 inner edges cutting v into k bins of
-// (nearly) equal counts: the values of rank ⌈j·n/k⌉ of the sorted v.
-func quantileEdges(v []float64, k int) []float64 {
-	s := slices.Sorted(slices.Values(v))
-	edges := make([]float64, k-1)
-	for j := range edges {
-		edges[j] = s[int(math.Ceil(float64((j+1)*len(s))/float64(k)))-1]
+// check checks the section, whose key is key.
+func (f *oodFairness) check(key string, clean int) error {
+	if f.Groups < 2 || f.Groups > clean {
+		return keyErr(key+".groups", "must be in [2, samples.clean], got %d", f.Groups)
 	}
-	return edges
-}
-
-// bin returns the index of the bin of v: the number of edges below v.
-func bin(edges []float64, v float64) int {
-	n := 0
-	for _, e := range edges {
-		if v > e {
-			n++
-		}
+	sk := f.Skewed
+	switch {
+	case sk == nil:
+		return nil
+	case sk.Thinned < 1 || sk.Thinned > f.Groups:
+		return keyErr(key+".skewed.thinned", "must be a subgroup 1 to groups (%d), got %d", f.Groups, sk.Thinned)
+	case !(sk.Keep >= 0 && sk.Keep <= 1):
+		return keyErr(key+".skewed.keep", "must be in [0, 1], got %v", sk.Keep)
 	}
-	return n
+	if _, err := os.Stat(sk.Weights); err != nil {
+		return keyErr(key+".skewed.weights", "%v", err)
+	}
+	return nil
 }
 
 // share returns the share of true values of ok among the indices in idx
@@ -84,11 +84,11 @@ func layerScores(l report.Layer, im *Images) []float64 {
 // threshold of 95 % TPR over all clean images, and the AUROC of the
 // subgroup's clean images against the unknown-class set.
 func (f *oodFairness) breakdown(im *Images, methods []report.Method, scores [][]float64, correct []bool) *report.Fairness {
-	edges := quantileEdges(inkMass(im.Background), f.Groups)
-	ink := inkMass(im.Eval.Slice(0, im.Clean()))
+	edges := data.QuantileEdges(data.InkMass(im.Background), f.Groups)
+	ink := data.InkMass(im.Eval.Slice(0, im.Clean()))
 	members := make([][]int, f.Groups)
 	for i, v := range ink {
-		b := bin(edges, v)
+		b := data.InkGroup(edges, v)
 		members[b] = append(members[b], i)
 	}
 	out := &report.Fairness{Attribute: "ink mass (sum of pixel values), quantile bins of the background", Set: unknownSet}

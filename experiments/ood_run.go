@@ -58,7 +58,9 @@ func (k oodKind) Run(ctx context.Context, cfg *Config, env Env) (*report.Results
 	if s.Fairness != nil {
 		best := slices.IndexFunc(layersTilde, func(l report.Layer) bool { return l.Layer == scanT.Layer[unknownSet] })
 		scores = append(scores, layerScores(layersTilde[best], raw))
-		o.Fairness = s.Fairness.breakdown(raw, o.Methods[:len(scores)], scores, correct)
+		if err := s.fairness(ctx, cfg, o, scores, correct, raw, tilde, cleanLabels, env); err != nil {
+			return nil, err
+		}
 	}
 	if s.Group != nil {
 		individual := tilde.Timings["scans"]

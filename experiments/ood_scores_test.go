@@ -152,12 +152,12 @@ func TestFeatureModel(t *testing.T) {
 // TestQuantileBins: 1…6 in three bins have inner edges 2 and 4; a value
 // equal to an edge falls in the lower bin.
 func TestQuantileBins(t *testing.T) {
-	edges := quantileEdges([]float64{6, 1, 5, 2, 4, 3}, 3)
+	edges := data.QuantileEdges([]float64{6, 1, 5, 2, 4, 3}, 3)
 	if len(edges) != 2 || edges[0] != 2 || edges[1] != 4 {
 		t.Fatalf("edges %v, want [2 4]", edges)
 	}
 	for v, want := range map[float64]int{1: 0, 2: 0, 2.5: 1, 4: 1, 7: 2} {
-		if got := bin(edges, v); got != want {
+		if got := data.InkGroup(edges, v); got != want {
 			t.Errorf("bin(%v) = %d, want %d", v, got, want)
 		}
 	}

@@ -8,20 +8,27 @@ import (
 
 	"subsetscan/experiments"
 	"subsetscan/nn"
+	"subsetscan/report"
 	"subsetscan/runner"
 )
 
-// oodModels writes a randomly initialised classifier6 as dir/c6.npz.
+// oodModels writes randomly initialised classifier6s as dir/c6.npz and,
+// the skewed classifier, dir/c6-skewed.npz.
 func oodModels(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	m, err := nn.New(experiments.Classifier6Arch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.InitGlorot(1)
-	if err := m.SaveWeights(filepath.Join(dir, "c6.npz")); err != nil {
-		t.Fatal(err)
+	for seed, name := range []string{"", "c6.npz", "c6-skewed.npz"} {
+		if name == "" {
+			continue
+		}
+		m, err := nn.New(experiments.Classifier6Arch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.InitGlorot(uint64(seed))
+		if err := m.SaveWeights(filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return dir
 }
@@ -50,9 +57,10 @@ func TestOODKind(t *testing.T) {
 			}
 		}
 	}
-	if f := o.Fairness; f == nil || len(f.Groups) != 2 || f.Groups[0].N+f.Groups[1].N != 20 || len(f.Groups[0].FPR) != 4 {
+	if f := o.Fairness; f == nil || len(f.Groups) != 2 || f.Groups[0].N+f.Groups[1].N != 20 || len(f.Groups[0].FPR) != 4 || f.Classifier != "balanced" {
 		t.Errorf("fairness %+v", f)
 	}
+	checkSkewed(t, o)
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -70,10 +78,37 @@ func TestOODKind(t *testing.T) {
 	if untimed(md) != untimed(md2) {
 		t.Error("two runs of the same config gave different reports")
 	}
-	for _, want := range []string{"## Out-of-distribution detection", "corruptions.png", "ood_layers.png", "Unknown classes are best detected in layer", "### Fairness", "ood_fairness.png"} {
+	for _, want := range []string{"## Out-of-distribution detection", "corruptions.png", "ood_layers.png", "Unknown classes are best detected in layer", "### Fairness", "ood_fairness.png",
+		"| ink 1/2  ", "| skewed (ink 1/2 kept at 0.05) |"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report lacks %q", want)
 		}
+	}
+}
+
+// checkSkewed checks the skewed classifier's breakdown: the balanced
+// one's subgroups, detectors and scan layer, numbers of its own.
+func checkSkewed(t *testing.T, o *report.OOD) {
+	t.Helper()
+	f, sk := o.Fairness, o.Skewed
+	if sk == nil || sk.Classifier != "skewed (ink 1/2 kept at 0.05)" || len(sk.Groups) != len(f.Groups) {
+		t.Fatalf("skewed %+v", sk)
+	}
+	differ := false
+	for i, g := range sk.Groups {
+		b := f.Groups[i]
+		if g.Name != b.Name || g.N != b.N || g.Lo != b.Lo || g.Hi != b.Hi || len(g.FPR) != len(b.FPR) || len(g.AUC) != len(b.AUC) {
+			t.Errorf("subgroup %d: skewed %+v, balanced %+v", i, g, b)
+		}
+		for m, v := range g.AUC {
+			if _, ok := b.AUC[m]; !ok || !(v >= 0 && v <= 1) || !(g.FPR[m] >= 0 && g.FPR[m] <= 1) {
+				t.Errorf("subgroup %d, %s: AUROC %v, FPR %v (balanced has it: %v)", i, m, v, g.FPR[m], ok)
+			}
+			differ = differ || v != b.AUC[m]
+		}
+	}
+	if !differ {
+		t.Error("the skewed classifier's AUROCs are the balanced one's")
 	}
 }
 
@@ -94,6 +129,10 @@ func TestOODSection(t *testing.T) {
 		{"Mahalanobis layer", "layer: dense_1", "layer: dense_9", `ood.mahalanobis.layer: classifier6 has no layer "dense_9"`},
 		{"samples", "sets: 12", "sets: 1", "ood.samples: needs background, clean and sets ≥ 2"},
 		{"fairness groups", "groups: 2", "groups: 1", "ood.fairness.groups: must be in [2, samples.clean], got 1"},
+		{"skewed thinned", "thinned: 1", "thinned: 3", "ood.fairness.skewed.thinned: must be a subgroup 1 to groups (2), got 3"},
+		{"skewed keep", "keep: 0.05", "keep: 1.5", "ood.fairness.skewed.keep: must be in [0, 1], got 1.5"},
+		{"skewed weights", "/c6-skewed.npz\", thinned", "/nowhere.npz\", thinned", "ood.fairness.skewed.weights: stat "},
+		{"skewed no weights", `weights: "${models}/c6-skewed.npz", `, "", "ood.fairness.skewed.weights: is required"},
 		{"unknown key", "temperature: 1000", "temperature: 1000\n  temp: 1", "ood.temp: unknown key"},
 	})
 }

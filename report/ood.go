@@ -39,6 +39,9 @@ type OOD struct {
 	Methods []Method `json:"methods"`
 	// Fairness is the breakdown by subgroup; nil when not asked for.
 	Fairness *Fairness `json:"fairness,omitempty"`
+	// Skewed is the same breakdown for a second classifier trained with
+	// one subgroup under-represented; nil when there is none.
+	Skewed *Fairness `json:"fairness_skewed,omitempty"`
 	// Grid is the file name of the example grid of the corruptions, in
 	// the results directory; "" when there is none.
 	Grid string `json:"grid,omitempty"`
@@ -117,28 +120,46 @@ func (r *Results) writeOOD(w io.Writer) error {
 		return err
 	}
 	if o.Fairness != nil {
-		return o.Fairness.write(w)
+		return o.Fairness.write(w, o.Skewed)
 	}
 	return nil
 }
 
 // write writes the fairness table: per subgroup its range, images and
-// accuracy, and each detector's FPR and AUROC.
-func (f *Fairness) write(w io.Writer) error {
+// accuracy, and each detector's FPR and AUROC; with skewed (the breakdown
+// of a second classifier, nil when none), one row per subgroup and
+// classifier, the two classifiers' rows side by side.
+func (f *Fairness) write(w io.Writer, skewed *Fairness) error {
 	fmt.Fprintf(w, "\n### Fairness: subgroups by %s\n\n", f.Attribute)
 	fmt.Fprintf(w, "Per subgroup of the clean images: the classifier's accuracy; per detector, the false-positive rate "+
-		"(clean images flagged) at the threshold of 95 %% TPR over all clean images, and the AUROC of the subgroup's clean images against %s.\n\n", f.Set)
-	t := Table{Header: []string{"subgroup", "range", "images", "accuracy"}}
+		"(clean images flagged) at the threshold of 95 %% TPR over all clean images, and the AUROC of the subgroup's clean images against %s.", f.Set)
+	all := []*Fairness{f}
+	t := Table{Header: []string{"subgroup", "range", "images"}}
+	if skewed != nil {
+		fmt.Fprintf(w, " Classifiers: %s, trained on all the training images of its classes, and %s, trained with that subgroup's training images thinned; "+
+			"each with its own perturbation, baselines and threshold, and the scan of x̃ in the balanced classifier's best layer.", f.Classifier, skewed.Classifier)
+		all = append(all, skewed)
+		t.Header = append(t.Header, "classifier")
+	}
+	fmt.Fprintf(w, "\n\n")
+	t.Header = append(t.Header, "accuracy")
 	methods := f.methods()
 	for _, m := range methods {
 		t.Header = append(t.Header, m+" FPR", m+" AUROC")
 	}
-	for _, g := range f.Groups {
-		row := []string{g.Name, fmt.Sprintf("(%.1f, %.1f]", g.Lo, g.Hi), fmt.Sprint(g.N), f3(g.Accuracy)}
-		for _, m := range methods {
-			row = append(row, f3or(g.FPR, m), f3or(g.AUC, m))
+	for i, g := range f.Groups {
+		for _, c := range all {
+			row := []string{g.Name, fmt.Sprintf("(%.1f, %.1f]", g.Lo, g.Hi), fmt.Sprint(g.N)}
+			if skewed != nil {
+				row = append(row, c.Classifier)
+			}
+			cg := c.Groups[i]
+			row = append(row, f3(cg.Accuracy))
+			for _, m := range methods {
+				row = append(row, f3or(cg.FPR, m), f3or(cg.AUC, m))
+			}
+			t.Rows = append(t.Rows, row)
 		}
-		t.Rows = append(t.Rows, row)
 	}
 	return WriteMarkdownTable(w, t)
 }
@@ -157,39 +178,107 @@ func (f *Fairness) methods() []string {
 	return names
 }
 
-// fairnessFigure writes a bar chart of each detector's FPR per subgroup.
+// fairnessFigure writes a bar chart of each detector's FPR per subgroup;
+// with a skewed classifier, three panels: the error rate per subgroup of
+// both classifiers, and the FPRs of each.
 func (r *Results) fairnessFigure(path string) (bool, error) {
 	f := r.OOD.Fairness
 	if f == nil || len(f.Groups) == 0 {
 		return false, nil
 	}
-	p := plot.New()
-	p.Title.Text = r.Experiment + ": false-positive rate per subgroup at 95 % TPR"
-	p.Y.Label.Text = "FPR"
-	p.Add(lightGrid())
-	methods := f.methods()
-	width := vg.Points(60 / float64(len(methods)))
-	for k, m := range methods {
-		vals := make(plotter.Values, len(f.Groups))
-		for i, g := range f.Groups {
-			vals[i] = g.FPR[m]
+	title := r.Experiment + ": false-positive rate per subgroup at 95 % TPR"
+	sk := r.OOD.Skewed
+	if sk == nil {
+		p, err := f.fprPanel(title, 0)
+		if err != nil {
+			return false, err
 		}
+		return true, p.Save(8*vg.Inch, 5*vg.Inch, path)
+	}
+	acc, err := errorPanel(f, sk)
+	if err != nil {
+		return false, err
+	}
+	panels := []*plot.Plot{acc}
+	top := max(f.maxFPR(), sk.maxFPR()) // the same scale for both
+	for _, c := range []*Fairness{f, sk} {
+		p, err := c.fprPanel("FPR at 95 % TPR, "+c.Classifier, top)
+		if err != nil {
+			return false, err
+		}
+		panels = append(panels, p)
+	}
+	return true, saveTiles(path, r.Experiment+": per subgroup, balanced vs skewed classifier", panels, 3, 6*vg.Inch, 5*vg.Inch)
+}
+
+// fprPanel draws each detector's FPR per subgroup, the y axis up to at
+// least yMax.
+func (f *Fairness) fprPanel(title string, yMax float64) (*plot.Plot, error) {
+	methods := f.methods()
+	series := make([]plotter.Values, len(methods))
+	for k, m := range methods {
+		series[k] = make(plotter.Values, len(f.Groups))
+		for i, g := range f.Groups {
+			series[k][i] = g.FPR[m]
+		}
+	}
+	return f.barPanel(title, "FPR", methods, series, yMax)
+}
+
+// maxFPR returns the largest FPR of any detector and subgroup.
+func (f *Fairness) maxFPR() float64 {
+	top := 0.0
+	for _, g := range f.Groups {
+		for _, v := range g.FPR {
+			top = max(top, v)
+		}
+	}
+	return top
+}
+
+// errorPanel draws the classifiers' error rate (1 − accuracy) per
+// subgroup, where a gap of a few points shows better than in accuracies
+// near 1.
+func errorPanel(fs ...*Fairness) (*plot.Plot, error) {
+	names := make([]string, len(fs))
+	series := make([]plotter.Values, len(fs))
+	for k, c := range fs {
+		names[k] = c.Classifier
+		series[k] = make(plotter.Values, len(c.Groups))
+		for i, g := range c.Groups {
+			series[k][i] = 1 - g.Accuracy
+		}
+	}
+	return fs[0].barPanel("classification error per subgroup", "error rate (1 − accuracy)", names, series, 0)
+}
+
+// barPanel draws groups of bars, one group per subgroup of f, one bar
+// per series (named names) in each.
+func (f *Fairness) barPanel(title, ylabel string, names []string, series []plotter.Values, yMax float64) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = title
+	p.Y.Label.Text = ylabel
+	p.Add(lightGrid())
+	width := vg.Points(60 / float64(len(names)))
+	for k, vals := range series {
 		bars, err := plotter.NewBarChart(vals, width)
 		if err != nil {
-			return false, fmt.Errorf("report: fairness figure, %s: %w", m, err)
+			return nil, fmt.Errorf("report: fairness figure, %s: %w", names[k], err)
 		}
 		bars.Color = plotutil.Color(k)
-		bars.Offset = width * vg.Length(k-len(methods)/2)
+		bars.Offset = width * vg.Length(k-len(names)/2)
 		p.Add(bars)
-		p.Legend.Add(m, bars)
+		p.Legend.Add(names[k], bars)
 	}
-	names := make([]string, len(f.Groups))
+	groups := make([]string, len(f.Groups))
 	for i, g := range f.Groups {
-		names[i] = g.Name
+		groups[i] = g.Name
 	}
-	p.NominalX(names...)
+	p.NominalX(groups...)
+	p.Y.Min = 0
+	p.Y.Max = max(p.Y.Max, yMax, 0.01) * 1.35 // room for the legend above the bars
 	p.Legend.Top = true
-	return true, p.Save(8*vg.Inch, 5*vg.Inch, path)
+	return p, nil
 }
 
 // meanAUC returns the mean AUC of layer l over sets.
@@ -322,7 +411,12 @@ func (r *Results) oodFigures(dir string) ([]Figure, error) {
 		return nil, err
 	}
 	if ok {
-		figs = append(figs, Figure{File: "ood_fairness.png", Caption: "False-positive rate of each detector per subgroup, at the threshold of 95 % TPR over all clean images"})
+		caption := "False-positive rate of each detector per subgroup, at the threshold of 95 % TPR over all clean images"
+		if r.OOD.Skewed != nil {
+			caption = "Per subgroup: the error rate (1 − accuracy) of the balanced and the skewed classifier (left); the false-positive rate of each detector " +
+				"at the threshold of 95 % TPR over all clean images, balanced classifier (middle), skewed (right), on the same scale"
+		}
+		figs = append(figs, Figure{File: "ood_fairness.png", Caption: caption})
 	}
 	return slices.Clip(figs), nil
 }
@@ -330,6 +424,8 @@ func (r *Results) oodFigures(dir string) ([]Figure, error) {
 // Fairness is the breakdown of an OOD study by subgroup of the
 // in-distribution images.
 type Fairness struct {
+	// Classifier names the classifier when the study has two ("" else).
+	Classifier string `json:"classifier,omitempty"`
 	// Attribute says how the subgroups are defined.
 	Attribute string `json:"attribute"`
 	// Set is the OOD set of the AUROCs.

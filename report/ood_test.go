@@ -34,9 +34,13 @@ func oodSample() *report.Results {
 				{Name: "scan x̃ (best layer)", AUC: auc(0.8, 0.9, 1), TNR: auc(0.3, 0.5, 1),
 					Layer: map[string]string{"unknown": "dense_1", "shot_noise": "conv2d_1", "stripe": "conv2d_1"}},
 			},
-			Fairness: &report.Fairness{Attribute: "ink mass", Set: "unknown", Groups: []report.Subgroup{
+			Fairness: &report.Fairness{Classifier: "balanced", Attribute: "ink mass", Set: "unknown", Groups: []report.Subgroup{
 				{Name: "ink 1/2", Lo: 0, Hi: 90, N: 2, Accuracy: 0.5, FPR: map[string]float64{"MSP": 0.5}, AUC: map[string]float64{"MSP": 0.6}},
 				{Name: "ink 2/2", Lo: 90, Hi: 784, N: 2, Accuracy: 1, FPR: map[string]float64{"MSP": 0}, AUC: map[string]float64{"MSP": 0.8}},
+			}},
+			Skewed: &report.Fairness{Classifier: "skewed (ink 1/2 kept at 0.05)", Attribute: "ink mass", Set: "unknown", Groups: []report.Subgroup{
+				{Name: "ink 1/2", Lo: 0, Hi: 90, N: 2, Accuracy: 0, FPR: map[string]float64{"MSP": 1}, AUC: map[string]float64{"MSP": 0.4}},
+				{Name: "ink 2/2", Lo: 90, Hi: 784, N: 2, Accuracy: 1, FPR: map[string]float64{"MSP": 0}, AUC: map[string]float64{"MSP": 0.9}},
 			}},
 			Grid: "corruptions.png"},
 		Timings: map[string]float64{"total": 2},
@@ -60,13 +64,16 @@ func TestOODGolden(t *testing.T) {
 		"Unknown classes are best detected in layer dense_1 (mean AUC 0.800 over unknown; 0.600 in the first layer, conv2d_1; 0.800 in the last, dense_1).",
 		"Acquisition shifts are best detected, on average over the 2 corruptions, in layer conv2d_1 (mean AUC 0.950). The best layer per corruption: conv2d_1 for 2 (shot_noise, stripe).",
 		"![corruptions](corruptions.png)", "![ood_layers](ood_layers.png)", "![ood_fairness](ood_fairness.png)",
-		"| ink 2/2  | (90.0, 784.0] | 2      | 1.000    | 0.000   | 0.800     |",
+		"| ink 2/2  | (90.0, 784.0] | 2      | balanced                      | 1.000    | 0.000   | 0.800     |",
+		"| ink 1/2  | (0.0, 90.0]   | 2      | skewed (ink 1/2 kept at 0.05) | 0.000    | 1.000   | 0.400     |",
 	} {
 		if !strings.Contains(string(got), w) {
 			t.Errorf("report lacks %q", w)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "ood_layers.png")); err != nil {
-		t.Error(err)
+	for _, png := range []string{"ood_layers.png", "ood_fairness.png"} {
+		if _, err := os.Stat(filepath.Join(dir, png)); err != nil {
+			t.Error(err)
+		}
 	}
 }

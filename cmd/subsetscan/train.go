@@ -38,6 +38,10 @@ func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 	nTrain := fs.Int("train-n", 0, "train on the first N MNIST training images only (0 = all 60000)")
 	nTest := fs.Int("test-n", 0, "evaluate on the first N MNIST test images only (0 = all 10000)")
 	digits := fs.String("digits", "", "train and test on these MNIST digits only, comma-separated, labelled 0…k−1 in this order (the architecture's k classes; e.g. 0,1,2,3,4,5 for classifier6)")
+	var thin inkThin
+	fs.IntVar(&thin.Groups, "ink-groups", 4, "with -thin-group: the number of ink-mass subgroups (quantile bins of the ink mass, the sum of the pixel values, of the training images kept by -digits), as kind ood's fairness breakdown defines them")
+	fs.IntVar(&thin.Group, "thin-group", 0, "keep only the fraction -thin-keep of the training images of this ink-mass subgroup, 1 (lightest) to -ink-groups, drawn at random from -seed (0 = keep all)")
+	fs.Float64Var(&thin.Keep, "thin-keep", 0.05, "with -thin-group: the fraction of that subgroup's training images kept")
 	checkpoints := fs.String("checkpoints", "", "directory to write the weights after every epoch (<arch>-epoch<N>.npz) and print the test metric of each epoch; training N epochs gives the same weights as the first N epochs of a longer run")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -82,9 +86,17 @@ func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 	if err != nil {
 		return usagef("-digits %q: %v", *digits, err)
 	}
-	xTrain, yTrain, xTest, yTest, testLabels, err := trainData(recipe, *nTrain, *nTest, keep)
+	if err := thin.check(); err != nil {
+		return usagef("%v", err)
+	}
+	thin.Seed = *seed
+	xTrain, yTrain, xTest, yTest, testLabels, err := trainData(recipe, *nTrain, *nTest, keep, &thin)
 	if err != nil {
 		return err
+	}
+	if thin.Group > 0 {
+		fmt.Fprintf(stdout, "ink subgroup %d/%d thinned: %d of its %d training images kept (fraction %g)\n",
+			thin.Group, thin.Groups, thin.after, thin.before, thin.Keep)
 	}
 	m, err := nn.New(arch)
 	if err != nil {
@@ -156,8 +168,10 @@ func runTrain(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stde
 // themselves for the autoencoder, one-hot labels for the classifier (whose
 // test labels are returned too).
 // With keep (see parseDigits), only the images of those digits are kept,
-// relabelled by their position in keep, before the first nTrain and nTest.
-func trainData(recipe nn.Recipe, nTrain, nTest int, keep []int) (xTrain, yTrain, xTest, yTest *data.Array, testLabels []int, err error) {
+// relabelled by their position in keep, before the first nTrain and nTest;
+// then thin (when its Group > 0) thins one ink-mass subgroup of the
+// training images, also before the first nTrain.
+func trainData(recipe nn.Recipe, nTrain, nTest int, keep []int, thin *inkThin) (xTrain, yTrain, xTest, yTest *data.Array, testLabels []int, err error) {
 	xTrain, trainLabels, err := data.LoadMNIST("train")
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
@@ -168,6 +182,9 @@ func trainData(recipe nn.Recipe, nTrain, nTest int, keep []int) (xTrain, yTrain,
 	}
 	xTrain, trainLabels = keepDigits(xTrain, trainLabels, keep)
 	xTest, testLabels = keepDigits(xTest, testLabels, keep)
+	if xTrain, trainLabels, err = thin.apply(xTrain, trainLabels); err != nil {
+		return nil, nil, nil, nil, nil, err
+	}
 	if nTrain > 0 && nTrain < xTrain.Len() {
 		xTrain, trainLabels = xTrain.Slice(0, nTrain), trainLabels[:nTrain]
 	}
@@ -184,6 +201,50 @@ func trainData(recipe nn.Recipe, nTrain, nTest int, keep []int) (xTrain, yTrain,
 		testLabels = nil
 	}
 	return xTrain, yTrain, xTest, yTest, testLabels, nil
+}
+
+// inkThin is the thinning of one ink-mass subgroup of the training images
+// (flags -ink-groups, -thin-group, -thin-keep): the subgroups are those of
+// data.ThinInkGroup, the quantile bins of the training images' own ink
+// mass (kind ood's fairness breakdown cuts the same bins at the quantiles
+// of its background images).
+type inkThin struct {
+	Groups, Group int     // Group is 1-based; 0 keeps every image
+	Keep          float64 // the fraction of subgroup Group kept
+	Seed          uint64
+
+	before, after int // the subgroup's images before and after thinning
+}
+
+func (t *inkThin) check() error {
+	switch {
+	case t.Group == 0:
+		return nil
+	case t.Groups < 2:
+		return fmt.Errorf("-ink-groups %d must be ≥ 2", t.Groups)
+	case t.Group < 0 || t.Group > t.Groups:
+		return fmt.Errorf("-thin-group %d must be 1 to -ink-groups %d (or 0)", t.Group, t.Groups)
+	case t.Keep < 0 || t.Keep > 1:
+		return fmt.Errorf("-thin-keep %g must be in [0, 1]", t.Keep)
+	}
+	return nil
+}
+
+// apply returns x and labels without the dropped images of subgroup Group.
+func (t *inkThin) apply(x *data.Array, labels []int) (*data.Array, []int, error) {
+	if t == nil || t.Group == 0 {
+		return x, labels, nil
+	}
+	idx, before, after, err := data.ThinInkGroup(x, t.Groups, t.Group-1, t.Keep, t.Seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	t.before, t.after = before, after
+	kept := make([]int, len(idx))
+	for j, i := range idx {
+		kept[j] = labels[i]
+	}
+	return x.Gather(idx), kept, nil
 }
 
 // parseDigits parses the -digits flag: distinct digits 0–9, comma-separated,

@@ -85,6 +85,9 @@ func TestTrainErrors(t *testing.T) {
 		{"bad flag", []string{"-arch", "classifier", "-o", out, "-lr", "3"}, 2, "flag provided but not defined: -lr"},
 		{"bad number", []string{"-arch", "classifier", "-o", out, "-seed", "x"}, 2, `invalid value "x" for flag -seed`},
 		{"extra args", []string{"-arch", "classifier", "-o", out, "more"}, 2, "unexpected arguments"},
+		{"thin group", []string{"-arch", "classifier", "-o", out, "-thin-group", "5"}, 2, "-thin-group 5 must be 1 to -ink-groups 4"},
+		{"ink groups", []string{"-arch", "classifier", "-o", out, "-thin-group", "1", "-ink-groups", "1"}, 2, "-ink-groups 1"},
+		{"thin keep", []string{"-arch", "classifier", "-o", out, "-thin-group", "1", "-thin-keep", "2"}, 2, "-thin-keep 2"},
 		{"unwritable", []string{"-arch", "autoencoder", "-epochs", "1", "-train-n", "8", "-test-n", "8", "-o", filepath.Join(blocker, "w.npz")}, 1, "file/w.npz"},
 	}
 	for _, tc := range tests {
@@ -122,5 +125,32 @@ func TestParseDigits(t *testing.T) {
 	got, labels := keepDigits(x, []int{1, 2, 3}, []int{3, 1})
 	if got.Len() != 2 || got.Data[0] != 10 || got.Data[1] != 12 || labels[0] != 1 || labels[1] != 0 {
 		t.Errorf("keepDigits: %v, %v", got.Data, labels)
+	}
+}
+
+// TestTrainThin trains on a thinned ink subgroup: the count kept is
+// printed, the images kept and the weights depend on the seed only.
+func TestTrainThin(t *testing.T) {
+	dir := t.TempDir()
+	var files [][]byte
+	for _, name := range []string{"a", "b"} {
+		out := filepath.Join(dir, name+".npz")
+		code, stdout, stderr := runCLI(t, "train", "-arch", "classifier6", "-digits", "0,1,2,3,4,5", "-epochs", "1",
+			"-train-n", "64", "-test-n", "16", "-thin-group", "1", "-thin-keep", "0.05", "-seed", "2", "-o", out)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		// 36017 training images of digits 0-5; the lightest quartile holds 9005.
+		if want := "ink subgroup 1/4 thinned: 450 of its 9005 training images kept (fraction 0.05)"; !strings.Contains(stdout, want) {
+			t.Errorf("stdout %q does not contain %q", stdout, want)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, b)
+	}
+	if !bytes.Equal(files[0], files[1]) {
+		t.Error("two runs with the same seed wrote different weights")
 	}
 }
