@@ -268,7 +268,7 @@ func (f *Fairness) barPanel(title, ylabel string, names []string, series []plott
 		bars.Color = plotutil.Color(k)
 		bars.Offset = width * vg.Length(k-len(names)/2)
 		p.Add(bars)
-		p.Legend.Add(names[k], bars)
+		p.Legend.Add(plotLabel(names[k]), bars)
 	}
 	groups := make([]string, len(f.Groups))
 	for i, g := range f.Groups {
@@ -280,6 +280,10 @@ func (f *Fairness) barPanel(title, ylabel string, names []string, series []plott
 	p.Legend.Top = true
 	return p, nil
 }
+
+// plotLabel spells out what the plots' font cannot draw: it has no
+// combining tilde, so "x̃" would show as "x" and a detached "˜".
+func plotLabel(s string) string { return strings.ReplaceAll(s, "x̃", "perturbed x") }
 
 // meanAUC returns the mean AUC of layer l over sets.
 func meanAUC(l Layer, sets []string) float64 {
