@@ -13,6 +13,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"subsetscan/data"
+	"subsetscan/report"
 )
 
 // Layout of the contact sheet, in pixels.
@@ -78,9 +79,9 @@ func drawGrid(names []string, digit []float32, rows []*data.Array) *image.Gray {
 	for i, name := range names {
 		y := gridHeader + i*gridStride
 		drawText(img, name, gridGap, y+gridCell/2+5)
-		drawDigit(img, digit, gridLabel, y)
+		report.DrawGray(img, digit, Side, gridZoom, gridLabel, y)
 		for k := range rows[i].Len() {
-			drawDigit(img, rows[i].Row(k), gridLabel+(k+1)*gridStride, y)
+			report.DrawGray(img, rows[i].Row(k), Side, gridZoom, gridLabel+(k+1)*gridStride, y)
 		}
 	}
 	return img
@@ -90,18 +91,4 @@ func drawGrid(names []string, digit []float32, rows []*data.Array) *image.Gray {
 func drawText(img *image.Gray, s string, x, y int) {
 	d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
 	d.DrawString(s)
-}
-
-// drawDigit draws the Side×Side image v enlarged gridZoom times with its
-// top-left corner at (x, y).
-func drawDigit(img *image.Gray, v []float32, x, y int) {
-	for p, f := range v {
-		g := uint8(clip01(float64(f))*255 + 0.5)
-		r, c := p/Side, p%Side
-		for dy := range gridZoom {
-			for dx := range gridZoom {
-				img.SetGray(x+c*gridZoom+dx, y+r*gridZoom+dy, color.Gray{Y: g})
-			}
-		}
-	}
 }

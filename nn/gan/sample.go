@@ -9,6 +9,7 @@ import (
 
 	"subsetscan/data"
 	"subsetscan/nn"
+	"subsetscan/report"
 )
 
 // Generate returns n samples of the generator g (input: a latent vector
@@ -54,14 +55,7 @@ func WriteGrid(path string, images *data.Array, cols int) error {
 	}
 	for k := range n {
 		x0, y0 := gridGap+(k%cols)*cell(w), gridGap+(k/cols)*cell(h)
-		for p, v := range images.Row(k) {
-			g := uint8(min(max(v, 0), 1)*255 + 0.5) // NaN: 0
-			for dy := range gridZoom {
-				for dx := range gridZoom {
-					img.Pix[(y0+(p/w)*gridZoom+dy)*img.Stride+x0+(p%w)*gridZoom+dx] = g
-				}
-			}
-		}
+		report.DrawGray(img, images.Row(k), w, gridZoom, x0, y0)
 	}
 	return data.WriteFileAtomic(path, func(wr io.Writer) error { return png.Encode(wr, img) })
 }
