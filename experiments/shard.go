@@ -55,49 +55,94 @@ type Sharded interface {
 }
 
 // Assign splits cells into n shards of about equal cost and returns the
-// indices of each shard's cells, ascending. It is the greedy
-// longest-processing-time rule, deterministic: the cells are taken by
-// decreasing Cost (ties: in order), each going to the shard where it adds
-// the least to the largest load, counting its Shared cost only on a
-// shard that has no cell of its layer yet (ties: the lower shard). So the
-// cells of a layer stay together unless splitting them balances better.
-// A shard may get no cell when there are fewer cells than shards. It
-// panics if n < 1.
+// indices of each shard's cells, ascending. It is deterministic:
+//
+//  1. The cells of a layer form one unit, whose cost is the layer's
+//     Shared cost plus its cells' Costs: a shard with several cells of a
+//     layer computes its p-values once.
+//  2. While the costliest unit (the first of equals) costs more than a
+//     shard's share of the whole (the total over n) and has more than one
+//     cell, it is halved (its first half of cells, rounded up, and the
+//     rest), each half bearing the Shared cost.
+//  3. The units are dealt by the greedy longest-processing-time rule: by
+//     decreasing cost (ties: in the cells' order), each to the shard with
+//     the least cost so far (ties: the lower shard).
+//
+// A shard gets no cell when there are fewer cells than shards. It panics
+// if n < 1.
 func Assign(cells []Cell, n int) [][]int {
 	if n < 1 {
 		panic("experiments: Assign to fewer than one shard")
 	}
-	order := make([]int, len(cells))
-	for i := range order {
-		order[i] = i
+	units, total := layerUnits(cells)
+	share := total / float64(n)
+	for len(units) > 0 {
+		i := 0
+		for j, u := range units {
+			if u.cost > units[i].cost {
+				i = j
+			}
+		}
+		u := units[i]
+		if u.cost <= share || len(u.cells) < 2 {
+			break
+		}
+		half := (len(u.cells) + 1) / 2
+		a, b := unitOf(cells, u.cells[:half]), unitOf(cells, u.cells[half:])
+		units = slices.Insert(slices.Delete(units, i, i+1), i, a, b)
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(cells[b].Cost, cells[a].Cost) })
+	slices.SortStableFunc(units, func(a, b unit) int { return cmp.Compare(b.cost, a.cost) })
 	load := make([]float64, n)
-	layers := make([]map[string]bool, n)
 	out := make([][]int, n)
-	for _, i := range order {
-		c := cells[i]
-		best, bestLoad := 0, 0.0
+	for _, u := range units {
+		best := 0
 		for s := range n {
-			l := load[s] + c.Cost
-			if !layers[s][c.Layer] {
-				l += c.Shared
-			}
-			if s == 0 || l < bestLoad {
-				best, bestLoad = s, l
+			if load[s] < load[best] {
+				best = s
 			}
 		}
-		load[best] = bestLoad
-		if layers[best] == nil {
-			layers[best] = map[string]bool{}
-		}
-		layers[best][c.Layer] = true
-		out[best] = append(out[best], i)
+		load[best] += u.cost
+		out[best] = append(out[best], u.cells...)
 	}
 	for _, o := range out {
 		slices.Sort(o)
 	}
 	return out
+}
+
+// unit is cells of one layer that go to one shard, and their cost.
+type unit struct {
+	cells []int
+	cost  float64
+}
+
+// layerUnits returns one unit per layer of cells, in the order of their
+// first cells, and the sum of their costs.
+func layerUnits(cells []Cell) ([]unit, float64) {
+	var layers []string
+	byLayer := map[string][]int{}
+	for i, c := range cells {
+		if byLayer[c.Layer] == nil {
+			layers = append(layers, c.Layer)
+		}
+		byLayer[c.Layer] = append(byLayer[c.Layer], i)
+	}
+	units := make([]unit, len(layers))
+	total := 0.0
+	for i, l := range layers {
+		units[i] = unitOf(cells, byLayer[l])
+		total += units[i].cost
+	}
+	return units, total
+}
+
+// unitOf returns the unit of the cells idx, all of one layer.
+func unitOf(cells []Cell, idx []int) unit {
+	u := unit{cells: idx, cost: cells[idx[0]].Shared}
+	for _, i := range idx {
+		u.cost += cells[i].Cost
+	}
+	return u
 }
 
 // AssembleCells puts together the results of parts, each a run

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"subsetscan/data"
@@ -101,6 +102,9 @@ func Shard(ctx context.Context, cfg *experiments.Config, k, n int, opt Options) 
 	mine := experiments.Assign(cells, n)[k-1]
 	p := part{Experiment: cfg.Name, Kind: cfg.Kind, Shard: k, Shards: n, ConfigHash: cfg.Hash, Revision: opt.Revision,
 		Cells: cellIDs(cells, mine)}
+	if opt.Progress != nil {
+		opt.Progress("shard %d of %d: %d of the %d cells: %s", k, n, len(mine), len(cells), strings.Join(p.Cells, ", "))
+	}
 	if len(mine) > 0 {
 		t0 := time.Now()
 		if err := prepareShared(ctx, kind, cfg, dir, opt); err != nil {

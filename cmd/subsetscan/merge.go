@@ -40,7 +40,6 @@ func runShard(ctx context.Context, f runFlags, cfgs []*experiments.Config, spec 
 		return usageError{err}
 	}
 	cfg := cfgs[0]
-	fmt.Fprintf(stderr, "%s: running shard %d of %d\n", cfg.Name, k, n)
 	path, err := runner.Shard(ctx, cfg, k, n, runner.Options{
 		OutDir: *f.out, Workers: *f.workers, Revision: revision, Hold: testHold(stderr),
 		Progress: func(format string, a ...any) {
