@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"subsetscan/internal/refdata"
@@ -281,5 +282,29 @@ func TestShardErrors(t *testing.T) {
 				t.Errorf("work started: %s", stderr.String())
 			}
 		})
+	}
+}
+
+// TestShardTerminated sends SIGTERM (what Slurm and Kubernetes send to
+// stop a job) to a shard while it holds the results directory's lock,
+// generating the attack set: it stops, exits 130 and releases the lock,
+// so that the other shards waiting for it go on.
+func TestShardTerminated(t *testing.T) {
+	bin, cache := buildBinary(t), t.TempDir()
+	out := t.TempDir()
+	p := start(t, bin, cache, "set fgsm batch 1", "run", "-shard", "1/2", "-out", out, filepath.Join("testdata", "tiny-attack.yaml"))
+	p.waitFor(t, "hold: ")
+	if _, err := os.Stat(filepath.Join(out, "tiny-attack", runner.LockFile)); err != nil {
+		t.Fatalf("the shard does not hold the lock: %v", err)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := p.wait(t)
+	if code != exitInterrupted || !strings.Contains(stderr, "interrupted") {
+		t.Errorf("exit code %d, want %d:\n%s", code, exitInterrupted, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "tiny-attack", runner.LockFile)); !os.IsNotExist(err) {
+		t.Errorf("lock left: %v", err)
 	}
 }
