@@ -56,11 +56,7 @@ func Run(ctx context.Context, cfg *experiments.Config, opt Options) (string, *re
 	if !ok {
 		return "", nil, fmt.Errorf("runner: unknown experiment kind %q", cfg.Kind)
 	}
-	out := opt.OutDir
-	if out == "" {
-		out = "results"
-	}
-	dir := filepath.Join(out, cfg.Name)
+	dir := resultsDir(cfg, opt)
 	release, err := lock(dir)
 	if err != nil {
 		return "", nil, fmt.Errorf("%s: %w", cfg.Name, err)
