@@ -94,6 +94,9 @@ func Shard(ctx context.Context, cfg *experiments.Config, k, n int, opt Options) 
 	if k < 1 || k > n {
 		return "", fmt.Errorf("runner: shard %d of %d: want 1 ≤ K ≤ N", k, n)
 	}
+	if opt.ExportActivations != "" {
+		return "", fmt.Errorf("runner: a shard cannot export activations (it computes only some layers)")
+	}
 	kind, cells, err := shardCells(cfg)
 	if err != nil {
 		return "", err
