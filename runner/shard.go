@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,7 +107,13 @@ func Shard(ctx context.Context, cfg *experiments.Config, k, n int, opt Options) 
 	p := part{Experiment: cfg.Name, Kind: cfg.Kind, Shard: k, Shards: n, ConfigHash: cfg.Hash, Revision: opt.Revision,
 		Cells: cellIDs(cells, mine)}
 	if opt.Progress != nil {
-		opt.Progress("shard %d of %d: %d of the %d cells: %s", k, n, len(mine), len(cells), strings.Join(p.Cells, ", "))
+		var layers []string
+		for _, c := range mine {
+			if !slices.Contains(layers, cells[c].Layer) {
+				layers = append(layers, cells[c].Layer)
+			}
+		}
+		opt.Progress("shard %d of %d: %d of the %d cells, in layers %s", k, n, len(mine), len(cells), strings.Join(layers, ", "))
 	}
 	if len(mine) > 0 {
 		t0 := time.Now()
