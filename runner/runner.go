@@ -1,6 +1,8 @@
 // Package runner executes experiment configurations: it runs the
 // experiment's kind, records provenance, and writes results.json, report.md
-// and the figures into results/<name>/.
+// and the figures into results/<name>/. Shard runs one of N parts of a
+// config's work, in separate processes or on separate machines, and Merge
+// puts the parts together into the same files (shard.go, merge.go).
 package runner
 
 import (
