@@ -33,7 +33,9 @@
 // out-of-distribution detection with input perturbation, with its run in
 // ood_run.go, the baselines' scores in ood_scores.go and ood_methods.go,
 // the subgroup breakdown in ood_fairness.go and its classifier's
-// architecture, classifier6, in ood_arch.go).
+// architecture, classifier6, in ood_arch.go). shard.go has the cells of
+// sharded runs (Sharded, Assign, AssembleCells) and shard_kinds.go those
+// of the two autoencoder kinds.
 //
 // # Adding a kind
 //
@@ -58,4 +60,8 @@
 //     on a tiny config in testdata/ (kind_test.go does both for a toy kind,
 //     toy-noise, with testdata/toy-noise.yaml).
 //   - report/, only when the results gain a new field to show.
+//   - optionally, to run in shards (subsetscan run -shard K/N), the
+//     methods of Sharded: Cells, whose results Run restricts itself to
+//     when Env.Cells is set, and Prepare (shard_kinds.go does both for
+//     the autoencoder kinds).
 package experiments

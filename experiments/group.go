@@ -135,6 +135,9 @@ func ScanGroups(ctx context.Context, cfg *Config, im *Images, acts *Activations,
 				if err := ctx.Err(); err != nil {
 					return nil, err
 				}
+				if !env.hasGroupCell(name, set, prop) {
+					continue // another shard's (Env.Cells)
+				}
 				rng := rand.New(rand.NewPCG(cfg.Seed, uint64(si*1000+pi)))
 				p, err := groupPoint(ranges, im, set, prop, g, rng, opts, env.Workers)
 				if err != nil {

@@ -28,6 +28,10 @@ type Env struct {
 	// "set NAME saved", "layer NAME scanned"), for the tests of
 	// interrupted runs; nil means none.
 	Hold func(ctx context.Context, point string)
+	// Cells, when not nil, restricts the run of a Sharded kind to these
+	// of its cells: the results hold theirs only, the same numbers as in
+	// an unrestricted run (AssembleCells puts parts together).
+	Cells []Cell
 }
 
 func (e Env) hold(ctx context.Context, point string) {

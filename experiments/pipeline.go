@@ -153,6 +153,7 @@ func ComputeActivations(cfg *Config, im *Images, space string, env Env) (*Activa
 	if a.Layers == nil {
 		a.Layers = model.LayerNames()
 	}
+	a.Layers = env.cellLayers(a.Layers) // a shard's (Env.Cells)
 	env.logf("activations of %d background and %d evaluation images, %d layers", bg.Len(), eval.Len(), len(a.Layers))
 	if a.Background, err = model.Forward(bg, a.Layers, env.Workers); err != nil {
 		return nil, err

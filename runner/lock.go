@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -96,10 +97,44 @@ func lock(dir string) (release func(), err error) {
 		}
 		h := parseHolder(old)
 		if !h.dead(host) {
-			return nil, fmt.Errorf("runner: %s is in use by another run (%s; lock file %s): wait for it to finish, or remove the lock file if that run is gone", dir, h, path)
+			return nil, &busyError{dir: dir, path: path, holder: h}
 		}
 		if err := takeOver(path, old); err != nil {
 			return nil, err
+		}
+	}
+}
+
+// busyError is the error of lock when another live run holds the lock.
+type busyError struct {
+	dir, path string
+	holder    lockHolder
+}
+
+func (e *busyError) Error() string {
+	return fmt.Sprintf("runner: %s is in use by another run (%s; lock file %s): wait for it to finish, or remove the lock file if that run is gone",
+		e.dir, e.holder, e.path)
+}
+
+// lockWait takes dir's lock like lock, but while another live run holds
+// it, it waits, trying again every poll, and says so once through logf
+// (naming the holder). It returns ctx's error if ctx is cancelled while
+// waiting. A holder on another host that died is never taken over: its
+// lock file must be removed by hand, as the message says.
+func lockWait(ctx context.Context, dir string, poll time.Duration, logf func(format string, args ...any)) (release func(), err error) {
+	for said := false; ; said = true {
+		release, err := lock(dir)
+		var busy *busyError
+		if !errors.As(err, &busy) {
+			return release, err
+		}
+		if !said && logf != nil {
+			logf("waiting for the lock %s, held by %s (remove it if that run is gone)", busy.path, busy.holder)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(poll):
 		}
 	}
 }

@@ -1,6 +1,8 @@
 // Package runner executes experiment configurations: it runs the
 // experiment's kind, records provenance, and writes results.json, report.md
-// and the figures into results/<name>/.
+// and the figures into results/<name>/. Shard runs one of N parts of a
+// config's work, in separate processes or on separate machines, and Merge
+// puts the parts together into the same files (shard.go, merge.go).
 package runner
 
 import (
@@ -56,17 +58,13 @@ func Run(ctx context.Context, cfg *experiments.Config, opt Options) (string, *re
 	if !ok {
 		return "", nil, fmt.Errorf("runner: unknown experiment kind %q", cfg.Kind)
 	}
-	out := opt.OutDir
-	if out == "" {
-		out = "results"
-	}
-	dir := filepath.Join(out, cfg.Name)
+	dir := resultsDir(cfg, opt)
 	release, err := lock(dir)
 	if err != nil {
 		return "", nil, fmt.Errorf("%s: %w", cfg.Name, err)
 	}
 	defer release()
-	res, err := compute(ctx, kind, cfg, dir, opt)
+	res, err := compute(ctx, kind, cfg, dir, opt, nil)
 	if err == nil {
 		err = write(ctx, dir, res, opt)
 	}
@@ -81,10 +79,12 @@ func Run(ctx context.Context, cfg *experiments.Config, opt Options) (string, *re
 }
 
 // compute trains the config's models (or takes them from the cache), runs
-// its kind and adds the provenance and the run's time to its results.
-func compute(ctx context.Context, kind experiments.Kind, cfg *experiments.Config, dir string, opt Options) (*report.Results, error) {
+// its kind (restricted to cells, unless nil: experiments.Env.Cells) and
+// adds the provenance and the run's time to its results.
+func compute(ctx context.Context, kind experiments.Kind, cfg *experiments.Config, dir string, opt Options, cells []experiments.Cell) (*report.Results, error) {
 	t0 := time.Now()
-	env := experiments.Env{Workers: opt.Workers, Progress: opt.Progress, Dir: dir, ExportActivations: opt.ExportActivations, Hold: opt.Hold}
+	env := newEnv(dir, opt)
+	env.Cells = cells
 	// Models with train settings are trained (or taken from the cache)
 	// first: everything after reads their weights files.
 	trainedCfg, trained, err := experiments.TrainModels(ctx, cfg, env)
@@ -112,6 +112,11 @@ func compute(ctx context.Context, kind experiments.Kind, cfg *experiments.Config
 	}
 	res.Timings["run"] = time.Since(t0).Seconds()
 	return res, nil
+}
+
+// newEnv returns the environment of a kind's run into dir.
+func newEnv(dir string, opt Options) experiments.Env {
+	return experiments.Env{Workers: opt.Workers, Progress: opt.Progress, Dir: dir, ExportActivations: opt.ExportActivations, Hold: opt.Hold}
 }
 
 // write saves results.json and renders the report, unless ctx is

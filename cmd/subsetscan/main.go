@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
 
 	"subsetscan/runner"
 )
@@ -26,10 +27,12 @@ import (
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		// The first SIGINT cancels ctx: the command stops at its next
 		// step, keeping what is finished; the second ends the process.
+		// SIGTERM, which Slurm and Kubernetes send to stop a job, too:
+		// the run releases its lock.
 		<-sig
 		fmt.Fprintln(os.Stderr, "subsetscan: interrupt: stopping after the current step (Ctrl-C again to quit now)")
 		cancel()

@@ -110,20 +110,34 @@ func loadConfigs(args []string, f runFlags, def string) ([]*experiments.Config, 
 // runConfigs runs the configs of the command line, def when it names
 // none.
 func runConfigs(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer, def string) ([]*report.Results, error) {
-	f := addRunFlags(fs)
-	if err := parse(fs, args); err != nil {
-		return nil, err
-	}
-	if *f.workers < 0 {
-		return nil, usagef("-workers must be ≥ 0")
-	}
-	cfgs, err := loadConfigs(fs.Args(), f, def)
+	f, cfgs, err := parseRun(fs, args, def)
 	if err != nil {
 		return nil, err
 	}
-	if *f.export != "" && len(cfgs) > 1 {
-		return nil, usagef("-export-activations takes one config, got %d", len(cfgs))
+	return runLoaded(ctx, f, cfgs, stderr)
+}
+
+// parseRun parses the flags of run and verify and loads their configs.
+func parseRun(fs *flag.FlagSet, args []string, def string) (runFlags, []*experiments.Config, error) {
+	f := addRunFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return f, nil, err
 	}
+	if *f.workers < 0 {
+		return f, nil, usagef("-workers must be ≥ 0")
+	}
+	cfgs, err := loadConfigs(fs.Args(), f, def)
+	if err != nil {
+		return f, nil, err
+	}
+	if *f.export != "" && len(cfgs) > 1 {
+		return f, nil, usagef("-export-activations takes one config, got %d", len(cfgs))
+	}
+	return f, cfgs, nil
+}
+
+// runLoaded runs the configs cfgs with the flags f.
+func runLoaded(ctx context.Context, f runFlags, cfgs []*experiments.Config, stderr io.Writer) ([]*report.Results, error) {
 	var all []*report.Results
 	for _, cfg := range cfgs {
 		fmt.Fprintf(stderr, "%s: running\n", cfg.Name)
@@ -143,7 +157,16 @@ func runConfigs(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.
 }
 
 func runRun(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
-	_, err := runConfigs(ctx, fs, args, stderr, configs.Default)
+	shard := fs.String("shard", "", "run only shard K of N of one config's cells and write results/<name>/parts/K-of-N.json "+
+		"(K/N; auto: a Slurm array's task; auto/N: a Slurm array's or a Kubernetes Indexed Job's); then run merge")
+	f, cfgs, err := parseRun(fs, args, configs.Default)
+	if err != nil {
+		return err
+	}
+	if *shard != "" {
+		return runShard(ctx, f, cfgs, *shard, stderr)
+	}
+	_, err = runLoaded(ctx, f, cfgs, stderr)
 	return err
 }
 
