@@ -64,84 +64,105 @@ func (s *IndividualScanner) Scan(pmax []float64, score Scorer, alphaMax float64)
 // count; when denom > 0 every pmax is k/denom for an integer k, and a
 // counting pass replaces the sort.
 func (s *IndividualScanner) scan(pmax []float64, denom int, score Scorer, alphaMax float64) (Result, int) {
-	best, bestAlpha, bestN := 0.0, 0.0, 0
-	first := true
-	consider := func(n int, a float64) {
-		if sc := score.Score(float64(n), float64(n), a); first || sc > best {
-			best, bestAlpha, bestN, first = sc, a, n, false
-		}
-	}
 	if denom > 0 {
 		// Every pmax is k/denom: histogram the k of all of them, without
-		// a branch on α_max (it would be taken at random), then consider
-		// k ≤ kA, the largest k with k/denom ≤ α_max.
+		// a branch on α_max (it would be taken at random).
 		s.hist = resize(s.hist, denom+1)
 		clear(s.hist)
 		d := float64(denom)
 		for _, p := range pmax {
 			s.hist[int(p*d+0.5)]++
 		}
-		kA := min(int(alphaMax*d), denom)
-		for kA < denom && float64(kA+1)/d <= alphaMax {
-			kA++
+		res, n, _ := s.scanHist(denom, score, alphaMax)
+		return res, n
+	}
+	best, bestAlpha, bestN := 0.0, 0.0, 0
+	first := true
+	s.vals = s.vals[:0]
+	for _, p := range pmax {
+		if p <= alphaMax {
+			s.vals = append(s.vals, p)
 		}
-		for kA > 0 && float64(kA)/d > alphaMax {
-			kA--
+	}
+	slices.Sort(s.vals)
+	for i := 0; i < len(s.vals); {
+		a := s.vals[i]
+		for i < len(s.vals) && s.vals[i] == a {
+			i++
 		}
-		kMax := kA
-		for kMax > 0 && s.hist[kMax] == 0 {
-			kMax--
-		}
-		if _, ok := score.(BerkJones); ok {
-			// With N_α = N the statistic is N·ln(1/α): tabulate the
-			// logarithms, computed exactly as BerkJones.Score does.
-			if s.logsDenom != denom || len(s.logs) <= kMax {
-				s.logs = s.logs[:0]
-				s.logsDenom = denom
-			}
-			for k := len(s.logs); k <= kMax; k++ {
-				s.logs = append(s.logs, math.Log(1/(float64(k)/d)))
-			}
-			n := 0
-			for k := 1; k <= kMax; k++ {
-				if c := int(s.hist[k]); c > 0 {
-					n += c
-					if sc := float64(n) * s.logs[k]; first || sc > best {
-						best, bestAlpha, bestN, first = sc, float64(k)/d, n, false
-					}
-				}
-			}
-		} else {
-			n := 0
-			for k := 1; k <= kMax; k++ {
-				if c := int(s.hist[k]); c > 0 {
-					n += c
-					// The same division that produced the p-values, so α is
-					// bit-for-bit one of them.
-					consider(n, float64(k)/d)
-				}
-			}
-		}
-	} else {
-		s.vals = s.vals[:0]
-		for _, p := range pmax {
-			if p <= alphaMax {
-				s.vals = append(s.vals, p)
-			}
-		}
-		slices.Sort(s.vals)
-		for i := 0; i < len(s.vals); {
-			a := s.vals[i]
-			for i < len(s.vals) && s.vals[i] == a {
-				i++
-			}
-			consider(i, a)
+		if sc := score.Score(float64(i), float64(i), a); first || sc > best {
+			best, bestAlpha, bestN, first = sc, a, i, false
 		}
 	}
 	if first {
 		return Result{}, 0
 	}
 	return Result{Score: best, Alpha: bestAlpha}, bestN
+}
+
+// scanHist runs the scan on the histogram s.hist of the numerators k of
+// pmax = k/denom, considering k ≤ kA, the largest k with k/denom ≤
+// alphaMax. It returns the result without its nodes, their count and the
+// numerator of the best α (0 with no candidate).
+func (s *IndividualScanner) scanHist(denom int, score Scorer, alphaMax float64) (Result, int, int) {
+	best, bestK, bestN := 0.0, 0, 0
+	first := true
+	d := float64(denom)
+	kMax := largestK(alphaMax, denom)
+	for kMax > 0 && s.hist[kMax] == 0 {
+		kMax--
+	}
+	if _, ok := score.(BerkJones); ok {
+		// With N_α = N the statistic is N·ln(1/α): tabulate the
+		// logarithms, computed exactly as BerkJones.Score does.
+		if s.logsDenom != denom || len(s.logs) <= kMax {
+			s.logs = s.logs[:0]
+			s.logsDenom = denom
+		}
+		for k := len(s.logs); k <= kMax; k++ {
+			s.logs = append(s.logs, math.Log(1/(float64(k)/d)))
+		}
+		n := 0
+		for k := 1; k <= kMax; k++ {
+			if c := int(s.hist[k]); c > 0 {
+				n += c
+				if sc := float64(n) * s.logs[k]; first || sc > best {
+					best, bestK, bestN, first = sc, k, n, false
+				}
+			}
+		}
+	} else {
+		n := 0
+		for k := 1; k <= kMax; k++ {
+			if c := int(s.hist[k]); c > 0 {
+				n += c
+				// The same division that produced the p-values, so α is
+				// bit-for-bit one of them.
+				if sc := score.Score(float64(n), float64(n), float64(k)/d); first || sc > best {
+					best, bestK, bestN, first = sc, k, n, false
+				}
+			}
+		}
+	}
+	if first {
+		return Result{}, 0, 0
+	}
+	return Result{Score: best, Alpha: float64(bestK) / d}, bestN, bestK
+}
+
+// largestK returns the largest k in [0, denom] with float64(k)/denom ≤
+// alpha: pmax = k/denom passes the threshold alpha if and only if k ≤
+// largestK(alpha, denom).
+func largestK(alpha float64, denom int) int {
+	d := float64(denom)
+	kA := min(int(alpha*d), denom)
+	for kA < denom && float64(kA+1)/d <= alpha {
+		kA++
+	}
+	for kA > 0 && float64(kA)/d > alpha {
+		kA--
+	}
+	return kA
 }
 
 // carve returns a slice of n ints, with one element of spare capacity, from the scanner's current chunk,

@@ -134,8 +134,9 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 		}
 		for c := range w {
 			node := j0 + c
-			nlow := sortLowFirst(&sc.rs, sc.keys[c*b:(c+1)*b], sc.tmp, bg.sorted[node*b:(node+1)*b], lows[c])
-			bg.low[node], bg.nlow[node] = lows[c], int32(nlow)
+			got := sortLowFirst(&sc.rs, sc.keys[c*b:(c+1)*b], sc.tmp, lows[c])
+			streamCopy32(bg.sorted[node*b:(node+1)*b], got)
+			bg.low[node], bg.nlow[node] = lows[c], int32(b-len(got))
 		}
 		storeFence()
 	})
@@ -146,11 +147,12 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 	return nil
 }
 
-// sortLowFirst sorts keys, whose smallest value is low, using tmp (len ≥
-// len(keys)) as scratch: the copies of low — ReLU zeros, often half of
-// them — are counted (nlow) and set aside, and only the other keys go
-// through the radix sort, into dst[:len(keys)−nlow]. keys is overwritten.
-func sortLowFirst(rs *radixScratch, keys, tmp, dst []uint32, low uint32) (nlow int) {
+// sortLowFirst sorts the keys above low, the smallest of keys, using tmp
+// (len ≥ len(keys)) as scratch, and returns them; they are in tmp or keys.
+// The copies of low — ReLU zeros, often half of them — are left out (the
+// caller counts them as len(keys) − len(sorted)), and only the other keys
+// go through the radix sort. keys is overwritten.
+func sortLowFirst(rs *radixScratch, keys, tmp []uint32, low uint32) (sorted []uint32) {
 	// Branch-free compaction of the other keys into tmp, finding their
 	// range on the way: k − low − 1 wraps to the largest uint32 for k = low.
 	n := 0
@@ -164,8 +166,7 @@ func sortLowFirst(rs *radixScratch, keys, tmp, dst []uint32, low uint32) (nlow i
 		hi = max(hi, k)
 	}
 	got, _ := rs.sortSpan(tmp[:n], keys, nil, nil, above+low+1, hi)
-	streamCopy32(dst, got)
-	return len(keys) - n
+	return got
 }
 
 // transpose writes the keys of the w consecutive values starting at

@@ -143,6 +143,17 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		defer stop()
 	}
 
+	if *mode == "individual" && *bgLabelsPath == "" && pvFile == nil && tail == scan.Upper &&
+		bgShape != nil && bgShape[0] <= scan.MaxCountSamples {
+		doc := scanOutput{
+			Mode: *mode, ScoreFunction: score.Name(), Tail: *tailN, AlphaMax: *alphaMax, AlphaFixed: *alphaFixed,
+			Background: *bgPath, Eval: *evalPath,
+		}
+		if doc.Results, doc.Samples, doc.Nodes, err = individualCounts(*bgPath, *evalPath, score, *alphaMax, *alphaFixed, *workers); err != nil {
+			return err
+		}
+		return writeOutput(stdout, outFile, doc)
+	}
 	// The background is let go (unmapped) once sorted, before the eval
 	// rows are loaded and their ranges computed: the peak memory is the
 	// sorted background, the eval rows and the ranges.
@@ -255,6 +266,45 @@ func writeOutput(stdout io.Writer, outFile *data.AtomicFile, doc scanOutput) err
 		return enc(stdout)
 	}
 	return outFile.Commit(enc)
+}
+
+// individualCounts runs the individual scans of the rows of the eval file
+// against the background file with one-tailed p-values, the common case,
+// by way of scan.UpperCounts: both files mapped at once, the background
+// sorted a block of nodes at a time in cache and never copied whole, and
+// the p-values held as 16-bit counts (a background of at most
+// scan.MaxCountSamples rows). It returns the results and the numbers of
+// eval rows and of nodes.
+func individualCounts(bgPath, evalPath string, score scan.Scorer, alphaMax, alphaFixed float64, workers int) ([]scan.Result, int, int, error) {
+	bg, releaseBG, err := loadActivations(bgPath)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer releaseBG()
+	ev, releaseEv, err := loadActivations(evalPath)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer releaseEv()
+	if err := checkShapes(bgPath, bg.Shape, evalPath, ev.Shape, "individual"); err != nil {
+		return nil, 0, 0, err
+	}
+	counts, err := scan.UpperCounts(bg.Data, bg.Len(), ev.Data, bg.RowSize(), workers)
+	if err != nil {
+		var in *scan.InputError
+		if errors.As(err, &in) && in.Eval {
+			return nil, 0, 0, fmt.Errorf("%s: %w", evalPath, err)
+		}
+		return nil, 0, 0, fmt.Errorf("%s: %w", bgPath, err)
+	}
+	if err := releaseBG(); err != nil {
+		return nil, 0, 0, fmt.Errorf("%s: %w", bgPath, err)
+	}
+	if err := releaseEv(); err != nil {
+		return nil, 0, 0, fmt.Errorf("%s: %w", evalPath, err)
+	}
+	results, err := scan.IndividualCounts(counts, score, alphaMax, alphaFixed, workers)
+	return results, counts.N, counts.J, err
 }
 
 // batchBytes is the size of the p-value ranges of a batch of rows in
