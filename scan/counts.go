@@ -73,8 +73,11 @@ func UpperCounts(bg []float32, b int, eval []float32, j, workers int) (*Counts, 
 	c := &Counts{N: n, J: j, Denom: b + 1, K: make([]uint16, n*j)}
 	mem.Populate(c.K) // mapped in one call, not faulted in page by page
 	var badBG, badEval atomic.Bool
-	forBlocks(j, bgBlockNodes, workers, func() *countScratch {
-		return &countScratch{keys: make([]uint32, bgBlockNodes*b), sorted: make([]uint32, bgBlockNodes*b)}
+	forBlocks(j, countBlockNodes, workers, func() *countScratch {
+		return &countScratch{
+			keys: make([]uint32, countBlockNodes*b), sorted: make([]uint32, countBlockNodes*b),
+			ekeys: make([]uint32, countBlockNodes*n), cnt: make([]uint16, countBlockNodes*countStride(n)),
+		}
 	}, func(sc *countScratch, j0, j1 int) {
 		if !sc.sortBlock(bg, b, j, j0, j1) {
 			badBG.Store(true)
@@ -93,16 +96,25 @@ func UpperCounts(bg []float32, b int, eval []float32, j, workers int) (*Counts, 
 	return c, nil
 }
 
+// countBlockNodes is the number of nodes UpperCounts handles at once: the
+// more, the fewer passes over the rows of both inputs, each of whose rows
+// is far from the last (a TLB miss, on a VM a costly one), and the fewer
+// TLB misses; the fewer, the better the block's keys fit in the cache.
+const countBlockNodes = 128
+
 // countScratch is a worker's memory in UpperCounts: a block's background
-// keys, node-major, and their sorted columns.
+// keys, node-major, and their sorted columns; its eval keys, node-major,
+// and their pmax numerators (node c, row t at c*countStride(n)+t).
 type countScratch struct {
 	rs           radixScratch
 	keys, sorted []uint32
+	ekeys        []uint32
+	cnt          []uint16
 	// Node c of the block: its smallest background key low[c], held
 	// nlow[c] times; its other keys, ascending, are cols[c].
-	cols [bgBlockNodes][]uint32
-	low  [bgBlockNodes]uint32
-	nlow [bgBlockNodes]int
+	cols [countBlockNodes][]uint32
+	low  [countBlockNodes]uint32
+	nlow [countBlockNodes]int
 }
 
 // sortBlock sorts the background values of nodes [j0, j1) into sc. It
@@ -112,7 +124,7 @@ func (sc *countScratch) sortBlock(bg []float32, b, j, j0, j1 int) bool {
 	for c := range w {
 		sc.low[c] = math.MaxUint32
 	}
-	if transpose(bg, b, func(r int) int { return r*j + j0 }, w, sc.keys, b, &sc.low) {
+	if transpose(bg, b, func(r int) int { return r*j + j0 }, w, sc.keys, b, sc.low[:]) {
 		return false
 	}
 	for c := range w {
@@ -123,59 +135,79 @@ func (sc *countScratch) sortBlock(bg []float32, b, j, j0, j1 int) bool {
 }
 
 // lookupBlock writes the pmax numerators of nodes [j0, j1) of the n eval
-// rows into k (row-major, j columns), looking each value up in its node's
-// sorted background column: with lt background values below x, pmax =
-// (B−lt+1)/(B+1). It reports false if a value is NaN or infinite.
+// rows into k (row-major, j columns): the block's eval values are
+// transposed into node-major keys, each node's keys are looked up in its
+// sorted background column (kept in L1 cache while they are), and the
+// block is written out row by row. It reports false if a value is NaN or
+// infinite.
 func (sc *countScratch) lookupBlock(eval []float32, n, j, j0, j1 int, k []uint16) bool {
 	w := j1 - j0
-	b := len(sc.keys) / bgBlockNodes
-	top := uint16(b + 1) // lt = 0: at or below every background value
-	var acc uint32
-	var next [1]int
+	if transpose(eval, n, func(t int) int { return t*j + j0 }, w, sc.ekeys, n, nil) {
+		return false
+	}
+	ns := len(sc.cnt) / countBlockNodes
+	for c := range w {
+		lookupColumn(sc.cols[c], sc.low[c], sc.nlow[c], sc.ekeys[c*n:(c+1)*n], sc.cnt[c*ns:c*ns+n])
+	}
 	for t := range n {
-		if t+evalPrefetchRows < n {
-			next[0] = (t+evalPrefetchRows)*j + j0
-			prefetchRows(&eval[0], next[:])
-		}
-		row := eval[t*j+j0 : t*j+j1]
 		out := k[t*j+j0 : t*j+j1]
-		for c, v := range row[:w] {
-			u := math.Float32bits(v)
-			acc |= u&expMask + 1<<23
-			key := key32(v)
-			if key <= sc.low[c] {
-				out[c] = top
-				continue
-			}
-			lt := sc.nlow[c] + lowerBound(sc.cols[c], key)
-			out[c] = uint16(b - lt + 1)
+		for c := range out {
+			out[c] = sc.cnt[c*ns+t]
 		}
 	}
-	return acc>>31 == 0
+	return true
 }
 
-// evalPrefetchRows is how many rows ahead lookupBlock prefetches: the rows
-// are far apart, each a cache miss.
-const evalPrefetchRows = 8
+// countStride returns the stride at which lookupBlock holds each node's
+// numerators for n rows: an odd number of cache lines, since at a multiple
+// of 4 KiB the block's nodes, read side by side on the write-out, would
+// all fall into the same L1 cache set.
+func countStride(n int) int { return (n+31)/32*32 | 32 }
 
-// lowerBound returns the number of values of the ascending a below x,
-// without a data-dependent branch.
-func lowerBound(a []uint32, x uint32) int {
-	if len(a) == 0 {
-		return 0
+// lookupColumn writes the pmax numerator of each key into out: with lt
+// background values below x, B+1−lt. The background is nlow copies of low,
+// its smallest key, and the keys of col, ascending. Keys at or below low
+// have lt = 0, and lowerBound finds none of col below them either, so
+// every key takes the same branch-free path; four at a time, since one
+// binary search is a chain of dependent loads.
+func lookupColumn(col []uint32, low uint32, nlow int, keys []uint32, out []uint16) {
+	top := len(col) + nlow + 1
+	numer := func(x uint32, lb int) uint16 {
+		return uint16(top - (-b2i(x > low) & nlow) - lb)
 	}
-	base, n := 0, len(a)
-	for n > 1 {
+	t := 0
+	for ; t+4 <= len(keys); t += 4 {
+		x := (*[4]uint32)(keys[t : t+4])
+		l0, l1, l2, l3 := lowerBound4(col, x)
+		o := (*[4]uint16)(out[t : t+4])
+		o[0], o[1], o[2], o[3] = numer(x[0], l0), numer(x[1], l1), numer(x[2], l2), numer(x[3], l3)
+	}
+	for ; t < len(keys); t++ {
+		var x [4]uint32
+		x[0] = keys[t]
+		l0, _, _, _ := lowerBound4(col, &x)
+		out[t] = numer(x[0], l0)
+	}
+}
+
+// lowerBound4 returns the number of values of the ascending a below each
+// of x, searching for the four side by side without a data-dependent
+// branch.
+func lowerBound4(a []uint32, x *[4]uint32) (int, int, int, int) {
+	if len(a) == 0 {
+		return 0, 0, 0, 0
+	}
+	x0, x1, x2, x3 := x[0], x[1], x[2], x[3]
+	b0, b1, b2, b3 := 0, 0, 0, 0
+	for n := len(a); n > 1; {
 		half := n / 2
-		if a[base+half] < x {
-			base += half
-		}
+		b0 += -b2i(a[b0+half] < x0) & half
+		b1 += -b2i(a[b1+half] < x1) & half
+		b2 += -b2i(a[b2+half] < x2) & half
+		b3 += -b2i(a[b3+half] < x3) & half
 		n -= half
 	}
-	if a[base] < x {
-		base++
-	}
-	return base
+	return b0 + b2i(a[b0] < x0), b1 + b2i(a[b1] < x1), b2 + b2i(a[b2] < x2), b3 + b2i(a[b3] < x3)
 }
 
 // IndividualCounts runs Individual on every row of c, as IndividualAll does

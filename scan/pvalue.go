@@ -128,7 +128,7 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 		for c := range w {
 			lows[c] = math.MaxUint32
 		}
-		if transpose(acts, b, func(r int) int { return r*j + j0 }, w, sc.keys, b, &lows) {
+		if transpose(acts, b, func(r int) int { return r*j + j0 }, w, sc.keys, b, lows[:]) {
 			bad.Store(true)
 			return
 		}
@@ -176,7 +176,7 @@ func sortLowFirst(rs *radixScratch, keys, tmp []uint32, low uint32) (sorted []ui
 // prefetches the next tile's rows while it converts the current one: the
 // rows are far apart, each a cache miss. lows is as for transposeTile. It
 // reports whether a value is NaN or infinite.
-func transpose(src []float32, n int, start func(r int) int, w int, keys []uint32, ld int, lows *[bgBlockNodes]uint32) bool {
+func transpose(src []float32, n int, start func(r int) int, w int, keys []uint32, ld int, lows []uint32) bool {
 	nonFinite := false
 	var offs, next [tileRows]int
 	for r := range min(tileRows, n) {
@@ -188,7 +188,7 @@ func transpose(src []float32, n int, start func(r int) int, w int, keys []uint32
 		for r := r1; r < min(r1+tileRows, n); r++ {
 			next[r-r1] = start(r)
 		}
-		prefetchRows(&src[0], next[:min(r1+tileRows, n)-r1])
+		prefetchRows(&src[0], next[:min(r1+tileRows, n)-r1], (w*4+63)/64)
 		if transposeTile(src, offs[:r1-r0], w, keys[r0:], ld, lows) {
 			nonFinite = true
 		}
@@ -200,7 +200,7 @@ func transpose(src []float32, n int, start func(r int) int, w int, keys []uint32
 // src[off] for each off in offs (a tile of rows) node-major: value c of
 // row r to keys[c*ld+r]. When lows is not nil, it lowers lows[c] to the
 // smallest key of column c. It reports whether a value is NaN or infinite.
-func transposeTile(src []float32, offs []int, w int, keys []uint32, ld int, lows *[bgBlockNodes]uint32) bool {
+func transposeTile(src []float32, offs []int, w int, keys []uint32, ld int, lows []uint32) bool {
 	// An exponent of all ones, and only that, carries into the sign
 	// bit when 1<<23 is added to it.
 	var acc uint32

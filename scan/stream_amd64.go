@@ -29,9 +29,9 @@ func streamCopyNT(dst, src unsafe.Pointer, n int)
 // store, so that other goroutines synchronised afterwards see them.
 func storeFence()
 
-// prefetchRows asks the CPU to load the 128 bytes at base[off] for each off
-// in offs into the cache, without waiting for them. Prefetches never fault,
-// so the addresses need not be valid.
+// prefetchRows asks the CPU to load the lines (≥ 1) cache lines from
+// base[off] for each off in offs into the cache, without waiting for them.
+// Prefetches never fault, so the addresses need not be valid.
 //
 //go:noescape
-func prefetchRows(base *float32, offs []int)
+func prefetchRows(base *float32, offs []int, lines int)

@@ -60,20 +60,26 @@ TEXT ·storeFence(SB), NOSPLIT, $0-0
 	SFENCE
 	RET
 
-// func prefetchRows(base *float32, offs []int)
-// Prefetches, for each off in offs, the 128 bytes from base+4·off.
-TEXT ·prefetchRows(SB), NOSPLIT, $0-32
+// func prefetchRows(base *float32, offs []int, lines int)
+// Prefetches, for each off in offs, lines (≥ 1) cache lines from base+4·off.
+TEXT ·prefetchRows(SB), NOSPLIT, $0-40
 	MOVQ  base+0(FP), SI
 	MOVQ  offs_base+8(FP), DI
 	MOVQ  offs_len+16(FP), CX
+	MOVQ  lines+32(FP), DX
 	TESTQ CX, CX
 	JEQ   pdone
 
 ploop:
-	MOVQ       (DI), AX
-	LEAQ       (SI)(AX*4), AX
+	MOVQ (DI), AX
+	LEAQ (SI)(AX*4), AX
+	MOVQ DX, BX
+
+pline:
 	PREFETCHT0 (AX)
-	PREFETCHT0 64(AX)
+	ADDQ       $64, AX
+	DECQ       BX
+	JNZ        pline
 	ADDQ       $8, DI
 	DECQ       CX
 	JNZ        ploop

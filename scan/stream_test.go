@@ -67,6 +67,6 @@ func TestStreamCopyShort(t *testing.T) {
 // addresses past the end of the slice (the last rows' second cache line).
 func TestPrefetchRows(t *testing.T) {
 	x := make([]float32, 5)
-	prefetchRows(&x[0], []int{0, 4, 5, 1 << 20})
-	prefetchRows(&x[0], nil)
+	prefetchRows(&x[0], []int{0, 4, 5, 1 << 20}, 8)
+	prefetchRows(&x[0], nil, 2)
 }
