@@ -71,7 +71,7 @@ func UpperCounts(bg []float32, b int, eval []float32, j, workers int) (*Counts, 
 	}
 	n := len(eval) / j
 	c := &Counts{N: n, J: j, Denom: b + 1, K: make([]uint16, n*j)}
-	mem.Populate(c.K) // mapped in one call, not faulted in page by page
+	mem.PopulateHuge(c.K) // mapped in one call, not faulted in page by page
 	var badBG, badEval atomic.Bool
 	forBlocks(j, countBlockNodes, workers, func() *countScratch {
 		return &countScratch{
@@ -121,9 +121,6 @@ type countScratch struct {
 // reports false if one is NaN or infinite.
 func (sc *countScratch) sortBlock(bg []float32, b, j, j0, j1 int) bool {
 	w := j1 - j0
-	for c := range w {
-		sc.low[c] = math.MaxUint32
-	}
 	if transpose(bg, b, func(r int) int { return r*j + j0 }, w, sc.keys, b, sc.low[:]) {
 		return false
 	}
@@ -149,12 +146,24 @@ func (sc *countScratch) lookupBlock(eval []float32, n, j, j0, j1 int, k []uint16
 	for c := range w {
 		lookupColumn(sc.cols[c], sc.low[c], sc.nlow[c], sc.ekeys[c*n:(c+1)*n], sc.cnt[c*ns:c*ns+n])
 	}
+	// Each row's numerators are gathered in a buffer and written with
+	// non-temporal stores when they are a whole number of 4-byte words:
+	// the rows are far apart, and reading each line of k into the cache
+	// before overwriting it cost as much as the gather.
+	nt := w%2 == 0 && j%2 == 0
+	var buf [countBlockNodes]uint16
 	for t := range n {
 		out := k[t*j+j0 : t*j+j1]
 		for c := range out {
-			out[c] = sc.cnt[c*ns+t]
+			buf[c] = sc.cnt[c*ns+t]
+		}
+		if nt {
+			streamCopy16(out, buf[:w])
+		} else {
+			copy(out, buf[:w])
 		}
 	}
+	storeFence()
 	return true
 }
 
@@ -190,10 +199,10 @@ func lookupColumn(col []uint32, low uint32, nlow int, keys []uint32, out []uint1
 	}
 }
 
-// lowerBound4 returns the number of values of the ascending a below each
+// lowerBound4Go returns the number of values of the ascending a below each
 // of x, searching for the four side by side without a data-dependent
-// branch.
-func lowerBound4(a []uint32, x *[4]uint32) (int, int, int, int) {
+// branch. lowerBound4 is it, in assembly on amd64.
+func lowerBound4Go(a []uint32, x *[4]uint32) (int, int, int, int) {
 	if len(a) == 0 {
 		return 0, 0, 0, 0
 	}
