@@ -40,8 +40,14 @@ func BenchmarkReadNPYFile(b *testing.B) {
 			}
 		}
 	})
-	b.Run("map", func(b *testing.B) {
-		b.SetBytes(fi.Size())
+	b.Run("map", benchMapNPY(path, fi.Size()))
+}
+
+// benchMapNPY returns a benchmark that maps and unmaps the .npy file at
+// path, of size bytes, with MapNPY.
+func benchMapNPY(path string, size int64) func(b *testing.B) {
+	return func(b *testing.B) {
+		b.SetBytes(size)
 		defer cpuPerOp(b)()
 		for b.Loop() {
 			a, release, err := data.MapNPY(path)
@@ -55,5 +61,5 @@ func BenchmarkReadNPYFile(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-	})
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 
 	"subsetscan/internal/mem"
-	"subsetscan/internal/par"
 )
 
 // Counts holds the upper (one-tailed) empirical p-value bounds of n
@@ -225,20 +224,10 @@ func lowerBound4Go(a []uint32, x *[4]uint32) (int, int, int, int) {
 // runs IndividualFixed at that α instead. It returns an error for an α out
 // of range or a count outside [1, Denom].
 func IndividualCounts(c *Counts, score Scorer, alphaMax, alphaFixed float64, workers int) ([]Result, error) {
-	if alphaFixed != 0 {
-		if err := checkAlpha("alpha fixed", alphaFixed); err != nil {
-			return nil, err
-		}
-	} else if err := checkAlpha("alpha max", alphaMax); err != nil {
-		return nil, err
-	}
-	out := make([]Result, c.N)
-	errs := make([]error, c.N)
-	par.For(c.N, workers, func() *IndividualScanner { return new(IndividualScanner) }, func(s *IndividualScanner, i int) {
+	return individualRows(c.N, alphaMax, alphaFixed, workers, func(s *IndividualScanner, i int) (Result, error) {
 		k := c.K[i*c.J : (i+1)*c.J]
 		if !s.histCounts(k, c.Denom) {
-			errs[i] = fmt.Errorf("scan: sample %d: a p-value count outside [1, %d]", i, c.Denom)
-			return
+			return Result{}, fmt.Errorf("scan: sample %d: a p-value count outside [1, %d]", i, c.Denom)
 		}
 		var res Result
 		var n, kBest int
@@ -252,15 +241,10 @@ func IndividualCounts(c *Counts, score Scorer, alphaMax, alphaFixed float64, wor
 			res, n, kBest = s.scanHist(c.Denom, score, alphaMax)
 		}
 		res.Nodes = s.carve(n)
-		fillNodesCounts(res.Nodes, k, uint16(kBest))
-		out[i] = res
+		fillAtOrBelow(res.Nodes, k, uint16(kBest))
+		res.Nodes = res.Nodes[:n:n] // the spare element is the next row's
+		return res, nil
 	})
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
 
 // histCounts sets s.hist to the histogram of k, whose values must lie in
@@ -278,22 +262,4 @@ func (s *IndividualScanner) histCounts(k []uint16, denom int) bool {
 		return false
 	}
 	return true
-}
-
-// fillNodesCounts writes the nodes whose count is at most kBest into nodes,
-// which must have exactly their number of elements and one of spare
-// capacity: every node is stored, and the index advances past the selected
-// ones, which is faster than a branch taken at random.
-func fillNodesCounts(nodes []int, k []uint16, kBest uint16) {
-	want := len(nodes)
-	nodes = nodes[:cap(nodes)]
-	n := 0
-	for i, v := range k {
-		nodes[n] = i
-		inc := 0
-		if v <= kBest {
-			inc = 1
-		}
-		n = min(n+inc, want)
-	}
 }

@@ -14,11 +14,7 @@ import (
 // take its different paths: ReLU zeros, negative values and -0, heavy
 // ties, a node whose background is constant, a block of fewer than 32
 // nodes, the smallest background.
-var countCases = []struct {
-	name    string
-	b, n, j int
-	value   func(rng *rand.Rand) float32
-}{
+var countCases = []countCase{
 	{"relu", 60, 25, 70, func(rng *rand.Rand) float32 { return max(0, float32(rng.NormFloat64())) }},
 	{"signed", 40, 10, 33, func(rng *rand.Rand) float32 {
 		if rng.IntN(10) == 0 {
@@ -31,17 +27,29 @@ var countCases = []struct {
 	{"two", 2, 6, 1, func(rng *rand.Rand) float32 { return float32(rng.IntN(3)) }},
 }
 
+type countCase struct {
+	name    string
+	b, n, j int
+	value   func(rng *rand.Rand) float32
+}
+
+// inputs draws the case's background and evaluation values from seed.
+func (tc countCase) inputs(seed uint64) (bg, eval []float32) {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	bg, eval = make([]float32, tc.b*tc.j), make([]float32, tc.n*tc.j)
+	for _, x := range [][]float32{bg, eval} {
+		for i := range x {
+			x[i] = tc.value(rng)
+		}
+	}
+	return bg, eval
+}
+
 // The counts are the ranges' upper bounds, bit for bit, whatever the
 // number of workers.
 func TestUpperCountsMatchPValues(t *testing.T) {
 	for _, tc := range countCases {
-		rng := rand.New(rand.NewPCG(3, 3))
-		bgActs, ev := make([]float32, tc.b*tc.j), make([]float32, tc.n*tc.j)
-		for _, x := range [][]float32{bgActs, ev} {
-			for i := range x {
-				x[i] = tc.value(rng)
-			}
-		}
+		bgActs, ev := tc.inputs(3)
 		bg, err := scan.NewBackground(bgActs, tc.b, tc.j, 1)
 		if err != nil {
 			t.Fatal(err)
@@ -71,13 +79,7 @@ func TestUpperCountsMatchPValues(t *testing.T) {
 func TestIndividualCountsMatchIndividualAll(t *testing.T) {
 	scorers := []scan.Scorer{scan.BerkJones{}, scan.HigherCriticism{}, scan.KolmogorovSmirnov{}}
 	for _, tc := range countCases {
-		rng := rand.New(rand.NewPCG(4, 4))
-		bgActs, ev := make([]float32, tc.b*tc.j), make([]float32, tc.n*tc.j)
-		for _, x := range [][]float32{bgActs, ev} {
-			for i := range x {
-				x[i] = tc.value(rng)
-			}
-		}
+		bgActs, ev := tc.inputs(4)
 		bg, err := scan.NewBackground(bgActs, tc.b, tc.j, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -102,7 +104,7 @@ func TestIndividualCountsMatchIndividualAll(t *testing.T) {
 				}
 				for i := range want {
 					w, g := want[i], got[i]
-					if g.Score != w.Score || g.Alpha != w.Alpha || !slices.Equal(g.Nodes, w.Nodes) || g.Nodes == nil {
+					if g.Score != w.Score || g.Alpha != w.Alpha || !slices.Equal(g.Nodes, w.Nodes) || g.Nodes == nil || cap(g.Nodes) != len(g.Nodes) {
 						t.Fatalf("%s %s %v row %d: got %v, want %v", tc.name, sc.Name(), a, i, g, w)
 					}
 				}

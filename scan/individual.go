@@ -56,7 +56,7 @@ type IndividualScanner struct {
 func (s *IndividualScanner) Scan(pmax []float64, score Scorer, alphaMax float64) Result {
 	res, n := s.scan(pmax, 0, score, alphaMax)
 	res.Nodes = make([]int, n, n+1)
-	fillNodes(res, pmax)
+	fillAtOrBelow(res.Nodes, pmax, res.Alpha)
 	res.Nodes = res.Nodes[:n:n]
 	return res
 }
@@ -179,23 +179,22 @@ func (s *IndividualScanner) carve(n int) []int {
 	return out
 }
 
-// fillNodes fills res.Nodes, sized by scan, with the nodes whose pmax ≤
-// res.Alpha. res.Nodes must have one element of spare capacity: the loop
-// stores every node and advances past the selected ones, which is faster
-// than a branch taken at random.
-func fillNodes(res Result, pmax []float64) {
-	nodes := res.Nodes[:cap(res.Nodes)]
-	want := len(res.Nodes)
-	a := res.Alpha
+// fillAtOrBelow fills nodes with the indices of the values of v at or
+// below limit. nodes must have exactly their number of elements and one of
+// spare capacity: the loop stores every index and advances past the
+// selected ones, which is faster than a branch taken at random. v is the
+// pmax of a row, or their numerators (Counts).
+func fillAtOrBelow[T float64 | uint16](nodes []int, v []T, limit T) {
+	want := len(nodes)
+	nodes = nodes[:cap(nodes)]
 	n := 0
-	for k, p := range pmax {
+	for k, p := range v {
 		nodes[n] = k
 		inc := 0
-		if p <= a {
+		if p <= limit {
 			inc = 1
 		}
 		n = min(n+inc, want) // want is exact unless Ranges.Denom lies
-
 	}
 }
 
@@ -237,6 +236,27 @@ func nodesAtOrBelow(pmax []float64, alpha float64) []int {
 // IndividualFixed at that α instead. It returns an error for an α out of
 // range or a pmax outside (0, 1].
 func IndividualAll(r *Ranges, score Scorer, alphaMax, alphaFixed float64, workers int) ([]Result, error) {
+	return individualRows(r.N, alphaMax, alphaFixed, workers, func(sc *IndividualScanner, i int) (Result, error) {
+		_, pmax := r.Row(i)
+		if err := checkPMax(pmax, i, r.J); err != nil {
+			return Result{}, err
+		}
+		if alphaFixed != 0 {
+			return IndividualFixed(pmax, score, alphaFixed)
+		}
+		res, n := sc.scan(pmax, r.Denom, score, alphaMax)
+		res.Nodes = sc.carve(n)
+		fillAtOrBelow(res.Nodes, pmax, res.Alpha)
+		res.Nodes = res.Nodes[:n:n]
+		return res, nil
+	})
+}
+
+// individualRows checks alphaMax, or alphaFixed when it is not 0, and
+// returns row(s, i) for each i < n, computed in parallel (workers; 0 means
+// GOMAXPROCS), each goroutine with its own scanner s; or the error of the
+// first row that has one.
+func individualRows(n int, alphaMax, alphaFixed float64, workers int, row func(s *IndividualScanner, i int) (Result, error)) ([]Result, error) {
 	if alphaFixed != 0 {
 		if err := checkAlpha("alpha fixed", alphaFixed); err != nil {
 			return nil, err
@@ -244,23 +264,10 @@ func IndividualAll(r *Ranges, score Scorer, alphaMax, alphaFixed float64, worker
 	} else if err := checkAlpha("alpha max", alphaMax); err != nil {
 		return nil, err
 	}
-	out := make([]Result, r.N)
-	errs := make([]error, r.N)
-	par.For(r.N, workers, func() *IndividualScanner { return new(IndividualScanner) }, func(sc *IndividualScanner, i int) {
-		_, pmax := r.Row(i)
-		if err := checkPMax(pmax, i, r.J); err != nil {
-			errs[i] = err
-			return
-		}
-		if alphaFixed != 0 {
-			out[i], _ = IndividualFixed(pmax, score, alphaFixed)
-			return
-		}
-		res, n := sc.scan(pmax, r.Denom, score, alphaMax)
-		res.Nodes = sc.carve(n)
-		fillNodes(res, pmax)
-		res.Nodes = res.Nodes[:n:n]
-		out[i] = res
+	out := make([]Result, n)
+	errs := make([]error, n)
+	par.For(n, workers, func() *IndividualScanner { return new(IndividualScanner) }, func(s *IndividualScanner, i int) {
+		out[i], errs[i] = row(s, i)
 	})
 	for _, err := range errs {
 		if err != nil {
