@@ -10,12 +10,14 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
 
 	"subsetscan/data"
 	"subsetscan/internal/mem"
+	"subsetscan/internal/par"
 	"subsetscan/scan"
 )
 
@@ -152,7 +154,7 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		if doc.Results, doc.Samples, doc.Nodes, err = individualCounts(*bgPath, *evalPath, score, *alphaMax, *alphaFixed, *workers); err != nil {
 			return err
 		}
-		return writeOutput(stdout, outFile, doc)
+		return writeOutput(stdout, outFile, doc, *workers)
 	}
 	// The background is let go (unmapped) once sorted, before the eval
 	// rows are loaded and their ranges computed: the peak memory is the
@@ -205,7 +207,7 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		if err := releaseEv(); err != nil {
 			return fmt.Errorf("%s: %w", *evalPath, err)
 		}
-		return writeOutput(stdout, outFile, doc)
+		return writeOutput(stdout, outFile, doc, *workers)
 	}
 	var ranges *scan.Ranges
 	if cond != nil {
@@ -256,12 +258,13 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	if err != nil {
 		return err
 	}
-	return writeOutput(stdout, outFile, doc)
+	return writeOutput(stdout, outFile, doc, *workers)
 }
 
-// writeOutput writes doc to outFile, or to stdout if outFile is nil.
-func writeOutput(stdout io.Writer, outFile *data.AtomicFile, doc scanOutput) error {
-	enc := func(w io.Writer) error { return encodeScanOutput(w, doc) }
+// writeOutput writes doc to outFile, or to stdout if outFile is nil, with
+// encodeScanOutput on workers goroutines.
+func writeOutput(stdout io.Writer, outFile *data.AtomicFile, doc scanOutput, workers int) error {
+	enc := func(w io.Writer) error { return encodeScanOutput(w, doc, workers) }
 	if outFile == nil {
 		return enc(stdout)
 	}
@@ -353,8 +356,10 @@ func individualBatches(bg *scan.Background, eval []float32, j int, tail scan.Tai
 // encodeScanOutput writes doc as a json.Encoder with SetIndent("", "  ")
 // does, byte for byte, without building the document in memory first: the
 // results' node lists (thousands of indices a row, one a line) are most of
-// it, and encoding/json would hold it twice (compact, then indented).
-func encodeScanOutput(w io.Writer, doc scanOutput) error {
+// it, and encoding/json would hold it twice (compact, then indented). The
+// results are encoded encodeChunk at a time on up to workers goroutines (0
+// means GOMAXPROCS), a few chunks ahead of the writes.
+func encodeScanOutput(w io.Writer, doc scanOutput, workers int) error {
 	results, result := doc.Results, doc.Result
 	doc.Results, doc.Result = nil, nil
 	head, err := json.MarshalIndent(doc, "", "  ")
@@ -362,29 +367,15 @@ func encodeScanOutput(w io.Writer, doc scanOutput) error {
 		return err
 	}
 	b := head[:len(head)-len("\n}")]
-	flush := func(limit int) error {
-		if len(b) < limit {
-			return nil
-		}
-		_, err := w.Write(b)
-		b = b[:0]
-		return err
-	}
 	if len(results) > 0 { // omitempty
 		b = append(b, ",\n  \"results\": ["...)
-		for i, r := range results {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, "\n    "...)
-			if b, err = appendResult(b, r, "    "); err != nil {
-				return err
-			}
-			if err := flush(64 << 10); err != nil {
-				return err
-			}
+		if _, err := w.Write(b); err != nil {
+			return err
 		}
-		b = append(b, "\n  ]"...)
+		if err := encodeResults(w, results, workers); err != nil {
+			return err
+		}
+		b = append(b[:0], "\n  ]"...)
 	}
 	if result != nil {
 		b = append(b, ",\n  \"result\": "...)
@@ -393,7 +384,49 @@ func encodeScanOutput(w io.Writer, doc scanOutput) error {
 		}
 	}
 	b = append(b, "\n}\n"...)
-	return flush(0)
+	_, err = w.Write(b)
+	return err
+}
+
+// encodeChunk is the number of results encodeResults encodes at a time on
+// one goroutine.
+var encodeChunk = 16
+
+// encodeResults writes the elements of the results array, each on its
+// lines, encoding a group of 4×workers chunks of encodeChunk results in
+// parallel into buffers that are reused, then writing them in order.
+func encodeResults(w io.Writer, results []scan.Result, workers int) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	bufs := make([][]byte, 4*workers)
+	errs := make([]error, len(bufs))
+	group := encodeChunk * len(bufs)
+	for g := 0; g < len(results); g += group {
+		chunks := (min(g+group, len(results)) - g + encodeChunk - 1) / encodeChunk
+		par.For(chunks, workers, func() struct{} { return struct{}{} }, func(_ struct{}, c int) {
+			buf := bufs[c][:0]
+			for i := g + c*encodeChunk; i < min(g+(c+1)*encodeChunk, len(results)); i++ {
+				if i > 0 {
+					buf = append(buf, ',')
+				}
+				buf = append(buf, "\n    "...)
+				if buf, errs[c] = appendResult(buf, results[i], "    "); errs[c] != nil {
+					return
+				}
+			}
+			bufs[c] = buf
+		})
+		for c := range chunks {
+			if errs[c] != nil {
+				return errs[c]
+			}
+			if _, err := w.Write(bufs[c]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // appendResult appends r as an indented JSON object, its opening brace at

@@ -472,28 +472,41 @@ func TestEncodeScanOutput(t *testing.T) {
 		{Score: 3e21, Alpha: 1e-9, Nodes: []int{}},
 		{Score: 2, Alpha: 0.5, Nodes: long},
 	}
+	// More results than encodeResults encodes at once with chunks of 1
+	// and one worker: several groups.
+	many := head
+	many.Results = slices.Concat(indiv.Results, indiv.Results, indiv.Results[:1])
 	noResults := head
 	noResults.Results = []scan.Result{}
 	for _, tc := range []struct {
 		name string
 		doc  scanOutput
-	}{{"group", group}, {"group, empty", groupEmpty}, {"individual", indiv}, {"no results", noResults}} {
+	}{{"group", group}, {"group, empty", groupEmpty}, {"individual", indiv}, {"many", many}, {"no results", noResults}} {
 		var want, got bytes.Buffer
 		e := json.NewEncoder(&want)
 		e.SetIndent("", "  ")
 		if err := e.Encode(tc.doc); err != nil {
 			t.Fatal(err)
 		}
-		if err := encodeScanOutput(&got, tc.doc); err != nil {
-			t.Fatal(err)
+		// Chunks of one result and of several, on one goroutine and on
+		// more than there are chunks.
+		for _, chunk := range []int{1, 2, 16} {
+			for _, workers := range []int{1, 3} {
+				encodeChunk = chunk
+				got.Reset()
+				if err := encodeScanOutput(&got, tc.doc, workers); err != nil {
+					t.Fatal(err)
+				}
+				if got.String() != want.String() {
+					t.Errorf("%s, chunks of %d, %d workers: got\n%s\nwant\n%s", tc.name, chunk, workers, got.String(), want.String())
+				}
+			}
 		}
-		if got.String() != want.String() {
-			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got.String(), want.String())
-		}
+		encodeChunk = 16
 	}
 	bad := head
 	bad.Results = []scan.Result{{Score: math.NaN()}}
-	if err := encodeScanOutput(io.Discard, bad); err == nil {
+	if err := encodeScanOutput(io.Discard, bad, 0); err == nil {
 		t.Errorf("NaN score: got no error")
 	}
 }
