@@ -146,7 +146,7 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	}
 
 	if *mode == "individual" && *bgLabelsPath == "" && pvFile == nil && tail == scan.Upper &&
-		bgShape != nil && bgShape[0] <= scan.MaxCountSamples {
+		len(bgShape) > 0 && bgShape[0] <= scan.MaxCountSamples {
 		doc := scanOutput{
 			Mode: *mode, ScoreFunction: score.Name(), Tail: *tailN, AlphaMax: *alphaMax, AlphaFixed: *alphaFixed,
 			Background: *bgPath, Eval: *evalPath,
