@@ -79,22 +79,7 @@ func BenchmarkReadNPY(b *testing.B) {
 	}
 	b.Run("f4", read(f4, size4))
 	b.Run("f8", read(f8, size8))
-	b.Run("map-f4", func(b *testing.B) {
-		b.SetBytes(size4)
-		defer cpuPerOp(b)()
-		for b.Loop() {
-			a, release, err := data.MapNPY(f4)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if len(a.Data) == 0 {
-				b.Fatal("no data")
-			}
-			if err := release(); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	b.Run("map-f4", benchMapNPY(f4, size4))
 	b.Run("cat", func(b *testing.B) {
 		b.SetBytes(size4)
 		defer cpuPerOp(b)()

@@ -155,7 +155,7 @@ func (h *npyHeader) checkSize(size int64) error {
 // checks that the stream ends there.
 func (h *npyHeader) readArray(r io.Reader) (*Array, error) {
 	a := &Array{Shape: h.shape, Data: make([]float32, h.n)}
-	mem.Populate(a.Data)
+	mem.PopulateHuge(a.Data)
 	if err := h.readData(r, a.Data); err != nil {
 		return nil, err
 	}

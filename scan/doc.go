@@ -28,6 +28,14 @@
 // of an earlier background or ranges, which spares the kernel's zeroing of
 // fresh pages when a caller goes through layers or evaluation sets in turn.
 //
+// One-tailed individual scans need only pmax, and the background only
+// while the evaluation values are compared with it: UpperCounts sorts the
+// background a block of nodes at a time in cache, looks each evaluation
+// value up in its node's sorted column at once, and keeps pmax as a 16-bit
+// count over B+1; IndividualCounts scans those counts, with the results of
+// IndividualAll on the ranges bit for bit. Nothing of the background's
+// size is allocated, and the counts are an eighth of the ranges.
+//
 // # Scan statistics
 //
 // A node counts towards N_α, at threshold α, when its pmax ≤ α. A

@@ -163,3 +163,39 @@ func ExampleAUCCI() {
 	// Output:
 	// AUC 0.833, 95% CI [0.371, 1.000]
 }
+
+// The background of ExampleBackground_PValues; two evaluation samples, the
+// first unusually large at nodes 0 and 1. The counts are the numerators of
+// pmax over B+1 = 5, and the individual scans need nothing else: sample 0
+// scores 2·ln(1/0.4) at nodes 0 and 1 (pmax 1/5 and 2/5), above node 0's
+// 1·ln(1/0.2).
+func ExampleUpperCounts() {
+	background := []float32{
+		0.1, 0.0, 0.5,
+		0.2, 0.0, 0.4,
+		0.3, 0.1, 0.6,
+		0.4, 0.0, 0.5,
+	}
+	eval := []float32{
+		0.9, 0.1, 0.5,
+		0.2, 0.0, 0.4,
+	}
+	c, err := scan.UpperCounts(background, 4, eval, 3, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("pmax numerators %v over %d\n", c.K, c.Denom)
+	results, err := scan.IndividualCounts(c, scan.BerkJones{}, 0.5, 0, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, r := range results {
+		fmt.Printf("sample %d: score %.3f at alpha %.1f, nodes %v\n", i, r.Score, r.Alpha, r.Nodes)
+	}
+	// Output:
+	// pmax numerators [1 2 4 4 5 5] over 5
+	// sample 0: score 1.833 at alpha 0.4, nodes [0 1]
+	// sample 1: score 0.000 at alpha 0.0, nodes []
+}

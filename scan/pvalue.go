@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync/atomic"
+	"unsafe"
 
 	"subsetscan/internal/par"
 )
@@ -125,17 +126,15 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 		// Transpose the block into node-major keys, finding each node's
 		// smallest and looking for NaN and Inf on the way.
 		var lows [bgBlockNodes]uint32 // each node's smallest key
-		for c := range w {
-			lows[c] = math.MaxUint32
-		}
-		if transpose(acts, b, func(r int) int { return r*j + j0 }, w, sc.keys, b, &lows) {
+		if transpose(acts, b, func(r int) int { return r*j + j0 }, w, sc.keys, b, lows[:]) {
 			bad.Store(true)
 			return
 		}
 		for c := range w {
 			node := j0 + c
-			nlow := sortLowFirst(&sc.rs, sc.keys[c*b:(c+1)*b], sc.tmp, bg.sorted[node*b:(node+1)*b], lows[c])
-			bg.low[node], bg.nlow[node] = lows[c], int32(nlow)
+			got := sortLowFirst(&sc.rs, sc.keys[c*b:(c+1)*b], sc.tmp, lows[c])
+			streamCopy32(bg.sorted[node*b:(node+1)*b], got)
+			bg.low[node], bg.nlow[node] = lows[c], int32(b-len(got))
 		}
 		storeFence()
 	})
@@ -146,11 +145,12 @@ func (bg *Background) Reset(acts []float32, b, j, workers int) error {
 	return nil
 }
 
-// sortLowFirst sorts keys, whose smallest value is low, using tmp (len ≥
-// len(keys)) as scratch: the copies of low — ReLU zeros, often half of
-// them — are counted (nlow) and set aside, and only the other keys go
-// through the radix sort, into dst[:len(keys)−nlow]. keys is overwritten.
-func sortLowFirst(rs *radixScratch, keys, tmp, dst []uint32, low uint32) (nlow int) {
+// sortLowFirst sorts the keys above low, the smallest of keys, using tmp
+// (len ≥ len(keys)) as scratch, and returns them; they are in tmp or keys.
+// The copies of low — ReLU zeros, often half of them — are left out (the
+// caller counts them as len(keys) − len(sorted)), and only the other keys
+// go through the radix sort. keys is overwritten.
+func sortLowFirst(rs *radixScratch, keys, tmp []uint32, low uint32) (sorted []uint32) {
 	// Branch-free compaction of the other keys into tmp, finding their
 	// range on the way: k − low − 1 wraps to the largest uint32 for k = low.
 	n := 0
@@ -164,19 +164,22 @@ func sortLowFirst(rs *radixScratch, keys, tmp, dst []uint32, low uint32) (nlow i
 		hi = max(hi, k)
 	}
 	got, _ := rs.sortSpan(tmp[:n], keys, nil, nil, above+low+1, hi)
-	streamCopy32(dst, got)
-	return len(keys) - n
+	return got
 }
 
 // transpose writes the keys of the w consecutive values starting at
 // src[start(r)] for each row r < n node-major, value c of row r to
-// keys[c*ld+r]. It goes a tile of tileRows rows at a time, so that reads
-// stay in L1 and each node's keys are written a cache line at a time, and
-// prefetches the next tile's rows while it converts the current one: the
-// rows are far apart, each a cache miss. lows is as for transposeTile. It
-// reports whether a value is NaN or infinite.
-func transpose(src []float32, n int, start func(r int) int, w int, keys []uint32, ld int, lows *[bgBlockNodes]uint32) bool {
-	nonFinite := false
+// keys[c*ld+r]. When lows is not nil, it sets lows[c] to the smallest key
+// of node c. It reports whether a value is NaN or infinite.
+//
+// The values are moved as they are, a tile of tileRows rows at a time, so
+// that reads stay in L1 and each node's keys are written a cache line at a
+// time, prefetching the next tile's rows while it moves the current one
+// (the rows are far apart, each a cache miss); then each node's values are
+// converted in place. Converting them on the move took a third more time:
+// the compiler ran out of registers.
+func transpose(src []float32, n int, start func(r int) int, w int, keys []uint32, ld int, lows []uint32) bool {
+	bits := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(src))), len(src))
 	var offs, next [tileRows]int
 	for r := range min(tileRows, n) {
 		next[r] = start(r)
@@ -187,37 +190,46 @@ func transpose(src []float32, n int, start func(r int) int, w int, keys []uint32
 		for r := r1; r < min(r1+tileRows, n); r++ {
 			next[r-r1] = start(r)
 		}
-		prefetchRows(&src[0], next[:min(r1+tileRows, n)-r1])
-		if transposeTile(src, offs[:r1-r0], w, keys[r0:], ld, lows) {
-			nonFinite = true
+		prefetchRows(&src[0], next[:min(r1+tileRows, n)-r1], (w*4+63)/64)
+		transposeTile(bits, offs[:r1-r0], w, keys[r0:], ld)
+	}
+	finite := true
+	for c := range w {
+		low, ok := toKeys(keys[c*ld : c*ld+n])
+		finite = finite && ok
+		if lows != nil {
+			lows[c] = low
 		}
 	}
-	return nonFinite
+	return !finite
 }
 
-// transposeTile writes the keys of the w consecutive values starting at
-// src[off] for each off in offs (a tile of rows) node-major: value c of
-// row r to keys[c*ld+r]. When lows is not nil, it lowers lows[c] to the
-// smallest key of column c. It reports whether a value is NaN or infinite.
-func transposeTile(src []float32, offs []int, w int, keys []uint32, ld int, lows *[bgBlockNodes]uint32) bool {
+// transposeTile copies the w consecutive values starting at bits[off] for
+// each off in offs (a tile of rows) node-major: value c of row r to
+// dst[c*ld+r].
+func transposeTile(bits []uint32, offs []int, w int, dst []uint32, ld int) {
+	for c := range w {
+		d := dst[c*ld : c*ld+len(offs)]
+		for r, off := range offs {
+			d[r] = bits[off+c]
+		}
+	}
+}
+
+// toKeys replaces the float32 bits in x by their keys (keyBits) and
+// returns the smallest key, and whether every value is finite.
+func toKeys(x []uint32) (low uint32, finite bool) {
 	// An exponent of all ones, and only that, carries into the sign
 	// bit when 1<<23 is added to it.
 	var acc uint32
-	for c := range w {
-		dst := keys[c*ld : c*ld+len(offs)]
-		low := uint32(math.MaxUint32)
-		for r, off := range offs {
-			u := math.Float32bits(src[off+c])
-			acc |= u&expMask + 1<<23
-			k := key32(math.Float32frombits(u))
-			dst[r] = k
-			low = min(low, k)
-		}
-		if lows != nil {
-			lows[c] = min(lows[c], low)
-		}
+	low = math.MaxUint32
+	for i, u := range x {
+		acc |= u&expMask + 1<<23
+		k := keyBits(u)
+		x[i] = k
+		low = min(low, k)
 	}
-	return acc>>31 != 0
+	return low, acc>>31 == 0
 }
 
 // expMask selects the exponent bits of a float32: all ones for NaN and Inf.

@@ -9,8 +9,10 @@ import (
 // the sign bit is flipped for positive numbers, all bits for negative ones.
 // -0 is mapped like +0 so that the two compare equal, as floats do. NaN must
 // have been rejected by the caller. It is branch-free.
-func key32(x float32) uint32 {
-	u := math.Float32bits(x)
+func key32(x float32) uint32 { return keyBits(math.Float32bits(x)) }
+
+// keyBits is key32 of the float32 whose bits are u.
+func keyBits(u uint32) uint32 {
 	k := u ^ (uint32(int32(u)>>31) | 1<<31)
 	if k == negZeroKey {
 		k = 1 << 31 // the key of +0

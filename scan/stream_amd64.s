@@ -60,23 +60,85 @@ TEXT ·storeFence(SB), NOSPLIT, $0-0
 	SFENCE
 	RET
 
-// func prefetchRows(base *float32, offs []int)
-// Prefetches, for each off in offs, the 128 bytes from base+4·off.
-TEXT ·prefetchRows(SB), NOSPLIT, $0-32
+// func prefetchRows(base *float32, offs []int, lines int)
+// Prefetches, for each off in offs, lines (≥ 1) cache lines from base+4·off.
+TEXT ·prefetchRows(SB), NOSPLIT, $0-40
 	MOVQ  base+0(FP), SI
 	MOVQ  offs_base+8(FP), DI
 	MOVQ  offs_len+16(FP), CX
+	MOVQ  lines+32(FP), DX
 	TESTQ CX, CX
 	JEQ   pdone
 
 ploop:
-	MOVQ       (DI), AX
-	LEAQ       (SI)(AX*4), AX
+	MOVQ (DI), AX
+	LEAQ (SI)(AX*4), AX
+	MOVQ DX, BX
+
+pline:
 	PREFETCHT0 (AX)
-	PREFETCHT0 64(AX)
+	ADDQ       $64, AX
+	DECQ       BX
+	JNZ        pline
 	ADDQ       $8, DI
 	DECQ       CX
 	JNZ        ploop
 
 pdone:
+	RET
+
+// func lowerBound4(a []uint32, x *[4]uint32) (l0, l1, l2, l3 int)
+// The branch-free binary search of lowerBound4Go, four keys side by side,
+// each step a compare with memory and a conditional move: a shorter chain
+// of dependent instructions than the compiler's set-negate-and-add.
+TEXT ·lowerBound4(SB), NOSPLIT, $0-64
+	MOVQ  a_base+0(FP), SI
+	MOVQ  a_len+8(FP), CX
+	MOVQ  x+24(FP), DI
+	XORL  R8, R8
+	XORL  R9, R9
+	XORL  R10, R10
+	XORL  R11, R11
+	TESTQ CX, CX
+	JEQ   lbdone
+	MOVL  0(DI), R12
+	MOVL  4(DI), R13
+	MOVL  8(DI), DX
+	MOVL  12(DI), DI
+
+lbloop:
+	CMPQ    CX, $1
+	JLE     lblast
+	MOVQ    CX, BX
+	SHRQ    $1, BX
+	SUBQ    BX, CX
+	LEAQ    (R8)(BX*1), AX
+	CMPL    (SI)(AX*4), R12
+	CMOVQCS AX, R8
+	LEAQ    (R9)(BX*1), AX
+	CMPL    (SI)(AX*4), R13
+	CMOVQCS AX, R9
+	LEAQ    (R10)(BX*1), AX
+	CMPL    (SI)(AX*4), DX
+	CMOVQCS AX, R10
+	LEAQ    (R11)(BX*1), AX
+	CMPL    (SI)(AX*4), DI
+	CMOVQCS AX, R11
+	JMP     lbloop
+
+lblast:
+	CMPL (SI)(R8*4), R12
+	ADCQ $0, R8
+	CMPL (SI)(R9*4), R13
+	ADCQ $0, R9
+	CMPL (SI)(R10*4), DX
+	ADCQ $0, R10
+	CMPL (SI)(R11*4), DI
+	ADCQ $0, R11
+
+lbdone:
+	MOVQ R8, l0+32(FP)
+	MOVQ R9, l1+40(FP)
+	MOVQ R10, l2+48(FP)
+	MOVQ R11, l3+56(FP)
 	RET

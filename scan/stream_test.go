@@ -2,6 +2,7 @@ package scan
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -67,6 +68,43 @@ func TestStreamCopyShort(t *testing.T) {
 // addresses past the end of the slice (the last rows' second cache line).
 func TestPrefetchRows(t *testing.T) {
 	x := make([]float32, 5)
-	prefetchRows(&x[0], []int{0, 4, 5, 1 << 20})
-	prefetchRows(&x[0], nil)
+	prefetchRows(&x[0], []int{0, 4, 5, 1 << 20}, 8)
+	prefetchRows(&x[0], nil, 2)
+}
+
+// lowerBound4 (assembly on amd64) and lowerBound4Go count the values below
+// each key, as a linear count does: ties, keys below and above every
+// value, and every length up to a few powers of two.
+func TestLowerBound4(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for n := range 70 {
+		a := make([]uint32, n)
+		for i := range a {
+			a[i] = uint32(rng.IntN(20)) * 3
+		}
+		slices.Sort(a)
+		for range 20 {
+			var x [4]uint32
+			for i := range x {
+				x[i] = uint32(rng.IntN(64))
+			}
+			if rng.IntN(4) == 0 {
+				x[0], x[3] = 0, math.MaxUint32
+			}
+			var want [4]int
+			for i, k := range x {
+				for _, v := range a {
+					if v < k {
+						want[i]++
+					}
+				}
+			}
+			var got, gotGo [4]int
+			got[0], got[1], got[2], got[3] = lowerBound4(a, &x)
+			gotGo[0], gotGo[1], gotGo[2], gotGo[3] = lowerBound4Go(a, &x)
+			if got != want || gotGo != want {
+				t.Fatalf("a %v, keys %v: lowerBound4 %v, lowerBound4Go %v, want %v", a, x, got, gotGo, want)
+			}
+		}
+	}
 }

@@ -55,6 +55,8 @@ for c in $CASES; do
 	fi
 done
 
+# The machine's load bears on the wall times: say what it was.
+echo "bench-cli: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'), $(nproc) cores; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 printf '%-4s %-4s %7s %7s %7s %12s %9s %9s %s\n' case run "wall s" "user s" "sys s" "peak RSS MB" "input MB" "limit MB" result
 fail=0
 for c in $CASES; do
@@ -84,4 +86,5 @@ for c in $CASES; do
 		i=$((i + 1))
 	done
 done
+echo "bench-cli: load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 exit $fail

@@ -10,12 +10,14 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
 
 	"subsetscan/data"
 	"subsetscan/internal/mem"
+	"subsetscan/internal/par"
 	"subsetscan/scan"
 )
 
@@ -143,6 +145,17 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		defer stop()
 	}
 
+	if *mode == "individual" && *bgLabelsPath == "" && pvFile == nil && tail == scan.Upper &&
+		len(bgShape) > 0 && bgShape[0] <= scan.MaxCountSamples {
+		doc := scanOutput{
+			Mode: *mode, ScoreFunction: score.Name(), Tail: *tailN, AlphaMax: *alphaMax, AlphaFixed: *alphaFixed,
+			Background: *bgPath, Eval: *evalPath,
+		}
+		if doc.Results, doc.Samples, doc.Nodes, err = individualCounts(*bgPath, *evalPath, score, *alphaMax, *alphaFixed, *workers); err != nil {
+			return err
+		}
+		return writeOutput(stdout, outFile, doc, *workers)
+	}
 	// The background is let go (unmapped) once sorted, before the eval
 	// rows are loaded and their ranges computed: the peak memory is the
 	// sorted background, the eval rows and the ranges.
@@ -194,7 +207,7 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 		if err := releaseEv(); err != nil {
 			return fmt.Errorf("%s: %w", *evalPath, err)
 		}
-		return writeOutput(stdout, outFile, doc)
+		return writeOutput(stdout, outFile, doc, *workers)
 	}
 	var ranges *scan.Ranges
 	if cond != nil {
@@ -245,16 +258,56 @@ func runScan(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stder
 	if err != nil {
 		return err
 	}
-	return writeOutput(stdout, outFile, doc)
+	return writeOutput(stdout, outFile, doc, *workers)
 }
 
-// writeOutput writes doc to outFile, or to stdout if outFile is nil.
-func writeOutput(stdout io.Writer, outFile *data.AtomicFile, doc scanOutput) error {
-	enc := func(w io.Writer) error { return encodeScanOutput(w, doc) }
+// writeOutput writes doc to outFile, or to stdout if outFile is nil, with
+// encodeScanOutput on workers goroutines.
+func writeOutput(stdout io.Writer, outFile *data.AtomicFile, doc scanOutput, workers int) error {
+	enc := func(w io.Writer) error { return encodeScanOutput(w, doc, workers) }
 	if outFile == nil {
 		return enc(stdout)
 	}
 	return outFile.Commit(enc)
+}
+
+// individualCounts runs the individual scans of the rows of the eval file
+// against the background file with one-tailed p-values, the common case,
+// by way of scan.UpperCounts: both files mapped at once, the background
+// sorted a block of nodes at a time in cache and never copied whole, and
+// the p-values held as 16-bit counts (a background of at most
+// scan.MaxCountSamples rows). It returns the results and the numbers of
+// eval rows and of nodes.
+func individualCounts(bgPath, evalPath string, score scan.Scorer, alphaMax, alphaFixed float64, workers int) ([]scan.Result, int, int, error) {
+	bg, releaseBG, err := loadActivations(bgPath)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer releaseBG()
+	ev, releaseEv, err := loadActivations(evalPath)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer releaseEv()
+	if err := checkShapes(bgPath, bg.Shape, evalPath, ev.Shape, "individual"); err != nil {
+		return nil, 0, 0, err
+	}
+	counts, err := scan.UpperCounts(bg.Data, bg.Len(), ev.Data, bg.RowSize(), workers)
+	if err != nil {
+		var in *scan.InputError
+		if errors.As(err, &in) && in.Eval {
+			return nil, 0, 0, fmt.Errorf("%s: %w", evalPath, err)
+		}
+		return nil, 0, 0, fmt.Errorf("%s: %w", bgPath, err)
+	}
+	if err := releaseBG(); err != nil {
+		return nil, 0, 0, fmt.Errorf("%s: %w", bgPath, err)
+	}
+	if err := releaseEv(); err != nil {
+		return nil, 0, 0, fmt.Errorf("%s: %w", evalPath, err)
+	}
+	results, err := scan.IndividualCounts(counts, score, alphaMax, alphaFixed, workers)
+	return results, counts.N, counts.J, err
 }
 
 // batchBytes is the size of the p-value ranges of a batch of rows in
@@ -303,8 +356,10 @@ func individualBatches(bg *scan.Background, eval []float32, j int, tail scan.Tai
 // encodeScanOutput writes doc as a json.Encoder with SetIndent("", "  ")
 // does, byte for byte, without building the document in memory first: the
 // results' node lists (thousands of indices a row, one a line) are most of
-// it, and encoding/json would hold it twice (compact, then indented).
-func encodeScanOutput(w io.Writer, doc scanOutput) error {
+// it, and encoding/json would hold it twice (compact, then indented). The
+// results are encoded encodeChunk at a time on up to workers goroutines (0
+// means GOMAXPROCS), a few chunks ahead of the writes.
+func encodeScanOutput(w io.Writer, doc scanOutput, workers int) error {
 	results, result := doc.Results, doc.Result
 	doc.Results, doc.Result = nil, nil
 	head, err := json.MarshalIndent(doc, "", "  ")
@@ -312,29 +367,15 @@ func encodeScanOutput(w io.Writer, doc scanOutput) error {
 		return err
 	}
 	b := head[:len(head)-len("\n}")]
-	flush := func(limit int) error {
-		if len(b) < limit {
-			return nil
-		}
-		_, err := w.Write(b)
-		b = b[:0]
-		return err
-	}
 	if len(results) > 0 { // omitempty
 		b = append(b, ",\n  \"results\": ["...)
-		for i, r := range results {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, "\n    "...)
-			if b, err = appendResult(b, r, "    "); err != nil {
-				return err
-			}
-			if err := flush(64 << 10); err != nil {
-				return err
-			}
+		if _, err := w.Write(b); err != nil {
+			return err
 		}
-		b = append(b, "\n  ]"...)
+		if err := encodeResults(w, results, workers); err != nil {
+			return err
+		}
+		b = append(b[:0], "\n  ]"...)
 	}
 	if result != nil {
 		b = append(b, ",\n  \"result\": "...)
@@ -343,7 +384,49 @@ func encodeScanOutput(w io.Writer, doc scanOutput) error {
 		}
 	}
 	b = append(b, "\n}\n"...)
-	return flush(0)
+	_, err = w.Write(b)
+	return err
+}
+
+// encodeChunk is the number of results encodeResults encodes at a time on
+// one goroutine.
+var encodeChunk = 16
+
+// encodeResults writes the elements of the results array, each on its
+// lines, encoding a group of 4×workers chunks of encodeChunk results in
+// parallel into buffers that are reused, then writing them in order.
+func encodeResults(w io.Writer, results []scan.Result, workers int) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	bufs := make([][]byte, 4*workers)
+	errs := make([]error, len(bufs))
+	group := encodeChunk * len(bufs)
+	for g := 0; g < len(results); g += group {
+		chunks := (min(g+group, len(results)) - g + encodeChunk - 1) / encodeChunk
+		par.For(chunks, workers, func() struct{} { return struct{}{} }, func(_ struct{}, c int) {
+			buf := bufs[c][:0]
+			for i := g + c*encodeChunk; i < min(g+(c+1)*encodeChunk, len(results)); i++ {
+				if i > 0 {
+					buf = append(buf, ',')
+				}
+				buf = append(buf, "\n    "...)
+				if buf, errs[c] = appendResult(buf, results[i], "    "); errs[c] != nil {
+					return
+				}
+			}
+			bufs[c] = buf
+		})
+		for c := range chunks {
+			if errs[c] != nil {
+				return errs[c]
+			}
+			if _, err := w.Write(bufs[c]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // appendResult appends r as an indented JSON object, its opening brace at

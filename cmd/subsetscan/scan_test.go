@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"subsetscan/data"
@@ -472,28 +473,41 @@ func TestEncodeScanOutput(t *testing.T) {
 		{Score: 3e21, Alpha: 1e-9, Nodes: []int{}},
 		{Score: 2, Alpha: 0.5, Nodes: long},
 	}
+	// More results than encodeResults encodes at once with chunks of 1
+	// and one worker: several groups.
+	many := head
+	many.Results = slices.Concat(indiv.Results, indiv.Results, indiv.Results[:1])
 	noResults := head
 	noResults.Results = []scan.Result{}
 	for _, tc := range []struct {
 		name string
 		doc  scanOutput
-	}{{"group", group}, {"group, empty", groupEmpty}, {"individual", indiv}, {"no results", noResults}} {
+	}{{"group", group}, {"group, empty", groupEmpty}, {"individual", indiv}, {"many", many}, {"no results", noResults}} {
 		var want, got bytes.Buffer
 		e := json.NewEncoder(&want)
 		e.SetIndent("", "  ")
 		if err := e.Encode(tc.doc); err != nil {
 			t.Fatal(err)
 		}
-		if err := encodeScanOutput(&got, tc.doc); err != nil {
-			t.Fatal(err)
+		// Chunks of one result and of several, on one goroutine and on
+		// more than there are chunks.
+		for _, chunk := range []int{1, 2, 16} {
+			for _, workers := range []int{1, 3} {
+				encodeChunk = chunk
+				got.Reset()
+				if err := encodeScanOutput(&got, tc.doc, workers); err != nil {
+					t.Fatal(err)
+				}
+				if got.String() != want.String() {
+					t.Errorf("%s, chunks of %d, %d workers: got\n%s\nwant\n%s", tc.name, chunk, workers, got.String(), want.String())
+				}
+			}
 		}
-		if got.String() != want.String() {
-			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got.String(), want.String())
-		}
+		encodeChunk = 16
 	}
 	bad := head
 	bad.Results = []scan.Result{{Score: math.NaN()}}
-	if err := encodeScanOutput(io.Discard, bad); err == nil {
+	if err := encodeScanOutput(io.Discard, bad, 0); err == nil {
 		t.Errorf("NaN score: got no error")
 	}
 }
@@ -528,5 +542,46 @@ func TestScanBatches(t *testing.T) {
 	code, _, errOut := runCLI(t, "scan", "-background", bg, "-eval", nan)
 	if code != 1 || !strings.Contains(errOut, nan) || !strings.Contains(errOut, "sample 3, node 4") {
 		t.Errorf("exit %d, stderr %q, want 1 and sample 3, node 4 of %s", code, errOut, nan)
+	}
+}
+
+// An eval file that is a pipe has no header to check ahead: a 0-d
+// background is then refused when it is loaded, not indexed (it panicked),
+// and a usable one is scanned as from a regular file.
+func TestScanEvalPipe(t *testing.T) {
+	dir, bg, ev := fixture(t)
+	zero := writeActs(t, dir, "zero.npy", []int{}, func(int) float32 { return 1 })
+	raw, err := os.ReadFile(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, want, _ := runCLI(t, "scan", "-background", bg, "-eval", ev)
+	for _, tc := range []struct{ bg, wantErr string }{{zero, "0-d array"}, {bg, ""}} {
+		fifo := filepath.Join(t.TempDir(), "eval.npy")
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Skipf("no FIFO: %v", err)
+		}
+		done := make(chan struct{})
+		go func() { // as a shell's process substitution would
+			defer close(done)
+			if w, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+				w.Write(raw)
+				w.Close()
+			}
+		}()
+		code, out, errOut := runCLI(t, "scan", "-background", tc.bg, "-eval", fifo)
+		// Release the writer if the scan never opened the pipe.
+		if r, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
+			io.Copy(io.Discard, r)
+			<-done
+			r.Close()
+		}
+		<-done
+		switch {
+		case tc.wantErr != "" && (code == 0 || !strings.Contains(errOut, tc.wantErr)):
+			t.Errorf("background %s: exit %d, stderr %q, want an error saying %q", tc.bg, code, errOut, tc.wantErr)
+		case tc.wantErr == "" && (code != 0 || out != strings.Replace(want, ev, fifo, 1)):
+			t.Errorf("eval from a pipe: exit %d (%s), output\n%s\nwant\n%s", code, errOut, out, want)
+		}
 	}
 }

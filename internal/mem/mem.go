@@ -16,3 +16,20 @@ func Populate[T any](s []T) {
 	}
 	populate(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), n))
 }
+
+// PopulateHuge is Populate asking first for transparent huge pages (2 MB)
+// for the whole huge pages inside s (MADV_HUGEPAGE, which takes effect
+// when /sys/kernel/mm/transparent_hugepage/enabled is "madvise" or
+// "always"): on the project's VM, whose page faults are handled by the
+// hypervisor, mapping 200 MB took 0.26–0.36 CPU-s in huge pages against
+// 0.5–0.65 in 4 KB ones, populated either way. For memory written once and
+// then read, such as an array read from a file.
+func PopulateHuge[T any](s []T) {
+	n := len(s) * int(unsafe.Sizeof(*new(T)))
+	if n < 1<<20 {
+		return
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), n)
+	adviseHuge(b)
+	populate(b)
+}

@@ -16,3 +16,15 @@ func populate(b []byte) {
 	end := start + (len(b)-start)&^(page-1)
 	_ = unix.Madvise(b[start:end], unix.MADV_POPULATE_WRITE) // advice only
 }
+
+func adviseHuge(b []byte) {
+	const huge = 2 << 20
+	start := (huge - int(uintptr(unsafe.Pointer(unsafe.SliceData(b))))%huge) % huge
+	if start >= len(b) {
+		return
+	}
+	end := start + (len(b)-start)&^(huge-1)
+	if end > start {
+		_ = unix.Madvise(b[start:end], unix.MADV_HUGEPAGE) // advice only
+	}
+}

@@ -3,3 +3,5 @@
 package mem
 
 func populate([]byte) {}
+
+func adviseHuge([]byte) {}
