@@ -38,6 +38,10 @@ type LayerSpec struct {
 	// Conv2D: Strides is the step of the window, in both directions; 0
 	// means 1.
 	Strides int `yaml:"strides,omitempty" json:"strides,omitempty"`
+	// Conv2D: ColStrides, if not 0, is the step of the window along the
+	// columns, Strides then stepping along the rows only (Keras'
+	// strides=(Strides, ColStrides)).
+	ColStrides int `yaml:"col_strides,omitempty" json:"col_strides,omitempty"`
 	// LeakyReLU: Alpha is the slope for negative inputs; 0 means Keras'
 	// default, 0.3 (DCGAN uses 0.2).
 	Alpha float64 `yaml:"alpha,omitempty" json:"alpha,omitempty"`

@@ -7,13 +7,16 @@ import (
 
 // Conv2D is the layer kind of a 2-D convolution: Filters output channels,
 // a Kernel×Kernel window moved by Strides pixels (0 means 1) in both
-// directions, Padding "same" or "valid", and an Activation other than
-// softmax. Its input is an image [h, w, c]; its params are "kernel"
+// directions, or by Strides rows and ColStrides columns when ColStrides is
+// not 0 (Keras' strides=(Strides, ColStrides): a spectrogram's frequencies
+// subsampled but not its frames), Padding "same" or "valid", and an
+// Activation other than softmax. Its input is an image [h, w, c]; its params are "kernel"
 // [Kernel, Kernel, c, Filters] and "bias" [Filters]. As in TensorFlow, a
 // "same" output has ⌈h/Strides⌉ rows, and the input is padded with
 // max((oh−1)·Strides + Kernel − h, 0) zero rows, half of them (rounded
 // down) before, the rest after ((Kernel−1)/2 before with stride 1); a
-// "valid" output has ⌊(h−Kernel)/Strides⌋ + 1 rows; columns likewise.
+// "valid" output has ⌊(h−Kernel)/Strides⌋ + 1 rows; columns likewise,
+// with their own stride.
 const Conv2D = "conv2d"
 
 func init() { register(Conv2D, newConv2D) }
@@ -21,7 +24,9 @@ func init() { register(Conv2D, newConv2D) }
 // conv2D is a Conv2D layer.
 type conv2D struct {
 	in, out      []int // [h, w, c] and [oh, ow, filters]
-	k, stride    int
+	k            int
+	stride       int // between rows
+	strideX      int // between columns
 	same         bool
 	act          activation
 	kernel, bias []float32 // kernel (k·k·c)×filters, row-major (Keras' layout)
@@ -33,6 +38,10 @@ func newConv2D(spec LayerSpec, in [][]int) (layer, error) {
 		return nil, err
 	}
 	l := &conv2D{in: s, k: spec.Kernel, stride: max(spec.Strides, 1)}
+	l.strideX = l.stride
+	if spec.ColStrides != 0 {
+		l.strideX = spec.ColStrides
+	}
 	if l.same, err = parsePadding(spec.Padding); err != nil {
 		return nil, err
 	}
@@ -43,14 +52,14 @@ func newConv2D(spec LayerSpec, in [][]int) (layer, error) {
 		return nil, fmt.Errorf("softmax is supported on dense layers only")
 	}
 	k, h, w := spec.Kernel, s[0], s[1]
-	if k < 1 || spec.Filters < 1 || spec.Strides < 0 {
-		return nil, fmt.Errorf("kernel %d and filters %d must be positive, strides %d not negative", k, spec.Filters, spec.Strides)
+	if k < 1 || spec.Filters < 1 || spec.Strides < 0 || spec.ColStrides < 0 {
+		return nil, fmt.Errorf("kernel %d and filters %d must be positive, strides %d and col_strides %d not negative", k, spec.Filters, spec.Strides, spec.ColStrides)
 	}
-	st := l.stride
+	st, stX := l.stride, l.strideX
 	if l.same {
-		h, w = (h+st-1)/st, (w+st-1)/st
+		h, w = (h+st-1)/st, (w+stX-1)/stX
 	} else if h, w = h-k+1, w-k+1; h > 0 && w > 0 {
-		h, w = (h-1)/st+1, (w-1)/st+1
+		h, w = (h-1)/st+1, (w-1)/stX+1
 	}
 	if h < 1 || w < 1 {
 		return nil, fmt.Errorf("a %dx%d valid convolution does not fit", k, k)
@@ -97,7 +106,7 @@ func (l *conv2D) needs() needs {
 func (l *conv2D) preActivation(rec [][]float32) []float32 { return rec[0] }
 
 func (l *conv2D) forward(out []float32, in [][]float32, rec, s [][]float32, train bool) {
-	if !train && l.stride == 1 {
+	if !train && l.stride == 1 && l.strideX == 1 {
 		l.convDirect(out, in[0], s[2], s[3])
 		return
 	}
@@ -149,14 +158,15 @@ func (l *conv2D) beforeX() int {
 	if !l.same {
 		return 0
 	}
-	return max((l.out[1]-1)*l.stride+l.k-l.in[1], 0) / 2
+	return max((l.out[1]-1)*l.strideX+l.k-l.in[1], 0) / 2
 }
 
 // geometry returns the input's height, width and channels, the output's
 // height and width, P = oh·ow, the kernel size, the padding before the
-// rows and before the columns, and the stride.
-func (l *conv2D) geometry() (h, w, c, oh, ow, P, k, pad, padX, st int) {
-	return l.in[0], l.in[1], l.in[2], l.out[0], l.out[1], l.out[0] * l.out[1], l.k, l.before(), l.beforeX(), l.stride
+// rows and before the columns, and the strides between rows and between
+// columns.
+func (l *conv2D) geometry() (h, w, c, oh, ow, P, k, pad, padX, st, stX int) {
+	return l.in[0], l.in[1], l.in[2], l.out[0], l.out[1], l.out[0] * l.out[1], l.k, l.before(), l.beforeX(), l.stride, l.strideX
 }
 
 // inside returns the range [x0, x1) of the output columns whose window
@@ -284,12 +294,12 @@ func (l *conv2D) conv(dst, in, cols, tmp, chw []float32) {
 }
 
 // im2colT writes the transposed im2col matrix of in: row (ky·k+kx)·c+ch,
-// column y·ow+x holds the input pixel (y·st+ky−pad, x·st+kx−padX) of
+// column y·ow+x holds the input pixel (y·st+ky−pad, x·stX+kx−padX) of
 // channel ch, or 0 outside the image. chw is scratch for the input in
 // channel-major order, so that each row of the matrix is built from
-// contiguous copies (with stride 1).
+// contiguous copies (with column stride 1).
 func (l *conv2D) im2colT(cols, in, chw []float32) {
-	h, w, c, oh, ow, P, k, pad, padX, st := l.geometry()
+	h, w, c, oh, ow, P, k, pad, padX, st, stX := l.geometry()
 	planes := in
 	if c > 1 {
 		planes = chw[:h*w*c]
@@ -298,8 +308,8 @@ func (l *conv2D) im2colT(cols, in, chw []float32) {
 	for ky := range k {
 		for kx := range k {
 			// Output columns x in [x0, x1) read input columns
-			// x·st+kx−padX inside the image.
-			x0, x1 := inside(kx, w, ow, padX, st)
+			// x·stX+kx−padX inside the image.
+			x0, x1 := inside(kx, w, ow, padX, stX)
 			for ch := range c {
 				row := cols[((ky*k+kx)*c+ch)*P : ((ky*k+kx)*c+ch+1)*P]
 				plane := planes[ch*h*w : (ch+1)*h*w]
@@ -311,11 +321,11 @@ func (l *conv2D) im2colT(cols, in, chw []float32) {
 						continue
 					}
 					clear(seg[:x0])
-					if st == 1 {
+					if stX == 1 {
 						copy(seg[x0:x1], plane[iy*w+x0+kx-padX:iy*w+x1+kx-padX])
 					} else {
 						for x := x0; x < x1; x++ {
-							seg[x] = plane[iy*w+x*st+kx-padX]
+							seg[x] = plane[iy*w+x*stX+kx-padX]
 						}
 					}
 					clear(seg[x1:])
@@ -372,7 +382,7 @@ func (l *conv2D) convInputGrad(gin, gpT, cols, chw []float32) {
 // col2im adds each entry of the transposed im2col gradient cols onto the
 // input pixel it was copied from, into gin (HWC), overwriting gin.
 func (l *conv2D) col2im(gin, cols, chw []float32) {
-	h, w, c, oh, ow, P, k, pad, padX, st := l.geometry()
+	h, w, c, oh, ow, P, k, pad, padX, st, stX := l.geometry()
 	planes := gin
 	if c > 1 {
 		planes = chw[:h*w*c]
@@ -380,7 +390,7 @@ func (l *conv2D) col2im(gin, cols, chw []float32) {
 	clear(planes)
 	for ky := range k {
 		for kx := range k {
-			x0, x1 := inside(kx, w, ow, padX, st)
+			x0, x1 := inside(kx, w, ow, padX, stX)
 			if x0 >= x1 {
 				continue
 			}
@@ -393,9 +403,9 @@ func (l *conv2D) col2im(gin, cols, chw []float32) {
 						continue
 					}
 					src := row[y*ow+x0 : y*ow+x1]
-					if st > 1 {
+					if stX > 1 {
 						for x, v := range src {
-							plane[iy*w+(x0+x)*st+kx-padX] += v
+							plane[iy*w+(x0+x)*stX+kx-padX] += v
 						}
 						continue
 					}

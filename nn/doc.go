@@ -88,6 +88,9 @@
 // returns the parameter gradients (reduced the same way) and, if asked,
 // the input gradient (the generator's upstream gradient, through the
 // discriminator); Step applies an Optimizer to the model's Params.
+// LossGradients is Gradients for a loss computed sample by sample (a CTC
+// loss): the loss runs between each sample's forward and backward passes,
+// so a step needs one forward pass per sample rather than two.
 //
 // # Layers
 //

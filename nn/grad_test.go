@@ -118,6 +118,20 @@ var gradCases = []Arch{
 		{Name: "cat", Kind: Concatenate, Inputs: []string{"f2", "f3"}},
 		{Name: "d", Kind: Dense, Units: 1},
 	}},
+	// A spectrogram [T, mels] as an image [T, mels, 1], convolved with
+	// the mels subsampled but not the frames (Strides 1, ColStrides 2, as
+	// in lv-fsdd; and 2 and 3, "valid"), back to a sequence [T, features].
+	{Name: "spectrogram", Input: []int{5, 8}, Layers: []LayerSpec{
+		{Name: "r", Kind: Reshape, Shape: []int{5, 8, 1}},
+		{Name: "c1", Kind: Conv2D, Filters: 2, Kernel: 3, Padding: "same", Activation: "relu"},
+		{Name: "c2", Kind: Conv2D, Filters: 2, Kernel: 3, ColStrides: 2, Padding: "same", Activation: "tanh"},
+		{Name: "c3", Kind: Conv2D, Filters: 2, Kernel: 2, Strides: 2, ColStrides: 3, Padding: "valid", Inputs: []string{"c1"}},
+		{Name: "s", Kind: Reshape, Shape: []int{5, 8}, Inputs: []string{"c2"}},
+		{Name: "d", Kind: Dense, Units: 2, Activation: "relu20"},
+		{Name: "f3", Kind: Flatten, Inputs: []string{"c3"}},
+		{Name: "fd", Kind: Flatten, Inputs: []string{"d"}},
+		{Name: "cat", Kind: Concatenate, Inputs: []string{"fd", "f3"}},
+	}},
 }
 
 // randomize fills the params with seeded uniform values in ±scale

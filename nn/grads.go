@@ -143,6 +143,17 @@ func (m *Model) Gradients(x, upstream *data.Array, opt GradientOptions) (*Grads,
 	if err := m.checkUpstream(x, upstream, opt.Logits); err != nil {
 		return nil, err
 	}
+	g, _ := m.gradients(x, opt, func(s int, _, _ []float32) ([]float32, float64) { return upstream.Row(s), 0 })
+	return g, nil
+}
+
+// gradients runs, for each sample s of x, the training forward pass, then
+// upstream(s, out, buf), which returns the gradient w.r.t. out, the last
+// layer's output (its pre-activation with opt.Logits), and a number (the
+// sample's loss), then the backward pass; buf is a buffer of out's length
+// that upstream may fill and return. It returns the gradients, reduced in
+// Gradients' fixed order, and the sum of the numbers, reduced likewise.
+func (m *Model) gradients(x *data.Array, opt GradientOptions, upstream func(s int, out, buf []float32) ([]float32, float64)) (*Grads, float64) {
 	g := &Grads{}
 	if opt.Input {
 		g.Input = data.NewArray(x.Shape...)
@@ -155,16 +166,22 @@ func (m *Model) Gradients(x, upstream *data.Array, opt GradientOptions) (*Grads,
 	if r == nil || len(r.chunks) != (len(idx)+chunkSize-1)/chunkSize || r.asked != opt.Workers {
 		r = m.newReducer(len(idx), opt.Workers)
 	}
-	r.sum(idx, func(t *tape, gt *gradTape, s int, pg [][][]float32) float64 {
+	last := len(m.nodes) - 1
+	total := r.sum(idx, func(t *tape, gt *gradTape, s int, pg [][][]float32) float64 {
 		m.forward(t, x.Row(s))
-		m.backward(t, gt, upstream.Row(s), opt.Logits, pg, opt.Input)
+		out := m.output(t)
+		if opt.Logits {
+			out = m.last().layer.(activated).preActivation(t.rec[last])
+		}
+		up, v := upstream(s, out, gt.up)
+		m.backward(t, gt, up, opt.Logits, pg, opt.Input)
 		if opt.Input {
 			copy(g.Input.Row(s), gt.in)
 		}
-		return 0
+		return v
 	})
 	g.Params = r.total
 	_, r.total = m.newGrads()
 	m.reducers.Put(r)
-	return g, nil
+	return g, total
 }

@@ -17,8 +17,8 @@ import (
 func init() {
 	register(&command{
 		Name:  "train-asr",
-		Short: "train the speech recogniser ds-fsdd with CTC on FSDD digit strings and write its weights (.npz)",
-		Usage: "-arch ds-fsdd -o OUT.npz [-data DIR] [flags]",
+		Short: "train a speech recogniser (ds-fsdd, lv-fsdd) with CTC on FSDD digit strings and write its weights (.npz)",
+		Usage: "-arch ds-fsdd|lv-fsdd -o OUT.npz [-data DIR] [flags]",
 		Run:   runTrainASR,
 	})
 }
@@ -32,7 +32,7 @@ type asrFlags struct {
 
 func runTrainASR(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	var f asrFlags
-	fs.StringVar(&f.arch, "arch", "ds-fsdd", "architecture to train (a registered speech architecture: ds-fsdd)")
+	fs.StringVar(&f.arch, "arch", "ds-fsdd", "architecture to train (a registered speech architecture: ds-fsdd, lv-fsdd)")
 	fs.StringVar(&f.data, "data", "", "FSDD directory (a clone of the repository at v1.0.10); empty = the user's cache, downloaded if missing")
 	fs.StringVar(&f.out, "o", "", "output weights file (.npz, written atomically after every epoch)")
 	fs.IntVar(&f.opt.Epochs, "epochs", 40, "epochs")

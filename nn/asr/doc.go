@@ -1,7 +1,10 @@
-// Package asr is the speech recogniser of subsetscan's audio study (issue
-// 9): a DeepSpeech-like network trained here with CTC on spoken digit
-// strings of the Free Spoken Digit Dataset (package fsdd), its utterance
-// sets, its training loop and its word and character error rates.
+// Package asr is the speech recognisers of subsetscan's audio study (issue
+// 9): a DeepSpeech-like network (DSArch, "ds-fsdd") and a Lingvo-like one
+// whose convolutions see the spectrogram as time × frequency (LVArch,
+// "lv-fsdd"), trained here with CTC on spoken digit strings of the Free
+// Spoken Digit Dataset (package fsdd), their utterance sets, their
+// training loop and their word and character error rates. Both take the
+// same input and front end and give logits on the same frames.
 //
 // # Pools
 //

@@ -107,6 +107,22 @@ func tinyArch() nn.Arch {
 	}}
 }
 
+// tinyLVArch is tinyArch with lv-fsdd's front end: the spectrogram as an
+// image [24, 16, 1], two convolutions keeping the frames and halving the
+// mels at the second, then frames of 8·4 features.
+func tinyLVArch() nn.Arch {
+	mel := tinyArch().Layers[0]
+	return nn.Arch{Name: "tiny_lv", Input: []int{4000}, Layers: []nn.LayerSpec{
+		mel,
+		{Name: "reshape_1", Kind: nn.Reshape, Shape: []int{24, 16, 1}},
+		{Name: "conv2d_1", Kind: nn.Conv2D, Filters: 4, Kernel: 3, Padding: "same", Activation: "relu"},
+		{Name: "conv2d_2", Kind: nn.Conv2D, Filters: 4, Kernel: 3, ColStrides: 2, Padding: "same", Activation: "relu"},
+		{Name: "reshape_2", Kind: nn.Reshape, Shape: []int{24, 32}},
+		{Name: "bilstm_1", Kind: nn.BiLSTM, Units: 8, ReturnSequences: true},
+		{Name: "logits", Kind: nn.Dense, Units: asr.Classes},
+	}}
+}
+
 func TestAssemble(t *testing.T) {
 	c := toneCorpus(6, rand.New(rand.NewPCG(1, 1)))
 	us, err := c.Strings([]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 40, fsdd.DefaultStrings, rand.New(rand.NewPCG(1, 2)))

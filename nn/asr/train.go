@@ -65,8 +65,9 @@ func (o *TrainOptions) defaults() error {
 // each mini-batch with Adam, and returns each epoch's training loss (the
 // mean over its utterances). Epoch e draws its strings with EpochStrings
 // (seed opt.Seed, epoch e) and takes them in order, BatchSize at a time;
-// each step is m.Predict, nn.CTCBatch on each utterance's own frames
-// (Assemble), m.Gradients, the gradient scaled to a global norm of at
+// each step is m.LossGradients of nn.CTCLoss on each utterance's own
+// frames (Assemble), one forward and one backward pass per utterance, the
+// gradient scaled to a global norm of at
 // most ClipNorm, and one Adam step. The weights are the same bit for bit
 // for any number of workers. Train stops with ctx's error when it is
 // cancelled (checked between steps), leaving the weights of the last step.
@@ -122,24 +123,36 @@ func step(m *nn.Model, adam *nn.Adam, us []fsdd.Utterance, opt TrainOptions) (fl
 	if err != nil {
 		return 0, err
 	}
-	logits, err := m.Predict(b.X, opt.Workers)
+	total, g, err := m.LossGradients(b.X, ctcLoss(b), nn.GradientOptions{Workers: opt.Workers})
 	if err != nil {
 		return 0, err
 	}
-	loss, up, err := nn.CTCBatch(logits, Classes, b.Labels, b.Frames, Blank)
-	if err != nil {
-		return 0, err
-	}
-	g, err := m.Gradients(b.X, up, nn.GradientOptions{Workers: opt.Workers})
-	if err != nil {
-		return 0, err
-	}
+	loss := total / float64(len(us))
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return 0, fmt.Errorf("CTC loss %v", loss)
 	}
 	clip(g.Params, opt.ClipNorm)
 	m.Step(adam, g.Params)
 	return loss, nil
+}
+
+// ctcLoss returns the loss of a step for LossGradients: the CTC loss of
+// each utterance of b on its own frames, its gradient divided by the
+// batch's size (the gradient of the mean, as nn.CTCBatch computes it), no
+// gradient on the padding's frames.
+func ctcLoss(b *Batch) nn.SampleLoss {
+	n := float32(len(b.Labels))
+	return func(s int, out, up []float32) (float64, error) {
+		l, g, err := nn.CTCLoss(out[:b.Frames[s]*Classes], Classes, b.Labels[s], Blank)
+		if err != nil {
+			return 0, err
+		}
+		for j, v := range g {
+			up[j] = v / n
+		}
+		clear(up[len(g):])
+		return l, nil
+	}
 }
 
 // clip scales grads so that their global L2 norm (summed in order, in

@@ -9,17 +9,17 @@ import (
 	"subsetscan/nn/asr"
 )
 
-// trainTiny trains tinyArch for epochs epochs on strings of tone
-// recordings with workers goroutines and returns the model, the epoch
-// losses and the params after the second epoch.
-func trainTiny(t *testing.T, epochs, workers int) (*nn.Model, []float64, [][]float32) {
+// trainTiny trains arch (tinyArch or tinyLVArch) for epochs epochs on
+// strings of tone recordings with workers goroutines and returns the
+// model, the epoch losses and the params after the second epoch.
+func trainTiny(t *testing.T, arch nn.Arch, epochs, workers int) (*nn.Model, []float64, [][]float32) {
 	t.Helper()
 	c := toneCorpus(6, rand.New(rand.NewPCG(2, 1)))
 	pool := make([]int, len(c.Recordings))
 	for i := range pool {
 		pool[i] = i
 	}
-	m, err := nn.New(tinyArch())
+	m, err := nn.New(arch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,13 +47,20 @@ func trainTiny(t *testing.T, epochs, workers int) (*nn.Model, []float64, [][]flo
 	return m, losses, second
 }
 
-// TestTrain checks that a tiny CTC training run lowers the loss, gives
-// the same weights bit for bit on 1 and 3 workers, and that its first two
-// epochs are a two-epoch run.
+// TestTrain checks that a tiny CTC training run, of a recurrent model and
+// of one with lv-fsdd's convolutions, lowers the loss, gives the same
+// weights bit for bit on 1 and 3 workers, and that its first two epochs
+// are a two-epoch run (on 2 workers).
 func TestTrain(t *testing.T) {
-	m1, l1, second := trainTiny(t, 4, 1)
-	m3, l3, _ := trainTiny(t, 4, 3)
-	m2, l2, _ := trainTiny(t, 2, 2)
+	for _, arch := range []nn.Arch{tinyArch(), tinyLVArch()} {
+		t.Run(arch.Name, func(t *testing.T) { testTrain(t, arch) })
+	}
+}
+
+func testTrain(t *testing.T, arch nn.Arch) {
+	m1, l1, second := trainTiny(t, arch, 4, 1)
+	m3, l3, _ := trainTiny(t, arch, 4, 3)
+	m2, l2, _ := trainTiny(t, arch, 2, 2)
 	if !slices.Equal(l2, l1[:2]) {
 		t.Errorf("losses of 2 epochs %v, of the first 2 of 4 %v", l2, l1[:2])
 	}
