@@ -105,21 +105,32 @@ func (a CWAudio) Generate(ctx context.Context, m *nn.Model, x *data.Array, lengt
 
 // check checks Generate's arguments.
 func (a CWAudio) check(x *data.Array, lengths, frames []int, targets [][]int) error {
-	n := x.Len()
 	switch {
-	case len(lengths) != n || len(frames) != n || len(targets) != n:
-		return fmt.Errorf("attack: CWAudio: %d utterances, %d lengths, %d frame counts, %d targets", n, len(lengths), len(frames), len(targets))
 	case a.Steps < 1 || a.Check < 1 || !(a.LR > 0) || !(a.C >= 0):
 		return fmt.Errorf("attack: CWAudio: steps %d, check %d, lr %v, c %v", a.Steps, a.Check, a.LR, a.C)
 	case !(a.StartDB < 0) || !(a.Shrink > 0 && a.Shrink < 1):
 		return fmt.Errorf("attack: CWAudio: start %v dB must be below 0 and shrink %v in (0, 1)", a.StartDB, a.Shrink)
 	}
+	if err := checkUtterances(x, lengths, frames, targets); err != nil {
+		return fmt.Errorf("attack: CWAudio: %w", err)
+	}
+	return nil
+}
+
+// checkUtterances checks that there are as many lengths, frame counts
+// and targets as utterances, and that each utterance fits its row and is
+// not silent.
+func checkUtterances(x *data.Array, lengths, frames []int, targets [][]int) error {
+	n := x.Len()
+	if len(lengths) != n || len(frames) != n || len(targets) != n {
+		return fmt.Errorf("%d utterances, %d lengths, %d frame counts, %d targets", n, len(lengths), len(frames), len(targets))
+	}
 	for i, l := range lengths {
 		if l < 1 || l > x.RowSize() {
-			return fmt.Errorf("attack: CWAudio: utterance %d of %d samples in an input of %d", i, l, x.RowSize())
+			return fmt.Errorf("utterance %d of %d samples in an input of %d", i, l, x.RowSize())
 		}
 		if maxAbs(x.Row(i)[:l]) == 0 {
-			return fmt.Errorf("attack: CWAudio: utterance %d is silent: dB_x is not defined", i)
+			return fmt.Errorf("utterance %d is silent: dB_x is not defined", i)
 		}
 	}
 	return nil

@@ -189,7 +189,7 @@ func (st *stage2) run(ctx context.Context, m *nn.Model) error {
 		if err != nil {
 			return err
 		}
-		st.maskLosses(true)
+		st.maskLosses(it < a.Steps)
 		st.check(logits, xa, it, it == a.Steps)
 		if it == a.Steps {
 			return nil
