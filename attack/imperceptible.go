@@ -47,8 +47,8 @@ type Imperceptible struct {
 // 1.2 every 20 steps of success, down by 0.8 (to at least 0.0005) every
 // 50 steps of failure, the masking model of NewPsychoacoustic(rate), and
 // NewCWAudio(blank) as stage 1. Steps is 300, not the paper's 4000: on
-// ds-fsdd 300 already cut the masking loss some 400-fold (attack/doc.go)
-// at about 5 CPU-seconds per utterance.
+// ds-fsdd 300 already cut the masking loss a median 430-fold
+// (attack/doc.go) at about 5 CPU-seconds per utterance.
 func NewImperceptible(blank, rate int) Imperceptible {
 	return Imperceptible{Stage1: NewCWAudio(blank), Steps: 300, LR: 1.0 / 32768, Alpha: 0.05, Raise: 20, Lower: 50,
 		Up: 1.2, Down: 0.8, MinAlpha: 0.0005, Masker: NewPsychoacoustic(rate)}
