@@ -62,8 +62,8 @@ type IAResult struct {
 	Adversarial *data.Array // the kept x + δ of each stage-1 success; x where none
 	Success     []bool      // stage 1's successes (stage 2 keeps them all)
 	DBx         []float64   // dB_x(δ) of the kept δ; NaN where none
-	Loss0       []float64   // masking loss of stage 1's example
-	Loss        []float64   // masking loss of the kept example (≤ Loss0)
+	Loss0       []float64   // masking loss of stage 1's δ
+	Loss        []float64   // masking loss of the kept δ (≤ Loss0), before its rounding to 16 bits
 	Alpha       []float64   // α after the last step
 	Step        []int       // the stage-2 step of the kept example (0: stage 1's)
 }
