@@ -19,17 +19,20 @@ import (
 //	CTC(x + δ, target) + C·‖δ‖²   subject to ‖δ‖∞ ≤ τ,
 //
 // by Adam on δ (clipped to [−τ, τ] and x + δ to [−1, 1] after each step).
-// The network sees x + δ rounded to 16 bits (Quantize16; the gradient
-// passes straight through the rounding), as Carlini and Wagner require
-// valid 16-bit audio: a success is then one as a 16-bit WAV file too
-// (checking the float waveform instead, 4 of 19 successes on 20 strings
-// of ds-fsdd's attack pool failed once rounded).
 // τ starts at StartDB decibels relative to the utterance, dB_x(δ) =
 // 20·log10 max|δ| − 20·log10 max|x|, and every Check steps the greedy
 // transcription of x + δ (over the utterance's own frames) is compared
 // with the target: on success the example is kept and τ shrinks to
 // Shrink·max|δ|, so the attack goes on looking for a quieter one. The
 // result is the quietest successful example of Steps steps.
+//
+// The network sees x + δ rounded to 16 bits (Quantize16; the gradient
+// passes straight through the rounding), as Carlini and Wagner require
+// valid 16-bit audio: a success is then one as a 16-bit WAV file too
+// (checking the float waveform instead, 4 of 19 successes on 20 strings
+// of ds-fsdd's attack pool failed once rounded). Each utterance's CTC
+// loss is its own, not the batch's mean, so its example does not depend
+// on the utterances attacked with it.
 type CWAudio struct {
 	Steps   int     // Adam steps, at least 1
 	Check   int     // steps between two checks of success, at least 1
