@@ -32,7 +32,9 @@ type Results struct {
 	PixelMaps []PixelMap   `json:"pixel_maps,omitempty"`
 	Group     []GroupLayer `json:"group,omitempty"`
 	// OOD holds an out-of-distribution study's comparisons (kind ood).
-	OOD      *OOD     `json:"ood,omitempty"`
+	OOD *OOD `json:"ood,omitempty"`
+	// Audio holds the audio study's table (kind audio).
+	Audio    *Audio   `json:"audio,omitempty"`
 	Notes    []string `json:"notes,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
 	// CIMethod names how the AUCs' confidence intervals were computed
