@@ -48,6 +48,7 @@ type CWResult struct {
 	Adversarial *data.Array // x + δ of the quietest success; x where none
 	Success     []bool
 	DBx         []float64 // dB_x(δ) of each success; NaN where none
+	Step        []int     // the step at which each success was found (0 after none)
 }
 
 // Generate attacks each utterance x.Row(i), of lengths[i] samples and
@@ -58,9 +59,11 @@ func (a CWAudio) Generate(ctx context.Context, m *nn.Model, x *data.Array, lengt
 	if err := a.check(x, lengths, frames, targets); err != nil {
 		return nil, err
 	}
-	names := m.LayerNames()
-	shape, _ := m.OutputShape(names[len(names)-1])
-	r := newCWRun(a, x, lengths, frames, targets, shape[len(shape)-1])
+	classes, err := checkOutput(m, frames, targets, a.Blank)
+	if err != nil {
+		return nil, fmt.Errorf("attack: CWAudio: %w", err)
+	}
+	r := newCWRun(a, x, lengths, frames, targets, classes)
 	adam := nn.NewAdam()
 	adam.LR = a.LR
 	for it := 1; it <= a.Steps; it++ {
@@ -73,7 +76,7 @@ func (a CWAudio) Generate(ctx context.Context, m *nn.Model, x *data.Array, lengt
 			return nil, err
 		}
 		if it%a.Check == 0 {
-			r.checkSuccess(logits, xa)
+			r.checkSuccess(logits, xa, it-1)
 		}
 		grads, err := r.gradients(m, xa, logits)
 		if err != nil {
@@ -87,7 +90,7 @@ func (a CWAudio) Generate(ctx context.Context, m *nn.Model, x *data.Array, lengt
 	if err != nil {
 		return nil, err
 	}
-	r.checkSuccess(logits, xa)
+	r.checkSuccess(logits, xa, a.Steps)
 	return &r.res, nil
 }
 
@@ -106,8 +109,42 @@ func (a CWAudio) check(x *data.Array, lengths, frames []int, targets [][]int) er
 		if l < 1 || l > x.RowSize() {
 			return fmt.Errorf("attack: CWAudio: utterance %d of %d samples in an input of %d", i, l, x.RowSize())
 		}
+		if maxAbs(x.Row(i)[:l]) == 0 {
+			return fmt.Errorf("attack: CWAudio: utterance %d is silent: dB_x is not defined", i)
+		}
 	}
 	return nil
+}
+
+// checkOutput checks that m gives logits [T, classes] with the blank
+// among the classes, that each utterance's frames are in [1, T], and that
+// each target is a labelling of non-blank classes its frames can hold. It
+// returns the classes.
+func checkOutput(m *nn.Model, frames []int, targets [][]int, blank int) (int, error) {
+	names := m.LayerNames()
+	shape, _ := m.OutputShape(names[len(names)-1])
+	if len(shape) != 2 || blank < 0 || blank >= shape[1] {
+		return 0, fmt.Errorf("%s gives output %v, want [frames, classes] with the blank %d among the classes", m.Arch.Name, shape, blank)
+	}
+	T, classes := shape[0], shape[1]
+	for i, f := range frames {
+		if f < 1 || f > T {
+			return 0, fmt.Errorf("utterance %d: %d frames of the model's %d", i, f, T)
+		}
+		need := len(targets[i])
+		for j, k := range targets[i] {
+			if k < 0 || k >= classes || k == blank {
+				return 0, fmt.Errorf("utterance %d: target label %d is not a class of [0, %d) other than the blank", i, k, classes)
+			}
+			if j > 0 && k == targets[i][j-1] {
+				need++
+			}
+		}
+		if need > f {
+			return 0, fmt.Errorf("utterance %d: target %v needs %d frames, it has %d", i, targets[i], need, f)
+		}
+	}
+	return classes, nil
 }
 
 // cwRun is the state of one CWAudio.Generate.
@@ -127,7 +164,7 @@ func newCWRun(a CWAudio, x *data.Array, lengths, frames []int, targets [][]int, 
 	r := &cwRun{a: a, x: x, delta: data.NewArray(x.Shape...), lengths: lengths, frames: frames, targets: targets,
 		classes: classes, tau: make([]float64, n), peak: make([]float64, n), params: make([][]float32, n)}
 	r.res = CWResult{Adversarial: &data.Array{Shape: slices.Clone(x.Shape), Data: slices.Clone(x.Data)},
-		Success: make([]bool, n), DBx: make([]float64, n)}
+		Success: make([]bool, n), DBx: make([]float64, n), Step: make([]int, n)}
 	for i := range n {
 		r.peak[i] = maxAbs(x.Row(i)[:lengths[i]])
 		r.tau[i] = r.peak[i] * math.Pow(10, a.StartDB/20)
@@ -147,8 +184,8 @@ func (r *cwRun) current() *data.Array {
 }
 
 // checkSuccess keeps each utterance whose greedy transcription is its
-// target and shrinks its bound.
-func (r *cwRun) checkSuccess(logits, xa *data.Array) {
+// target and shrinks its bound; step is the number of steps taken.
+func (r *cwRun) checkSuccess(logits, xa *data.Array, step int) {
 	for i, t := range r.targets {
 		got := nn.GreedyDecode(logits.Row(i)[:r.frames[i]*r.classes], r.classes, r.a.Blank)
 		if !slices.Equal(got, t) {
@@ -159,7 +196,7 @@ func (r *cwRun) checkSuccess(logits, xa *data.Array) {
 		if r.res.Success[i] && !(db < r.res.DBx[i]) {
 			continue
 		}
-		r.res.Success[i], r.res.DBx[i] = true, db
+		r.res.Success[i], r.res.DBx[i], r.res.Step[i] = true, db, step
 		copy(r.res.Adversarial.Row(i), xa.Row(i))
 		r.tau[i] = r.a.Shrink * d
 	}
@@ -167,22 +204,27 @@ func (r *cwRun) checkSuccess(logits, xa *data.Array) {
 }
 
 // gradients returns the gradient of each utterance's CTC loss plus
-// C·‖δ‖² w.r.t. its δ.
+// C·‖δ‖² w.r.t. its δ. Each utterance's CTC loss is its own (not the
+// batch's mean), so an utterance's trajectory does not depend on the
+// others of its batch: the driver's chunk size does not change results.
 func (r *cwRun) gradients(m *nn.Model, xa, logits *data.Array) ([][]float32, error) {
-	_, up, err := nn.CTCBatch(logits, r.classes, r.targets, r.frames, r.a.Blank)
-	if err != nil {
-		return nil, fmt.Errorf("attack: CWAudio: %w", err)
+	up := data.NewArray(logits.Shape...)
+	for i, t := range r.targets {
+		_, g, err := nn.CTCLoss(logits.Row(i)[:r.frames[i]*r.classes], r.classes, t, r.a.Blank)
+		if err != nil {
+			return nil, fmt.Errorf("attack: utterance %d: %w", i, err)
+		}
+		copy(up.Row(i), g)
 	}
 	g, err := m.InputGradient(xa, up, false, r.a.Workers)
 	if err != nil {
 		return nil, err
 	}
-	n := float32(r.x.Len()) // CTCBatch's mean, undone: each utterance its own loss
 	grads := make([][]float32, len(r.params))
 	for i, d := range r.params {
 		gi := g.Row(i)[:len(d)]
 		for j, v := range d {
-			gi[j] = gi[j]*n + float32(2*r.a.C)*v
+			gi[j] += float32(2*r.a.C) * v
 		}
 		grads[i] = gi
 	}
