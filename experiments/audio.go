@@ -73,15 +73,22 @@ type audioCondition struct {
 
 // audioAttack configures the attack on the attack sources (attack.CWAudio).
 type audioAttack struct {
-	// Method is cw.
+	// Method is cw (attack.CWAudio) or ia (attack.Imperceptible, with
+	// the CW settings as its stage 1).
 	Method string `yaml:"method" json:"method" cfg:"required"`
-	// Steps, Check, LR, C, StartDB and Shrink are CWAudio's.
+	// Steps, Check, LR, C, StartDB and Shrink are CWAudio's (ia: stage
+	// 1's).
 	Steps   int     `yaml:"steps" json:"steps" cfg:"required"`
 	Check   int     `yaml:"check" json:"check" cfg:"required"`
 	LR      float64 `yaml:"lr" json:"lr" cfg:"required"`
 	C       float64 `yaml:"c" json:"c"`
 	StartDB float64 `yaml:"start_db" json:"start_db" cfg:"required"`
 	Shrink  float64 `yaml:"shrink" json:"shrink" cfg:"required"`
+	// Stage2Steps and Stage2LR are ia's stage-2 steps and learning rate
+	// (its other settings are attack.NewImperceptible's); required for ia
+	// only.
+	Stage2Steps int     `yaml:"stage2_steps" json:"stage2_steps,omitempty"`
+	Stage2LR    float64 `yaml:"stage2_lr" json:"stage2_lr,omitempty"`
 }
 
 // audioCounts are the numbers of utterances: the background, the clean
@@ -249,8 +256,14 @@ func (c *audioCondition) check(key string) error {
 func (a *audioAttack) check(key string) error {
 	key += ".attack"
 	switch {
-	case a.Method != "cw":
-		return keyErr(key+".method", "unknown attack %q: this build has cw (attack.CWAudio)", a.Method)
+	case a.Method != "cw" && a.Method != "ia":
+		return keyErr(key+".method", "unknown attack %q: known are cw (attack.CWAudio) and ia (attack.Imperceptible)", a.Method)
+	case a.Method == "cw" && (a.Stage2Steps != 0 || a.Stage2LR != 0):
+		return keyErr(key+".stage2_steps", "stage2_steps and stage2_lr are for attack ia only")
+	case a.Method == "ia" && a.Stage2Steps < 1:
+		return keyErr(key+".stage2_steps", "must be ≥ 1 for attack ia, got %d", a.Stage2Steps)
+	case a.Method == "ia" && !(a.Stage2LR > 0):
+		return keyErr(key+".stage2_lr", "must be > 0 for attack ia, got %v", a.Stage2LR)
 	case a.Steps < 1:
 		return keyErr(key+".steps", "must be ≥ 1, got %d", a.Steps)
 	case a.Check < 1 || a.Check > a.Steps:

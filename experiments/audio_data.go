@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
-	"math"
 	"math/rand/v2"
 
+	"subsetscan/attack"
 	"subsetscan/data/fsdd"
 	"subsetscan/nn/asr"
 )
@@ -72,35 +72,8 @@ func (ac *audioCorpus) utterances(pool string, n, samples int, cond audioConditi
 	return us, nil
 }
 
-// quantise rounds each sample to the nearest 16-bit value, v·32768
-// rounded and clamped to [−32768, 32767], divided by 32768.
+// quantise rounds each sample to 16 bits (attack.Quantize16), as a
+// recording holds it.
 func quantise(x []float32) {
-	for i, v := range x {
-		x[i] = float32(toInt16(v)) / 32768
-	}
-}
-
-// toInt16 returns the 16-bit value of a sample in [−1, 1).
-func toInt16(v float32) int16 {
-	return int16(min(max(math.Round(float64(v)*32768), -32768), 32767))
-}
-
-// targets returns the attack's target of each source: a digit string of
-// the source's length, each digit uniform, drawn again while it equals the
-// source's, from a stream of seed named "audio targets".
-func targets(sources []fsdd.Utterance, seed uint64) [][]int {
-	rng := stream(seed, "audio targets")
-	out := make([][]int, len(sources))
-	for i, u := range sources {
-		t := make([]int, len(u.Digits))
-		for same := true; same; {
-			same = true
-			for j := range t {
-				t[j] = rng.IntN(fsdd.Digits)
-				same = same && t[j] == u.Digits[j]
-			}
-		}
-		out[i] = t
-	}
-	return out
+	copy(x, attack.Dequantize16(attack.Quantize16(x)))
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"subsetscan/attack"
 	"subsetscan/data/fsdd"
 	"subsetscan/nn"
 	"subsetscan/nn/asr"
@@ -19,7 +20,8 @@ type audioRowData struct {
 	r                       *audioRow
 	model                   *nn.Model
 	bg, clean, sources, adv []fsdd.Utterance
-	items                   []audioAdv
+	targets                 [][]int
+	items                   []attack.AudioExample
 	advSource               []int // the source of each adversarial utterance
 }
 
@@ -81,7 +83,7 @@ func prepareAudioRow(ctx context.Context, cfg *Config, r *audioRow, ac *audioCor
 		}
 	}
 	env.logf("row %s: %d background, %d clean utterances and %d attack sources (%s)", r.Name, len(d.bg), len(d.clean), len(d.sources), r.Condition.describe())
-	if d.items, err = audioAttackSet(ctx, r, m, d.sources, cfg.Seed, env); err != nil {
+	if d.targets, d.items, err = audioAttackSet(ctx, r, m, d.sources, cfg.Seed, env); err != nil {
 		return nil, err
 	}
 	for i, it := range d.items {
@@ -89,7 +91,7 @@ func prepareAudioRow(ctx context.Context, cfg *Config, r *audioRow, ac *audioCor
 			continue
 		}
 		u := d.sources[i]
-		u.Samples, u.Digits, u.Transcript = fromPCM16(it.PCM), it.Target, asr.Transcript(it.Target)
+		u.Samples, u.Digits, u.Transcript = attack.Dequantize16(it.Samples), d.targets[i], asr.Transcript(d.targets[i])
 		if len(u.Samples) != len(d.sources[i].Samples) {
 			return nil, fmt.Errorf("attack set: source %d has %d adversarial samples, not its %d", i, len(u.Samples), len(d.sources[i].Samples))
 		}
@@ -118,7 +120,7 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 		return report.AudioRow{}, err
 	}
 	row := report.AudioRow{Name: r.Name, Model: r.Model.Arch, Weights: wsum, Condition: r.Condition.describe(),
-		Attack:     fmt.Sprintf("%s, %d steps, from %g dB_x", r.Attack.Method, r.Attack.Steps, r.Attack.StartDB),
+		Attack:     r.Attack.describe(),
 		Background: len(d.bg), Clean: len(d.clean), Sources: len(d.sources), Adversarial: len(d.adv), Tail: r.Tail}
 	for _, it := range d.items {
 		if it.Success {
@@ -161,6 +163,15 @@ func (d *audioRowData) example() *report.AudioExample {
 	src := d.sources[d.advSource[0]]
 	it := d.items[d.advSource[0]]
 	mel, _ := asr.MelOf(d.model.Arch)
-	return &report.AudioExample{Row: d.r.Name, Rate: mel.Rate, Transcript: src.Transcript, Target: asr.Transcript(it.Target),
+	return &report.AudioExample{Row: d.r.Name, Rate: mel.Rate, Transcript: src.Transcript, Target: asr.Transcript(d.targets[d.advSource[0]]),
 		DBx: it.DBx, Clean: src.Samples, Adversarial: d.adv[0].Samples}
+}
+
+// describe returns the attack as the report prints it.
+func (a audioAttack) describe() string {
+	s := fmt.Sprintf("CW, %d steps from %g dB_x", a.Steps, a.StartDB)
+	if a.Method == "ia" {
+		s = fmt.Sprintf("IA, stage 1 %d steps from %g dB_x, stage 2 %d steps", a.Steps, a.StartDB, a.Stage2Steps)
+	}
+	return s
 }

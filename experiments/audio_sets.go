@@ -5,14 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"subsetscan/attack"
@@ -24,229 +23,189 @@ import (
 
 // audioAttackVersion changes whenever the audio attack sets would, so
 // that cached ones are regenerated.
-const audioAttackVersion = "audio-attack-v1"
+const audioAttackVersion = "audio-attack-v2"
 
 // audioChunk is the number of attack sources attacked between two
-// checkpoints (a variable for the tests).
+// checkpoints (a variable for the tests; the examples do not depend on
+// it).
 var audioChunk = 10
 
-// audioAdv is the attack's outcome on one source utterance.
-type audioAdv struct {
-	// Target is the target labelling (digits).
-	Target []int `json:"target"`
-	// Success says whether the 16-bit adversarial waveform transcribes
-	// (greedily) as the target.
-	Success bool `json:"success"`
-	// DBx is dB_x(δ) of the 16-bit perturbation, for a success.
-	DBx float64 `json:"db_x,omitempty"`
-	// PCM holds, for a success, the 16-bit adversarial waveform (the
-	// source's own samples only, little endian).
-	PCM []byte `json:"pcm,omitempty"`
-}
-
-// audioSet is a cached attack set: the outcome on each source, in order.
-type audioSet struct {
-	Key   string     `json:"key"`
-	First int        `json:"first"`
-	Items []audioAdv `json:"items"`
+// audioSetFile is a cached attack set: its key and the outcome on each
+// source, in order (gob in gzip: NaN survives).
+type audioSetFile struct {
+	Key      string
+	Examples []attack.AudioExample
 }
 
 // audioSetKey returns the key of the attack set of row r on the sources
 // with their targets against the model whose weights file is weights: the
 // SHA-256 of the attack version, architecture, weights, attack settings,
-// targets and the sources' samples (which carry the data set, pools,
-// condition and seed).
+// targets and the sources' 16-bit samples (which carry the data set,
+// pools, condition and seed).
 func audioSetKey(r *audioRow, sources []fsdd.Utterance, tg [][]int) (string, error) {
-	weights, err := os.ReadFile(r.Model.Weights)
+	wsum, err := fileSHA256(r.Model.Weights)
 	if err != nil {
 		return "", err
 	}
-	h := sha256.New()
-	wsum := sha256.Sum256(weights)
 	spec, err := json.Marshal(struct {
 		Version, Arch, Weights string
 		Attack                 audioAttack
 		Targets                [][]int
-	}{audioAttackVersion, r.Model.Arch, hex.EncodeToString(wsum[:]), r.Attack, tg})
+	}{audioAttackVersion, r.Model.Arch, wsum, r.Attack, tg})
 	if err != nil {
 		return "", err
 	}
+	h := sha256.New()
 	h.Write(spec)
 	for _, u := range sources {
-		h.Write(pcm16(u.Samples))
+		binary.Write(h, binary.LittleEndian, attack.Quantize16(u.Samples))
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// pcm16 returns the 16-bit little-endian encoding of x (toInt16).
-func pcm16(x []float32) []byte {
-	b := make([]byte, 0, 2*len(x))
-	for _, v := range x {
-		b = binary.LittleEndian.AppendUint16(b, uint16(toInt16(v)))
-	}
-	return b
-}
-
-// fromPCM16 decodes pcm16's encoding.
-func fromPCM16(b []byte) []float32 {
-	x := make([]float32, len(b)/2)
-	for i := range x {
-		x[i] = float32(int16(binary.LittleEndian.Uint16(b[2*i:]))) / 32768
-	}
-	return x
-}
-
-// readAudioSet reads a gzipped JSON attack set; ok is false when the
-// file is missing, unreadable or of another key or length.
-func readAudioSet(path, key string, n int) (*audioSet, bool) {
+// readGzipGob decodes the gzipped gob file path into v.
+func readGzipGob(path string, v any) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, false
+		return err
 	}
 	defer f.Close()
 	z, err := gzip.NewReader(f)
 	if err != nil {
-		return nil, false
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	var s audioSet
-	if err := json.NewDecoder(z).Decode(&s); err != nil || s.Key != key || len(s.Items) != n {
-		return nil, false
+	if err := gob.NewDecoder(z).Decode(v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	return &s, true
+	return nil
 }
 
-// writeAudioSet writes s as gzipped JSON, atomically.
-func writeAudioSet(path string, s *audioSet) error {
+// writeGzipGob writes v to path as gzipped gob, atomically.
+func writeGzipGob(path string, v any) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
 	return data.WriteFileAtomic(path, func(w io.Writer) error {
 		z := gzip.NewWriter(w)
-		if err := json.NewEncoder(z).Encode(s); err != nil {
+		if err := gob.NewEncoder(z).Encode(v); err != nil {
 			return err
 		}
 		return z.Close()
 	})
 }
 
-// audioAttackSet returns the outcome of row r's attack on each source:
-// the set saved in env.Dir/sets/<row>.json.gz under its key, or else
-// generated chunk by chunk (audioChunk sources), each chunk checkpointed
-// in env.Dir/sets/.<row>.checkpoints/<key>/ so that an interrupted run
-// resumes from the last finished chunk.
-func audioAttackSet(ctx context.Context, r *audioRow, m *nn.Model, sources []fsdd.Utterance, seed uint64, env Env) ([]audioAdv, error) {
-	tg := targets(sources, seed)
+// audioAttackSet returns row r's targets and the outcome of its attack
+// on each source: the set saved as env.Dir/sets/<row>.gob.gz under its
+// key, or else generated by attack.AttackAudio, each chunk (audioChunk
+// sources) checkpointed in env.Dir/sets/.<row>.checkpoints/<key>/ so
+// that an interrupted run resumes from the last finished chunk.
+func audioAttackSet(ctx context.Context, r *audioRow, m *nn.Model, sources []fsdd.Utterance, seed uint64, env Env) ([][]int, []attack.AudioExample, error) {
+	digits := make([][]int, len(sources))
+	for i, u := range sources {
+		digits[i] = u.Digits
+	}
+	tg, err := asr.Targets(digits, seed)
+	if err != nil {
+		return nil, nil, err
+	}
 	key, err := audioSetKey(r, sources, tg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dir := filepath.Join(env.Dir, "sets")
-	path := filepath.Join(dir, r.Name+".json.gz")
-	if env.Dir != "" {
-		if s, ok := readAudioSet(path, key, len(sources)); ok {
-			env.logf("row %s: reusing the attack set %s (%d sources)", r.Name, path, len(sources))
-			return s.Items, nil
-		}
+	path := filepath.Join(dir, r.Name+".gob.gz")
+	var saved audioSetFile
+	if env.Dir != "" && readGzipGob(path, &saved) == nil && saved.Key == key && len(saved.Examples) == len(sources) {
+		env.logf("row %s: reusing the attack set %s (%d sources)", r.Name, path, len(sources))
+		return tg, saved.Examples, nil
 	}
-	ckDir := filepath.Join(dir, "."+r.Name+".checkpoints", key)
-	var items []audioAdv
-	t0 := time.Now()
-	for first := 0; first < len(sources); first += audioChunk {
-		end := min(first+audioChunk, len(sources))
-		ck := filepath.Join(ckDir, fmt.Sprintf("%d-%d.json.gz", first, end))
-		chunk, ok := (*audioSet)(nil), false
-		if env.Dir != "" {
-			chunk, ok = readAudioSet(ck, key, end-first)
-		}
-		if !ok {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			adv, err := attackChunk(ctx, r, m, sources[first:end], tg[first:end], env)
-			if err != nil {
-				return nil, fmt.Errorf("row %s, sources %d-%d: %w", r.Name, first, end-1, err)
-			}
-			chunk = &audioSet{Key: key, First: first, Items: adv}
-			if env.Dir != "" {
-				if err := writeAudioSet(ck, chunk); err != nil {
-					return nil, err
-				}
-			}
-		}
-		items = append(items, chunk.Items...)
-		env.logf("row %s: attacked %d of %d sources, %d successful (%.0f s)", r.Name, end, len(sources), successes(items), time.Since(t0).Seconds())
-		env.hold(ctx, fmt.Sprintf("set %s batch %d", r.Name, first/audioChunk+1))
-	}
-	if env.Dir != "" {
-		if err := writeAudioSet(path, &audioSet{Key: key, Items: items}); err != nil {
-			return nil, err
-		}
-		if err := os.RemoveAll(filepath.Join(dir, "."+r.Name+".checkpoints")); err != nil {
-			return nil, err
-		}
-		env.hold(ctx, "set "+r.Name+" saved")
-	}
-	return items, nil
-}
-
-func successes(items []audioAdv) int {
-	n := 0
-	for _, it := range items {
-		if it.Success {
-			n++
-		}
-	}
-	return n
-}
-
-// attackChunk attacks the sources towards tg with the row's attack, then
-// quantises each success to 16 bits and transcribes it again: only those
-// still transcribed as their target are successes.
-func attackChunk(ctx context.Context, r *audioRow, m *nn.Model, sources []fsdd.Utterance, tg [][]int, env Env) ([]audioAdv, error) {
 	b, err := asr.Assemble(m.Arch, sources)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	lengths := make([]int, len(sources))
 	for i, u := range sources {
 		lengths[i] = len(u.Samples)
 	}
-	a := r.Attack
-	cw := attack.CWAudio{Steps: a.Steps, Check: a.Check, LR: float32(a.LR), C: a.C, StartDB: a.StartDB, Shrink: a.Shrink,
-		Blank: asr.Blank, Workers: env.Workers}
-	res, err := cw.Generate(ctx, m, b.X, lengths, b.Frames, tg)
+	mel, _ := asr.MelOf(m.Arch)
+	ck := audioCheckpoints{dir: filepath.Join(dir, "."+r.Name+".checkpoints", key), row: r.Name, n: len(sources), t0: time.Now(), env: env, ctx: ctx}
+	if env.Dir == "" {
+		ck.dir = ""
+	}
+	ex, err := attack.AttackAudio(ctx, r.Attack.build(mel.Rate, env.Workers), m, b.X, lengths, b.Frames, tg,
+		attack.AudioBatch{Chunk: audioChunk, Resume: ck.resume, Done: ck.done})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	adv := make([]fsdd.Utterance, len(sources))
-	for i, u := range sources {
-		adv[i] = u
-		adv[i].Samples = slices.Clone(res.Adversarial.Row(i)[:lengths[i]])
-		quantise(adv[i].Samples)
-	}
-	hyps, err := asr.Decode(m, adv, 0, env.Workers)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]audioAdv, len(sources))
-	for i, u := range sources {
-		out[i] = audioAdv{Target: tg[i]}
-		if !res.Success[i] || hyps[i] != asr.Transcript(tg[i]) {
-			continue
+	if env.Dir != "" {
+		if err := writeGzipGob(path, audioSetFile{Key: key, Examples: ex}); err != nil {
+			return nil, nil, err
 		}
-		out[i].Success, out[i].DBx = true, dBx(u.Samples, adv[i].Samples)
-		out[i].PCM = pcm16(adv[i].Samples)
+		if err := os.RemoveAll(filepath.Join(dir, "."+r.Name+".checkpoints")); err != nil {
+			return nil, nil, err
+		}
+		env.hold(ctx, "set "+r.Name+" saved")
 	}
-	return out, nil
+	return tg, ex, nil
 }
 
-// dBx returns dB_x(δ) = 20·log10 max|δ| − 20·log10 max|x| of the
-// perturbation δ = adv − x.
-func dBx(x, adv []float32) float64 {
-	var d, p float64
-	for i, v := range x {
-		d = max(d, math.Abs(float64(adv[i]-v)))
-		p = max(p, math.Abs(float64(v)))
+// build returns the attack the settings describe, on waveforms of rate
+// Hz.
+func (a audioAttack) build(rate, workers int) attack.AudioAttack {
+	cw := attack.CWAudio{Steps: a.Steps, Check: a.Check, LR: float32(a.LR), C: a.C, StartDB: a.StartDB, Shrink: a.Shrink,
+		Blank: asr.Blank, Workers: workers}
+	if a.Method != "ia" {
+		return cw
 	}
-	return 20*math.Log10(d) - 20*math.Log10(p)
+	ia := attack.NewImperceptible(asr.Blank, rate)
+	ia.Stage1, ia.Steps, ia.LR = cw, a.Stage2Steps, float32(a.Stage2LR)
+	return ia
+}
+
+// audioCheckpoints are the chunks of an attack set being generated, as
+// <dir>/<index>.gob.gz (written atomically, so a file there is
+// complete); dir "" keeps none.
+type audioCheckpoints struct {
+	dir, row    string
+	n, finished int
+	t0          time.Time
+	env         Env
+	ctx         context.Context
+}
+
+func (c *audioCheckpoints) file(index int) string {
+	return filepath.Join(c.dir, fmt.Sprintf("%d.gob.gz", index))
+}
+
+// resume returns the saved chunk index, or nil.
+func (c *audioCheckpoints) resume(index int) (*attack.AudioChunk, error) {
+	if c.dir == "" {
+		return nil, nil
+	}
+	var ch attack.AudioChunk
+	if err := readGzipGob(c.file(index), &ch); err != nil {
+		return nil, nil // missing or unreadable: attack it again
+	}
+	c.finished += len(ch.Examples)
+	c.env.logf("row %s: reusing the checkpoint of sources %d-%d", c.row, ch.Start, ch.Start+len(ch.Examples)-1)
+	return &ch, nil
+}
+
+// done saves a finished chunk and reports the progress.
+func (c *audioCheckpoints) done(ch *attack.AudioChunk) error {
+	if c.dir != "" {
+		if err := writeGzipGob(c.file(ch.Index), ch); err != nil {
+			return err
+		}
+	}
+	c.finished += len(ch.Examples)
+	ok := 0
+	for _, e := range ch.Examples {
+		if e.Success {
+			ok++
+		}
+	}
+	c.env.logf("row %s: attacked %d of %d sources; this chunk %d of %d successful (%.0f s)", c.row, c.finished, c.n, ok, len(ch.Examples), time.Since(c.t0).Seconds())
+	c.env.hold(c.ctx, fmt.Sprintf("set %s batch %d", c.row, ch.Index+1))
+	return nil
 }
