@@ -1,5 +1,7 @@
 package report
 
+import "fmt"
+
 // Audio holds the results of the audio study (kind audio): one row group
 // per model, data condition and attack, in the published table's shape.
 type Audio struct {
@@ -117,3 +119,47 @@ type AudioExample struct {
 	Clean       []float32 `json:"clean"`
 	Adversarial []float32 `json:"adversarial"`
 }
+
+// Check checks what an audio study's results can be checked for without
+// the paper's models: that every cell of the table exists (each row has
+// its TD AUC, DU accuracy and AUC, and an SS AUC with its interval for
+// every layer, all finite and in range, and as many layers as its
+// published row), and that the sample counts agree with each other (the
+// scores of each scan, the dB_x of the successes, the balanced DU set).
+// It returns the number of cells checked and a line per problem.
+func (a *Audio) Check() (cells int, problems []string) {
+	bad := func(row, format string, args ...any) {
+		problems = append(problems, row+": "+fmt.Sprintf(format, args...))
+	}
+	for _, r := range a.Rows {
+		if r.Background < 2 || r.Clean < 2 || r.Adversarial < 2 || r.Adversarial > r.Sources || len(r.DBx) != r.Adversarial {
+			bad(r.Name, "counts: %d background, %d clean, %d of %d sources adversarial, %d dB_x", r.Background, r.Clean, r.Adversarial, r.Sources, len(r.DBx))
+		}
+		if p := r.Published; p != nil && (len(p.SS) != len(r.Layers) || len(p.Dims) != len(r.Layers)) {
+			bad(r.Name, "%d layers beside a published row of %d", len(r.Layers), len(p.SS))
+		}
+		cells += 2
+		if !unitAUC(r.TD.AUC[r.TD.Used]) {
+			bad(r.Name, "TD AUC (%s) %v", r.TD.Used, r.TD.AUC[r.TD.Used])
+		}
+		if !(r.DU.Accuracy >= 0 && r.DU.Accuracy <= 100) || !unitAUC(r.DU.AUC) || r.DU.Balanced != min(r.Clean, r.Adversarial) {
+			bad(r.Name, "DU accuracy %v %%, AUC %v, balanced set of %d", r.DU.Accuracy, r.DU.AUC, r.DU.Balanced)
+		}
+		for _, l := range r.Layers {
+			cells++
+			if len(l.Scans) == 0 {
+				bad(r.Name, "layer %s has no scan", l.Layer)
+				continue
+			}
+			for _, s := range l.Scans {
+				if !unitAUC(s.AUC) || !(s.CI[0] <= s.AUC && s.AUC <= s.CI[1]) || len(s.Clean) != r.Clean || len(s.Adversarial) != r.Adversarial {
+					bad(r.Name, "layer %s, %d-tailed: AUC %v, CI %v, %d clean and %d adversarial scores", l.Layer, s.Tail, s.AUC, s.CI, len(s.Clean), len(s.Adversarial))
+				}
+			}
+		}
+	}
+	return cells, problems
+}
+
+// unitAUC reports whether v is an AUC: in [0, 1] (so not NaN).
+func unitAUC(v float64) bool { return v >= 0 && v <= 1 }

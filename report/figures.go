@@ -34,6 +34,11 @@ func Render(dir string, r *Results) error {
 		return err
 	}
 	figures = append(figures, ood...)
+	audio, err := r.audioFigures(dir)
+	if err != nil {
+		return err
+	}
+	figures = append(figures, audio...)
 	for _, set := range r.Sets {
 		name := fmt.Sprintf("group_%s.png", set)
 		if ok, err := r.groupFigure(filepath.Join(dir, name), set); err != nil {
@@ -76,7 +81,7 @@ func Render(dir string, r *Results) error {
 // perItemFigures are the name prefixes of the figures drawn once per layer
 // or set: when a config drops a layer or set, its figures from an earlier
 // run would stay beside the report without it.
-var perItemFigures = []string{"roc_", "scores_", "group_", "pixels_"}
+var perItemFigures = []string{"roc_", "scores_", "group_", "pixels_", "audio_roc_"}
 
 // removeStale removes the per-layer and per-set figures in dir that the
 // report being written does not list.

@@ -170,7 +170,7 @@ func Load(dir string) (*Results, error) {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, fmt.Errorf("report: %s: %w", path, err)
 	}
-	if r.Experiment == "" || len(r.Layers)+len(r.Group) == 0 {
+	if r.Experiment == "" || len(r.Layers)+len(r.Group) == 0 && (r.Audio == nil || len(r.Audio.Rows) == 0) {
 		return nil, fmt.Errorf("report: %s: no experiment name or no layers", path)
 	}
 	return &r, nil
