@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -138,4 +139,23 @@ func untimed(md []byte) []byte {
 		return md[:i]
 	}
 	return md
+}
+
+// TestShippedAudioConfig checks that the shipped audio-fsdd parses with
+// the shipped models, its rows as the report expects them.
+func TestShippedAudioConfig(t *testing.T) {
+	raw, ok := configs.Read("audio-fsdd")
+	if !ok {
+		t.Fatal("audio-fsdd is not shipped")
+	}
+	vars := audioVars(t, false)
+	vars.Data = t.TempDir() // not read when parsing
+	cfg, err := experiments.ParseConfig(raw, "", vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets, layers := cfg.Settings.Names(cfg)
+	if !slices.Equal(sets, []string{"ds-noisy-cw", "ds-clean-cw", "ds-clean-ia"}) || len(layers) != 4 {
+		t.Errorf("rows %v, layers %v", sets, layers)
+	}
 }
