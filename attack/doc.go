@@ -45,7 +45,36 @@
 // attack is decision-based and costly: at ART's defaults an image takes
 // about 24,000 classifier evaluations.
 //
-// CWAudio is the audio attack of issue 9 (Carlini and Wagner 2018): a
-// targeted attack on the waveform of a CTC speech recogniser, by Adam on
-// the perturbation under a shrinking ℓ∞ bound (see CWAudio).
+// # Audio attacks (issue 9)
+//
+// CWAudio is the targeted attack of Carlini and Wagner (2018) on the
+// waveform of a CTC speech recogniser, by Adam on the perturbation under
+// a shrinking ℓ∞ bound (see CWAudio). Imperceptible is that of Qin et al.
+// (2019): CWAudio as stage 1, then a stage 2 that trades the ℓ∞ bound for
+// the masking loss of a psychoacoustic model (Psychoacoustic, Masking),
+// whose STFT gradient w.r.t. the perturbation is computed by hand. Both
+// compute each utterance's CTC loss on its own, so an utterance's example
+// does not depend on the others attacked with it nor on the number of
+// workers.
+//
+// An experiment attacks a pool of utterances with AttackAudio:
+//
+//   - the inputs are those of asr.Assemble (X, Frames) with each
+//     utterance's length in samples, and targets from asr.Targets(labels,
+//     seed): another digit string of the same length per utterance;
+//   - the utterances are attacked Chunk at a time, in order; after each
+//     chunk AudioBatch.Done receives an AudioChunk (its index, first
+//     utterance and examples), which the caller persists (say with
+//     EncodeAudioChunk into results/<name>/sets, written atomically with
+//     data.WriteFileAtomic); on a rerun AudioBatch.Resume returns the
+//     chunks found there (DecodeAudioChunk) and only the others are
+//     attacked. A cancelled context stops the run between steps, the
+//     finished chunks saved;
+//   - each AudioExample holds the example as 16-bit samples (Quantize16:
+//     CW's paper requires valid 16-bit audio), Success re-checked on
+//     those samples (Found is the attack's own verdict on the float
+//     waveform), dB_x of the 16-bit perturbation, the step it was found
+//     at and, for Imperceptible, the masking losses of the 16-bit stage-1
+//     and final examples and the final α. Keep the Success examples and
+//     report how many of how many.
 package attack

@@ -64,3 +64,19 @@ func TestTargetsBad(t *testing.T) {
 		}
 	}
 }
+
+// Targets draws, for each source string, another string of as many
+// digits.
+func ExampleTargets() {
+	targets, err := asr.Targets([][]int{{3, 1, 4}, {1, 5}}, 9)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, t := range targets {
+		fmt.Println(len(t))
+	}
+	// Output:
+	// 3
+	// 2
+}
