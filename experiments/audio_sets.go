@@ -23,7 +23,7 @@ import (
 
 // audioAttackVersion changes whenever the audio attack sets would, so
 // that cached ones are regenerated.
-const audioAttackVersion = "audio-attack-v2"
+const audioAttackVersion = "audio-attack-v3"
 
 // audioChunk is the number of attack sources attacked between two
 // checkpoints (a variable for the tests; the examples do not depend on
