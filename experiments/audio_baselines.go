@@ -57,13 +57,18 @@ func cer(ref, hyp string) float64 {
 }
 
 // transcripts returns the greedy transcripts of the clean and the
-// adversarial utterances.
+// adversarial utterances, computed once.
 func (d *audioRowData) transcripts(workers int) (clean, adv []string, err error) {
-	if clean, err = asr.Decode(d.model, d.clean, 0, workers); err != nil {
-		return nil, nil, err
+	if d.hyps[0] == nil {
+		if d.hyps[0], err = asr.Decode(d.model, d.clean, 0, workers); err != nil {
+			return nil, nil, err
+		}
+		if d.hyps[1], err = asr.Decode(d.model, d.adv, 0, workers); err != nil {
+			d.hyps[0] = nil
+			return nil, nil, err
+		}
 	}
-	adv, err = asr.Decode(d.model, d.adv, 0, workers)
-	return clean, adv, err
+	return d.hyps[0], d.hyps[1], nil
 }
 
 // mapUtterances returns copies of us with f applied to each one's samples.

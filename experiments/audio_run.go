@@ -22,7 +22,8 @@ type audioRowData struct {
 	bg, clean, sources, adv []fsdd.Utterance
 	targets                 [][]int
 	items                   []attack.AudioExample
-	advSource               []int // the source of each adversarial utterance
+	advSource               []int       // the source of each adversarial utterance
+	hyps                    [2][]string // the clean and adversarial transcripts (transcripts)
 }
 
 // Run runs the audio study: first every row's attack set (generated or

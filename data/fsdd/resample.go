@@ -44,16 +44,55 @@ func Resample(x []float32, from, to int) ([]float32, error) {
 	// half-width in input samples.
 	cut := 0.5 * math.Min(1, float64(to)/float64(from))
 	half := float64(resampleZeros) / (2 * cut)
+	// Output sample t sits at input position t·from/to, whose fraction
+	// (t·from mod to)/to takes to/g values: the kernel's weights are
+	// computed once per value.
+	g := gcd(from, to)
+	var phases [][]float64 // by ph/g, when there are few
+	if to/g <= 4096 {
+		phases = make([][]float64, to/g)
+	}
 	for t := range out {
-		pos := float64(t) * float64(from) / float64(to)
-		lo, hi := max(0, int(math.Ceil(pos-half))), min(len(x)-1, int(math.Floor(pos+half)))
+		num := t * from
+		base, ph := num/to, num%to
+		var w []float64
+		if phases != nil {
+			w = phases[ph/g]
+		}
+		if w == nil {
+			w = phaseWeights(float64(ph)/float64(to), cut, half)
+			if phases != nil {
+				phases[ph/g] = w
+			}
+		}
+		k0 := base - int(math.Floor(half)) - 1
 		var s float64
-		for k := lo; k <= hi; k++ {
-			s += float64(x[k]) * kernel(pos-float64(k), cut, half)
+		for j, wj := range w {
+			if k := k0 + j; k >= 0 && k < len(x) {
+				s += float64(x[k]) * wj
+			}
 		}
 		out[t] = float32(s)
 	}
 	return out, nil
+}
+
+// phaseWeights returns the kernel's weights at input samples base+j−⌊half⌋−1
+// for an output at base+frac, j = 0 … 2⌊half⌋+2.
+func phaseWeights(frac, cut, half float64) []float64 {
+	h := int(math.Floor(half)) + 1
+	w := make([]float64, 2*h+1)
+	for j := range w {
+		w[j] = kernel(frac-float64(j-h), cut, half)
+	}
+	return w
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // kernel is the windowed sinc at offset d input samples: 2·cut·sinc(2·cut·d)

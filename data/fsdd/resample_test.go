@@ -40,10 +40,12 @@ func TestResampleProperties(t *testing.T) {
 	for i := range dc {
 		dc[i] = 0.5
 	}
-	y, _ := fsdd.Resample(dc, 8000, 4000)
-	for i := 100; i < len(y)-100; i++ {
-		if math.Abs(float64(y[i])-0.5) > 1e-3 {
-			t.Fatalf("constant 0.5 → sample %d is %v", i, y[i])
+	for _, to := range []int{4000, 16000, 7919} { // 7919: a prime, too many phases to tabulate
+		y, _ := fsdd.Resample(dc, 8000, to)
+		for i := 100; i < len(y)-100; i++ {
+			if math.Abs(float64(y[i])-0.5) > 1e-3 {
+				t.Fatalf("constant 0.5 at %d Hz → sample %d is %v", to, i, y[i])
+			}
 		}
 	}
 	for _, tc := range []struct {
