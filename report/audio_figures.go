@@ -101,12 +101,10 @@ func (r *Results) audioLayersFigure(path string) error {
 // audioROCFigure writes the ROC curves of row's best SS layer, TD (the
 // table's metric) and DU (CER).
 func (r *Results) audioROCFigure(path string, row AudioRow) error {
-	p := plot.New()
-	p.X.Label.Text = "false positive rate (clean)"
-	p.Y.Label.Text = "true positive rate"
-	p.Add(lightGrid())
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
-	p.X.Tick.Marker, p.Y.Tick.Marker = unitTicks, unitTicks
+	p, err := newROCPlot()
+	if err != nil {
+		return err
+	}
 	legend := newSideLegend("detector")
 	best := row.Layers[bestSS(row)]
 	curves := []struct {
