@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"subsetscan/attack"
@@ -30,10 +31,13 @@ const audioAttackVersion = "audio-attack-v3"
 // it).
 var audioChunk = 10
 
-// audioSetFile is a cached attack set: its key and the outcome on each
-// source, in order (gob in gzip: NaN survives).
+// audioSetFile is a cached attack set: its key, the target of each
+// source and the outcome on each (its 16-bit waveform, own samples only,
+// where the attack found one; success; dB_x), in order (gob in gzip: NaN
+// survives).
 type audioSetFile struct {
 	Key      string
+	Targets  [][]int
 	Examples []attack.AudioExample
 }
 
@@ -115,7 +119,7 @@ func audioAttackSet(ctx context.Context, r *audioRow, m *nn.Model, sources []fsd
 	dir := filepath.Join(env.Dir, "sets")
 	path := filepath.Join(dir, r.Name+".gob.gz")
 	var saved audioSetFile
-	if env.Dir != "" && readGzipGob(path, &saved) == nil && saved.Key == key && len(saved.Examples) == len(sources) {
+	if env.Dir != "" && readGzipGob(path, &saved) == nil && saved.Key == key && len(saved.Examples) == len(sources) && sameTargets(saved.Targets, tg) {
 		env.logf("row %s: reusing the attack set %s (%d sources)", r.Name, path, len(sources))
 		return tg, saved.Examples, nil
 	}
@@ -138,7 +142,7 @@ func audioAttackSet(ctx context.Context, r *audioRow, m *nn.Model, sources []fsd
 		return nil, nil, err
 	}
 	if env.Dir != "" {
-		if err := writeGzipGob(path, audioSetFile{Key: key, Examples: ex}); err != nil {
+		if err := writeGzipGob(path, audioSetFile{Key: key, Targets: tg, Examples: ex}); err != nil {
 			return nil, nil, err
 		}
 		if err := os.RemoveAll(filepath.Join(dir, "."+r.Name+".checkpoints")); err != nil {
@@ -208,4 +212,9 @@ func (c *audioCheckpoints) done(ch *attack.AudioChunk) error {
 	c.env.logf("row %s: attacked %d of %d sources; this chunk %d of %d successful (%.0f s)", c.row, c.finished, c.n, ok, len(ch.Examples), time.Since(c.t0).Seconds())
 	c.env.hold(c.ctx, fmt.Sprintf("set %s batch %d", c.row, ch.Index+1))
 	return nil
+}
+
+// sameTargets reports whether a and b are the same labellings.
+func sameTargets(a, b [][]int) bool {
+	return slices.EqualFunc(a, b, func(x, y []int) bool { return slices.Equal(x, y) })
 }
