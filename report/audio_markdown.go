@@ -247,9 +247,10 @@ func ordinal(i int) string {
 
 // AudioParagraph says, from the numbers, what carries over from the
 // paper: for each row whether its best layer beats TD and DU here and in
-// the paper's row, whether the best layer is at the same position, and
-// how many layers rank the adversarial utterances below the clean ones
-// (AUC < 0.5) in each.
+// the paper's row, whether the best layer is at the same position, how
+// many layers detect the attack or rank it below the clean utterances
+// here (confidence interval above or below 0.5), and how many published
+// AUCs are below 0.5 (the paper prints no intervals).
 func (a *Audio) AudioParagraph() string {
 	var parts []string
 	beats, pubBeats, pubTD := 0, 0, 0
@@ -259,19 +260,24 @@ func (a *Audio) AudioParagraph() string {
 			continue
 		}
 		ss, td := row.Layers[i].Scans[0].AUC, row.TD.AUC[row.TD.Used]
-		s := fmt.Sprintf("In %s the best layer, %s (the %s, AUC %.3f), %s TD (%.3f) and %s DU (AUC %.3f, accuracy %.1f %%)",
-			row.Name, row.Layers[i].Layer, ordinal(i), ss, verb(ss > td, "beats", "does not beat"), td,
+		ci := row.Layers[i].Scans[0].CI
+		s := fmt.Sprintf("In %s the best layer, %s (the %s, AUC %.3f [%.3f, %.3f]), %s TD (%.3f) and %s DU (AUC %.3f, accuracy %.1f %%)",
+			row.Name, row.Layers[i].Layer, ordinal(i), ss, ci[0], ci[1], verb(ss > td, "beats", "does not beat"), td,
 			verb(ss > row.DU.AUC, "beats", "does not beat"), row.DU.AUC, row.DU.Accuracy)
 		if ss > td {
 			beats++
 		}
-		below := 0
+		above, below := 0, 0
 		for _, l := range row.Layers {
-			if l.Scans[0].AUC < 0.5 {
+			if l.Scans[0].CI[0] > 0.5 {
+				above++
+			}
+			if l.Scans[0].CI[1] < 0.5 {
 				below++
 			}
 		}
-		s += fmt.Sprintf("; %d of its %d layers rank the adversarial utterances below the clean ones (AUC < 0.5)", below, len(row.Layers))
+		s += fmt.Sprintf("; of its %d layers, %d detect the adversarial utterances (interval above 0.5) and %d rank them below the clean ones (interval below 0.5)",
+			len(row.Layers), above, below)
 		if p := row.Published; p != nil && len(p.SS) > 0 {
 			pi := slices.Index(p.SS, slices.Max(p.SS))
 			pb := 0

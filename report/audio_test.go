@@ -90,7 +90,8 @@ func TestAudioGolden(t *testing.T) {
 		"| ds-noisy-cw | bilstm_1 | 0.900 [0.800, 1.000] | 0.800 [0.700, 0.900] | 1-tailed     |",
 		"| ds-noisy-cw | CW, 150 steps from -10 dB_x                            | 2 of 3     | -25.0       | [-30.0, -20.0] |",
 		"row ds-clean-ia runs ds-fsdd where the paper's row (Lingvo, LibriSpeech, IA) has another model",
-		"In ds-noisy-cw the best layer, bilstm_1 (the second, AUC 0.900), beats TD (0.600)",
+		"In ds-noisy-cw the best layer, bilstm_1 (the second, AUC 0.900 [0.800, 1.000]), beats TD (0.600)",
+		"of its 2 layers, 1 detect the adversarial utterances (interval above 0.5) and 0 rank them below the clean ones (interval below 0.5)",
 		"Some layer beats TD in 2 of 2 rows here, and in 1 of the 1 published rows that print TD.",
 		"![audio_example](audio_example.png)",
 	} {
