@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"subsetscan/attack"
+	"subsetscan/configs"
 	"subsetscan/internal/refdata"
 	"subsetscan/nn"
 	"subsetscan/nn/asr"
@@ -85,4 +86,58 @@ func TestAudioAttackSetResume(t *testing.T) {
 func sameExamples(a, b []attack.AudioExample) bool {
 	var ea, eb bytes.Buffer
 	return gob.NewEncoder(&ea).Encode(a) == nil && gob.NewEncoder(&eb).Encode(b) == nil && bytes.Equal(ea.Bytes(), eb.Bytes())
+}
+
+// TestCommittedAudioSets checks that the attack sets committed in
+// results/audio-fsdd/sets are those the shipped config asks for: each
+// row's key, computed from the shipped models, FSDD and the config, is
+// the committed file's, with every source's target, so that `subsetscan
+// run audio-fsdd` reuses them rather than spending CPU-minutes.
+func TestCommittedAudioSets(t *testing.T) {
+	dir := filepath.Join(refdata.Root(), "..", "shared", "datasets", "free-spoken-digit-dataset")
+	if _, err := os.Stat(filepath.Join(dir, "recordings")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("data set %s is missing; CI=true requires it", dir)
+		}
+		t.Skipf("data set %s is missing", dir)
+	}
+	raw, ok := configs.Read("audio-fsdd")
+	if !ok {
+		t.Fatal("audio-fsdd is not shipped")
+	}
+	cfg, err := ParseConfig(raw, "", Vars{Data: dir, Models: filepath.Join(refdata.Root(), "configs", "models")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ac, err := loadAudioCorpus(t.Context(), dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range cfg.Settings.(*audioSettings).Rows {
+		arch, _ := nn.ArchByName(r.Model.Arch)
+		src, err := ac.utterances(asr.PoolAttack, r.Counts.Attack, arch.Input[0], r.Condition, cfg.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		digits := make([][]int, len(src))
+		for i, u := range src {
+			digits[i] = u.Digits
+		}
+		tg, err := asr.Targets(digits, cfg.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, err := audioSetKey(&r, src, tg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var saved audioSetFile
+		if err := readGzipGob(filepath.Join(refdata.Root(), "results", "audio-fsdd", "sets", r.Name+".gob.gz"), &saved); err != nil {
+			t.Fatal(err)
+		}
+		if saved.Key != key || !sameTargets(saved.Targets, tg) || len(saved.Examples) != len(src) {
+			t.Errorf("row %s: the committed set has key %.12s…, %d targets and %d examples; the config asks for key %.12s… and %d sources",
+				r.Name, saved.Key, len(saved.Targets), len(saved.Examples), key, len(src))
+		}
+	}
 }
