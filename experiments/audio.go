@@ -46,6 +46,10 @@ type audioRow struct {
 	// Recurrent layers, whose outputs are signed, are also scanned with
 	// the other tail, printed beside.
 	Tail int `yaml:"tail" json:"tail,omitempty"`
+	// ControlSNR, when given, adds the scans' control: the clean
+	// utterances against themselves with white noise at this SNR (dB), a
+	// change of the input far louder than the attacks'.
+	ControlSNR *float64 `yaml:"control_snr" json:"control_snr,omitempty"`
 	// TDK is the fraction k of each waveform the TD baseline transcribes
 	// (in (0, 1); left out: 1/2).
 	TDK float64 `yaml:"td_k" json:"td_k,omitempty"`
@@ -190,6 +194,8 @@ func (r *audioRow) check(cfg *Config, key string) error {
 	switch {
 	case r.Tail != 1 && r.Tail != 2:
 		return keyErr(key+".tail", "must be 1 or 2, got %d", r.Tail)
+	case r.ControlSNR != nil && !(*r.ControlSNR >= -20 && *r.ControlSNR <= 80):
+		return keyErr(key+".control_snr", "must lie in [-20, 80] dB, got %v", *r.ControlSNR)
 	case !(r.TDK > 0 && r.TDK < 1):
 		return keyErr(key+".td_k", "must lie in (0, 1), got %v", r.TDK)
 	case r.DURate < 1000 || r.DURate >= mel.Rate:

@@ -136,6 +136,11 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 	if row.Layers, err = d.scans(ctx, cfg, env); err != nil {
 		return row, err
 	}
+	if r.ControlSNR != nil {
+		if row.Control, err = d.control(ctx, cfg, env); err != nil {
+			return row, fmt.Errorf("control: %w", err)
+		}
+	}
 	if row.TD, err = d.temporalDependency(env.Workers); err != nil {
 		return row, fmt.Errorf("TD: %w", err)
 	}
@@ -175,4 +180,32 @@ func (a audioAttack) describe() string {
 		s = fmt.Sprintf("IA, stage 1 %d steps from %g dB_x, stage 2 %d steps", a.Steps, a.StartDB, a.Stage2Steps)
 	}
 	return s
+}
+
+// control scans the clean utterances against themselves with white noise
+// at the row's control SNR (a stream of the seed named "audio control"),
+// quantised to 16 bits.
+func (d *audioRowData) control(ctx context.Context, cfg *Config, env Env) (*report.AudioControl, error) {
+	snr := *d.r.ControlSNR
+	noisy, err := fsdd.AddNoise(d.clean, snr, snr, stream(cfg.Seed, "audio control"))
+	if err != nil {
+		return nil, err
+	}
+	for i := range noisy {
+		quantise(noisy[i].Samples)
+	}
+	c := *d
+	c.adv = noisy
+	env.logf("row %s: control, the clean utterances against themselves with noise at %g dB SNR", d.r.Name, snr)
+	layers, err := c.scans(ctx, cfg, env)
+	if err != nil {
+		return nil, err
+	}
+	out := &report.AudioControl{SNR: snr}
+	for _, l := range layers {
+		out.Layers = append(out.Layers, l.Layer)
+		out.AUC = append(out.AUC, l.Scans[0].AUC)
+		out.CI = append(out.CI, l.Scans[0].CI)
+	}
+	return out, nil
 }

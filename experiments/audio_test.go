@@ -68,6 +68,7 @@ func TestAudioConfigErrors(t *testing.T) {
 		{"row name", "name: ds-noisy-cw", "name: a/b", "audio.rows[0].name: must be a non-empty file name"},
 		{"no rows", "rows:", "rows: []\n  old:", "audio.old: unknown key"},
 		{"scan mode", "mode: individual", "mode: group", "scan.mode"},
+		{"control", "control_snr: 0", "control_snr: 100", "audio.rows[0].control_snr: must lie in [-20, 80] dB"},
 	})
 }
 
@@ -106,6 +107,9 @@ func TestAudioKind(t *testing.T) {
 		if !(db < -10) {
 			t.Errorf("dB_x %v not below the start bound -10", db)
 		}
+	}
+	if c := row.Control; c == nil || len(c.AUC) != 2 || !(c.AUC[0] >= 0 && c.AUC[0] <= 1) {
+		t.Errorf("control %+v", c)
 	}
 	if row.DU.Balanced != row.Adversarial || !(row.TD.AUC["cer"] >= 0 && row.TD.AUC["cer"] <= 1) || row.Published == nil {
 		t.Errorf("DU %+v, TD %v, published %v", row.DU, row.TD.AUC, row.Published)

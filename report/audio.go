@@ -39,6 +39,8 @@ type AudioRow struct {
 	Layers []AudioLayer `json:"layers"`
 	TD     AudioTD      `json:"td"`
 	DU     AudioDU      `json:"du"`
+	// Control is the scans' control; nil when not asked for.
+	Control *AudioControl `json:"control,omitempty"`
 	// Published is the paper's row beside this one; nil when none.
 	Published *AudioPublished `json:"published,omitempty"`
 }
@@ -93,6 +95,16 @@ type AudioDU struct {
 	CI       [2]float64 `json:"ci"`
 	Clean    []float64  `json:"clean"`
 	Adv      []float64  `json:"adversarial"`
+}
+
+// AudioControl is the scans' control of a row: the AUC (the table's
+// tail) of its clean utterances against themselves with white noise at
+// SNR dB, per layer.
+type AudioControl struct {
+	SNR    float64      `json:"snr"`
+	Layers []string     `json:"layers"`
+	AUC    []float64    `json:"auc"`
+	CI     [][2]float64 `json:"ci"`
 }
 
 // AudioPublished is the published row a row stands beside: the paper's

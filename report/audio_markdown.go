@@ -14,7 +14,7 @@ import (
 // and timings.
 func (r *Results) audioSections(figures []Figure) []func(*bytes.Buffer) error {
 	return []func(*bytes.Buffer) error{
-		r.writeHeader, r.writeAudioAnalog, r.writeAudioTable, r.writeAudioTails, r.writeAudioBaselines,
+		r.writeHeader, r.writeAudioAnalog, r.writeAudioTable, r.writeAudioTails, r.writeAudioControl, r.writeAudioBaselines,
 		r.writeAudioModels, r.writeAudioAttacks, r.writeAudioCarries, r.writeNotes, r.writeWarnings,
 		func(b *bytes.Buffer) error { return writeFigures(b, figures) }, r.writeTimings,
 	}
@@ -164,6 +164,25 @@ func (r *Results) writeAudioTails(b *bytes.Buffer) error {
 	return WriteMarkdownTable(b, t)
 }
 
+// writeAudioControl writes the scans' control, where the rows have one.
+func (r *Results) writeAudioControl(b *bytes.Buffer) error {
+	t := Table{Header: []string{"row", "noise SNR (dB)", "layer", "SS AUC, clean vs clean + noise"}}
+	for _, row := range r.Audio.Rows {
+		if c := row.Control; c != nil {
+			for i, l := range c.Layers {
+				t.Rows = append(t.Rows, []string{row.Name, fmt.Sprintf("%g", c.SNR), l, fmt.Sprintf("%.3f [%.3f, %.3f]", c.AUC[i], c.CI[i][0], c.CI[i][1])})
+			}
+		}
+	}
+	if len(t.Rows) == 0 {
+		return nil
+	}
+	fmt.Fprintf(b, "\n### Control: the scans against plain noise\n\nThe same scans (same background, layers and tail) of the "+
+		"clean utterances against themselves with white noise added at the SNR given, a change of the input far louder "+
+		"than the attacks' perturbations: how well the scans tell the clean utterances from a blatantly changed version of them.\n\n")
+	return WriteMarkdownTable(b, t)
+}
+
 func ssCell(s SSTail) string { return fmt.Sprintf("%.3f [%.3f, %.3f]", s.AUC, s.CI[0], s.CI[1]) }
 
 // writeAudioBaselines writes the baselines' details: TD by each metric,
@@ -297,6 +316,10 @@ func (a *Audio) AudioParagraph() string {
 			} else {
 				s += ", TD not printed"
 			}
+		}
+		if c := row.Control; c != nil && len(c.AUC) > 0 {
+			s += fmt.Sprintf(". The control (the clean utterances with noise at %g dB SNR) gets SS AUC %.3f to %.3f",
+				c.SNR, slices.Min(c.AUC), slices.Max(c.AUC))
 		}
 		parts = append(parts, s+".")
 	}
