@@ -22,13 +22,7 @@ import (
 // resumes from the checkpoint (it attacks only the other chunks) and ends
 // with the set of an uninterrupted run; a third run reuses the saved set.
 func TestAudioAttackSetResume(t *testing.T) {
-	dir := filepath.Join(refdata.Root(), "..", "shared", "datasets", "free-spoken-digit-dataset")
-	if _, err := os.Stat(filepath.Join(dir, "recordings")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("data set %s is missing; CI=true requires it", dir)
-		}
-		t.Skipf("data set %s is missing", dir)
-	}
+	dir := sharedFSDD(t)
 	defer func(n int) { audioChunk = n }(audioChunk)
 	audioChunk = 2
 	ac, err := loadAudioCorpus(t.Context(), dir, 0)
@@ -94,13 +88,7 @@ func sameExamples(a, b []attack.AudioExample) bool {
 // the committed file's, with every source's target, so that `subsetscan
 // run audio-fsdd` reuses them rather than spending CPU-minutes.
 func TestCommittedAudioSets(t *testing.T) {
-	dir := filepath.Join(refdata.Root(), "..", "shared", "datasets", "free-spoken-digit-dataset")
-	if _, err := os.Stat(filepath.Join(dir, "recordings")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("data set %s is missing; CI=true requires it", dir)
-		}
-		t.Skipf("data set %s is missing", dir)
-	}
+	dir := sharedFSDD(t)
 	raw, ok := configs.Read("audio-fsdd")
 	if !ok {
 		t.Fatal("audio-fsdd is not shipped")
@@ -140,4 +128,18 @@ func TestCommittedAudioSets(t *testing.T) {
 				r.Name, saved.Key, len(saved.Targets), len(saved.Examples), key, len(src))
 		}
 	}
+}
+
+// sharedFSDD returns the shared FSDD copy beside the project, skipping
+// the test without it (failing it when CI=true).
+func sharedFSDD(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(refdata.Root(), "..", "shared", "datasets", "free-spoken-digit-dataset")
+	if _, err := os.Stat(filepath.Join(dir, "recordings")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("data set %s is missing; CI=true requires it", dir)
+		}
+		t.Skipf("data set %s is missing", dir)
+	}
+	return dir
 }
