@@ -44,7 +44,8 @@ func benchUtterances(b *testing.B, n int) (*nn.Model, *data.Array, []int, []int,
 // stage 2 on ds-fsdd (input 28800 samples) for 4 utterances of 16000
 // samples at a time, on every core: each step is a forward pass, a
 // forward and backward pass (the CTC gradient w.r.t. the waveform) and,
-// in stage 2, the masking loss and its gradient. It reports CPU
+// in stage 2, the masking loss and its gradient; cw-one-at-a-time attacks
+// the 4 utterances one after the other instead. It reports CPU
 // milliseconds per utterance-step; ×steps×utterances is an attack's cost.
 func BenchmarkAudioStep(b *testing.B) {
 	const n, steps = 4, 10
@@ -55,6 +56,17 @@ func BenchmarkAudioStep(b *testing.B) {
 		benchSteps(b, n*(steps+1), func() error {
 			_, err := cw.Generate(b.Context(), m, x, lengths, frames, targets)
 			return err
+		})
+	})
+	b.Run("cw-one-at-a-time", func(b *testing.B) {
+		benchSteps(b, n*(steps+1), func() error {
+			for i := range n {
+				xi := &data.Array{Shape: []int{1, asr.DSSamples}, Data: x.Row(i)}
+				if _, err := cw.Generate(b.Context(), m, xi, lengths[i:i+1], frames[i:i+1], targets[i:i+1]); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 	})
 	ia := attack.NewImperceptible(asr.Blank, 8000)

@@ -14,7 +14,8 @@ import (
 )
 
 // AudioAttack is a targeted attack on waveforms that AttackAudio runs:
-// CWAudio or Imperceptible.
+// CWAudio or Imperceptible (its methods are unexported: the driver relies
+// on how those two report their results).
 type AudioAttack interface {
 	generateAudio(ctx context.Context, m *nn.Model, x *data.Array, lengths, frames []int, targets [][]int) (*audioOut, error)
 	blank() int
@@ -106,8 +107,8 @@ type AudioBatch struct {
 // ctx's error when ctx is cancelled (between steps), and the chunks done
 // so far have then been passed to Done.
 func AttackAudio(ctx context.Context, a AudioAttack, m *nn.Model, x *data.Array, lengths, frames []int, targets [][]int, opt AudioBatch) ([]AudioExample, error) {
-	if err := (CWAudio{Steps: 1, Check: 1, LR: 1, StartDB: -1, Shrink: 0.5}).check(x, lengths, frames, targets); err != nil {
-		return nil, err
+	if err := checkUtterances(x, lengths, frames, targets); err != nil {
+		return nil, fmt.Errorf("attack: %w", err)
 	}
 	classes, err := checkOutput(m, frames, targets, a.blank())
 	if err != nil {
