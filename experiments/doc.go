@@ -33,9 +33,13 @@
 // out-of-distribution detection with input perturbation, with its run in
 // ood_run.go, the baselines' scores in ood_scores.go and ood_methods.go,
 // the subgroup breakdown in ood_fairness.go and its classifier's
-// architecture, classifier6, in ood_arch.go). shard.go has the cells of
-// sharded runs (Sharded, Assign, AssembleCells) and shard_kinds.go those
-// of the two autoencoder kinds.
+// architecture, classifier6, in ood_arch.go) and audio.go (audio: the
+// audio table of Akinwande et al. 2020 on spoken digit strings, with its
+// utterances in audio_data.go, its cached attack sets in audio_sets.go,
+// its run in audio_run.go, its scans in audio_scan.go and the TD and DU
+// baselines in audio_baselines.go). shard.go has the cells of sharded runs
+// (Sharded, Assign, AssembleCells) and shard_kinds.go those of the two
+// autoencoder kinds.
 //
 // # Adding a kind
 //

@@ -34,6 +34,11 @@ func Render(dir string, r *Results) error {
 		return err
 	}
 	figures = append(figures, ood...)
+	audio, err := r.audioFigures(dir)
+	if err != nil {
+		return err
+	}
+	figures = append(figures, audio...)
 	for _, set := range r.Sets {
 		name := fmt.Sprintf("group_%s.png", set)
 		if ok, err := r.groupFigure(filepath.Join(dir, name), set); err != nil {
@@ -76,7 +81,7 @@ func Render(dir string, r *Results) error {
 // perItemFigures are the name prefixes of the figures drawn once per layer
 // or set: when a config drops a layer or set, its figures from an earlier
 // run would stay beside the report without it.
-var perItemFigures = []string{"roc_", "scores_", "group_", "pixels_"}
+var perItemFigures = []string{"roc_", "scores_", "group_", "pixels_", "audio_roc_"}
 
 // removeStale removes the per-layer and per-set figures in dir that the
 // report being written does not list.
@@ -248,6 +253,25 @@ func ROC(clean, anomalous []float64) (fpr, tpr []float64) {
 	return fpr, tpr
 }
 
+// newROCPlot returns an empty ROC plot: the unit square, the axes'
+// labels and grid, and the chance diagonal dashed.
+func newROCPlot() (*plot.Plot, error) {
+	p := plot.New()
+	p.X.Label.Text = "false positive rate (clean)"
+	p.Y.Label.Text = "true positive rate"
+	p.Add(lightGrid())
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+	p.X.Tick.Marker, p.Y.Tick.Marker = unitTicks, unitTicks
+	diag, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
+	if err != nil {
+		return nil, err
+	}
+	diag.Color = color.Gray{Y: 160}
+	diag.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+	p.Add(diag)
+	return p, nil
+}
+
 // Size of an ROC figure's plot; its legend widens the figure.
 const rocPlotSize = 5 * vg.Inch
 
@@ -261,19 +285,10 @@ func (r *Results) rocFigure(path string, l Layer) (bool, error) {
 	if len(clean) == 0 {
 		return false, nil
 	}
-	p := plot.New()
-	p.X.Label.Text = "false positive rate (clean)"
-	p.Y.Label.Text = "true positive rate"
-	p.Add(lightGrid())
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
-	p.X.Tick.Marker, p.Y.Tick.Marker = unitTicks, unitTicks
-	diag, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
+	p, err := newROCPlot()
 	if err != nil {
 		return false, err
 	}
-	diag.Color = color.Gray{Y: 160}
-	diag.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
-	p.Add(diag)
 	legend := newSideLegend("set")
 	for k, s := range r.Sets {
 		sc := l.Scores[s]

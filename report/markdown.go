@@ -176,6 +176,9 @@ func (r *Results) WriteMarkdown(w io.Writer, figures []Figure) error {
 		r.writeHeader, r.writeSamples, r.writeLayers, r.writeGroup, r.writeOODSection, r.writeDeviations,
 		r.writeNotes, r.writeWarnings, func(b *bytes.Buffer) error { return writeFigures(b, figures) }, r.writeTimings,
 	}
+	if r.Audio != nil {
+		sections = r.audioSections(figures)
+	}
 	for _, write := range sections {
 		if err := write(&b); err != nil {
 			return err

@@ -32,7 +32,9 @@ type Results struct {
 	PixelMaps []PixelMap   `json:"pixel_maps,omitempty"`
 	Group     []GroupLayer `json:"group,omitempty"`
 	// OOD holds an out-of-distribution study's comparisons (kind ood).
-	OOD      *OOD     `json:"ood,omitempty"`
+	OOD *OOD `json:"ood,omitempty"`
+	// Audio holds the audio study's table (kind audio).
+	Audio    *Audio   `json:"audio,omitempty"`
 	Notes    []string `json:"notes,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
 	// CIMethod names how the AUCs' confidence intervals were computed
@@ -168,7 +170,7 @@ func Load(dir string) (*Results, error) {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, fmt.Errorf("report: %s: %w", path, err)
 	}
-	if r.Experiment == "" || len(r.Layers)+len(r.Group) == 0 {
+	if r.Experiment == "" || len(r.Layers)+len(r.Group) == 0 && (r.Audio == nil || len(r.Audio.Rows) == 0) {
 		return nil, fmt.Errorf("report: %s: no experiment name or no layers", path)
 	}
 	return &r, nil

@@ -205,6 +205,9 @@ func cannotRun(err error) error {
 // the number of values outside their tolerance that are not known
 // deviations.
 func printVerify(w io.Writer, r *report.Results) int {
+	if r.Audio != nil {
+		return printAudioVerify(w, r)
+	}
 	compared := 0
 	for _, l := range r.Layers {
 		for _, s := range r.Sets {

@@ -1,0 +1,211 @@
+package experiments
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"time"
+
+	"subsetscan/attack"
+	"subsetscan/data/fsdd"
+	"subsetscan/nn"
+	"subsetscan/nn/asr"
+	"subsetscan/report"
+)
+
+// audioRowData are a row's model and utterances.
+type audioRowData struct {
+	r                       *audioRow
+	model                   *nn.Model
+	bg, clean, sources, adv []fsdd.Utterance
+	targets                 [][]int
+	items                   []attack.AudioExample
+	advSource               []int       // the source of each adversarial utterance
+	hyps                    [2][]string // the clean and adversarial transcripts (transcripts)
+}
+
+// Run runs the audio study: first every row's attack set (generated or
+// reused), then each row's scans and baselines.
+func (audioKind) Run(ctx context.Context, cfg *Config, env Env) (*report.Results, error) {
+	t0 := time.Now()
+	s := cfg.Settings.(*audioSettings)
+	ac, err := loadAudioCorpus(ctx, s.Data, env.Workers)
+	if err != nil {
+		return nil, err
+	}
+	timings := map[string]float64{"data": time.Since(t0).Seconds()}
+	rows := make([]*audioRowData, len(s.Rows))
+	t1 := time.Now()
+	for i := range s.Rows {
+		if rows[i], err = prepareAudioRow(ctx, cfg, &s.Rows[i], ac, env); err != nil {
+			return nil, fmt.Errorf("row %s: %w", s.Rows[i].Name, err)
+		}
+	}
+	timings["attacks"] = time.Since(t1).Seconds()
+	res := &report.Results{Experiment: cfg.Name, Description: cfg.Description, Samples: map[string]int{},
+		Timings: timings, CIMethod: CIMethod, Audio: &report.Audio{}}
+	t2 := time.Now()
+	for _, d := range rows {
+		row, err := d.run(ctx, cfg, env)
+		if err != nil {
+			return nil, fmt.Errorf("row %s: %w", d.r.Name, err)
+		}
+		res.Audio.Rows = append(res.Audio.Rows, row)
+		if res.Audio.Example == nil && len(d.adv) > 0 {
+			res.Audio.Example = d.example()
+		}
+		for k, n := range map[string]int{"background": row.Background, "clean": row.Clean, "adversarial": row.Adversarial} {
+			res.Samples[d.r.Name+" "+k] = n
+		}
+	}
+	timings["scans and baselines"] = time.Since(t2).Seconds()
+	return res, FinishResults(res, cfg, t0)
+}
+
+// prepareAudioRow loads the row's model, draws its utterances and gets
+// its attack set.
+func prepareAudioRow(ctx context.Context, cfg *Config, r *audioRow, ac *audioCorpus, env Env) (*audioRowData, error) {
+	arch, _ := nn.ArchByName(r.Model.Arch)
+	m, err := nn.Load(arch, r.Model.Weights)
+	if err != nil {
+		return nil, fmt.Errorf("%s.model: %w", r.Name, err)
+	}
+	d := &audioRowData{r: r, model: m}
+	samples := arch.Input[0]
+	for _, p := range []struct {
+		pool string
+		n    int
+		dst  *[]fsdd.Utterance
+	}{{asr.PoolBackground, r.Counts.Background, &d.bg}, {asr.PoolClean, r.Counts.Clean, &d.clean}, {asr.PoolAttack, r.Counts.Attack, &d.sources}} {
+		if *p.dst, err = ac.utterances(p.pool, p.n, samples, r.Condition, cfg.Seed); err != nil {
+			return nil, err
+		}
+	}
+	env.logf("row %s: %d background, %d clean utterances and %d attack sources (%s)", r.Name, len(d.bg), len(d.clean), len(d.sources), r.Condition.describe())
+	if d.targets, d.items, err = audioAttackSet(ctx, r, m, d.sources, cfg.Seed, env); err != nil {
+		return nil, err
+	}
+	for i, it := range d.items {
+		if !it.Success {
+			continue
+		}
+		u := d.sources[i]
+		u.Samples, u.Digits, u.Transcript = attack.Dequantize16(it.Samples), d.targets[i], asr.Transcript(d.targets[i])
+		if len(u.Samples) != len(d.sources[i].Samples) {
+			return nil, fmt.Errorf("attack set: source %d has %d adversarial samples, not its %d", i, len(u.Samples), len(d.sources[i].Samples))
+		}
+		d.adv = append(d.adv, u)
+		d.advSource = append(d.advSource, i)
+	}
+	if len(d.adv) < 2 {
+		return nil, fmt.Errorf("the attack succeeded on %d of the %d sources; the scans need at least 2", len(d.adv), len(d.sources))
+	}
+	return d, nil
+}
+
+// describe returns the condition as the report prints it.
+func (c audioCondition) describe() string {
+	if c.Name == "noisy" {
+		return fmt.Sprintf("noisy, SNR %g–%g dB", c.SNR[0], c.SNR[1])
+	}
+	return c.Name
+}
+
+// run computes the row's scans and baselines.
+func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.AudioRow, error) {
+	r := d.r
+	wsum, err := fileSHA256(r.Model.Weights)
+	if err != nil {
+		return report.AudioRow{}, err
+	}
+	row := report.AudioRow{Name: r.Name, Model: r.Model.Arch, Weights: wsum, Condition: r.Condition.describe(),
+		Attack:     r.Attack.describe(),
+		Background: len(d.bg), Clean: len(d.clean), Sources: len(d.sources), Adversarial: len(d.adv), Tail: r.Tail}
+	for _, it := range d.items {
+		if it.Success {
+			row.DBx = append(row.DBx, it.DBx)
+		}
+	}
+	sc, err := asr.Evaluate(d.model, d.clean, 0, env.Workers)
+	if err != nil {
+		return row, err
+	}
+	row.WER, row.CER = sc.WER, sc.CER
+	if row.Layers, err = d.scans(ctx, cfg, env); err != nil {
+		return row, err
+	}
+	if r.ControlSNR != nil {
+		if row.Control, err = d.control(ctx, cfg, env); err != nil {
+			return row, fmt.Errorf("control: %w", err)
+		}
+	}
+	if row.TD, err = d.temporalDependency(env.Workers); err != nil {
+		return row, fmt.Errorf("TD: %w", err)
+	}
+	if row.DU, err = d.downUp(env.Workers); err != nil {
+		return row, fmt.Errorf("DU: %w", err)
+	}
+	if p := r.Published; p != nil {
+		row.Published = &report.AudioPublished{Row: p.Row, Counts: p.Counts, Dims: p.Dims, TD: p.TD, DU: p.DU, SS: p.SS}
+	}
+	env.logf("row %s: TD AUC %.3f (%s), DU accuracy %.1f %%", r.Name, row.TD.AUC[row.TD.Used], row.TD.Used, row.DU.Accuracy)
+	return row, nil
+}
+
+// fileSHA256 returns the hex SHA-256 of a file's bytes.
+func fileSHA256(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:]), nil
+}
+
+// example returns the first adversarial utterance and its source.
+func (d *audioRowData) example() *report.AudioExample {
+	src := d.sources[d.advSource[0]]
+	it := d.items[d.advSource[0]]
+	mel, _ := asr.MelOf(d.model.Arch)
+	return &report.AudioExample{Row: d.r.Name, Rate: mel.Rate, Transcript: src.Transcript, Target: asr.Transcript(d.targets[d.advSource[0]]),
+		DBx: it.DBx, Clean: src.Samples, Adversarial: d.adv[0].Samples}
+}
+
+// describe returns the attack as the report prints it.
+func (a audioAttack) describe() string {
+	s := fmt.Sprintf("CW, %d steps from %g dB_x", a.Steps, a.StartDB)
+	if a.Method == "ia" {
+		s = fmt.Sprintf("IA, stage 1 %d steps from %g dB_x, stage 2 %d steps", a.Steps, a.StartDB, a.Stage2Steps)
+	}
+	return s
+}
+
+// control scans the clean utterances against themselves with white noise
+// at the row's control SNR (a stream of the seed named "audio control"),
+// quantised to 16 bits.
+func (d *audioRowData) control(ctx context.Context, cfg *Config, env Env) (*report.AudioControl, error) {
+	snr := *d.r.ControlSNR
+	noisy, err := fsdd.AddNoise(d.clean, snr, snr, stream(cfg.Seed, "audio control"))
+	if err != nil {
+		return nil, err
+	}
+	for i := range noisy {
+		quantise(noisy[i].Samples)
+	}
+	c := *d
+	c.adv = noisy
+	env.logf("row %s: control, the clean utterances against themselves with noise at %g dB SNR", d.r.Name, snr)
+	layers, err := c.scans(ctx, cfg, env)
+	if err != nil {
+		return nil, err
+	}
+	out := &report.AudioControl{SNR: snr}
+	for _, l := range layers {
+		out.Layers = append(out.Layers, l.Layer)
+		out.AUC = append(out.AUC, l.Scans[0].AUC)
+		out.CI = append(out.CI, l.Scans[0].CI)
+	}
+	return out, nil
+}

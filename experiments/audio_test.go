@@ -1,0 +1,165 @@
+package experiments_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"subsetscan/configs"
+	"subsetscan/experiments"
+	"subsetscan/internal/refdata"
+	"subsetscan/report"
+	"subsetscan/runner"
+)
+
+// audioVars returns the variables of the audio test configs: the shared
+// FSDD copy (skipping the test without it, failing it when CI=true) and
+// the built-in models; with needData false a missing FSDD is no reason to
+// skip (decoding does not read it).
+func audioVars(t *testing.T, needData bool) experiments.Vars {
+	t.Helper()
+	dir := filepath.Join(refdata.Root(), "..", "shared", "datasets", "free-spoken-digit-dataset")
+	if _, err := os.Stat(filepath.Join(dir, "recordings")); err != nil && needData {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("data set %s is missing; CI=true requires it", dir)
+		}
+		t.Skipf("data set %s is missing", dir)
+	}
+	models, err := configs.ExtractModels(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return experiments.Vars{Data: dir, Models: models}
+}
+
+// TestAudioConfigErrors checks that bad values of the audio section are
+// errors naming their key.
+func TestAudioConfigErrors(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "audio-tiny.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkErrors(t, string(raw), "audio.yaml", audioVars(t, false), []errorCase{
+		{"unknown attack", "method: cw", "method: pgd", `audio.rows[0].attack.method: unknown attack "pgd"`},
+		{"ia without stage 2", "method: cw", "method: ia", "audio.rows[0].attack.stage2_steps: must be ≥ 1 for attack ia"},
+		{"stage 2 for cw", "shrink: 0.8}", "shrink: 0.8, stage2_steps: 5}", "audio.rows[0].attack.stage2_steps: stage2_steps and stage2_lr are for attack ia only"},
+		{"attack key", "method: cw,", "method: cw, eps: 1,", "audio.rows[0].attack.eps: unknown key"},
+		{"check above steps", "check: 10", "check: 50", "audio.rows[0].attack.check: must lie in [1, steps]"},
+		{"start above 0 dB", "start_db: -10", "start_db: 3", "audio.rows[0].attack.start_db: must be below 0 dB"},
+		{"background beyond the pool", "background: 30", "background: 5000", "audio.rows[0].counts.background: must lie in [2, 1920]"},
+		{"attack beyond the pool", "attack: 6}", "attack: 721}", "audio.rows[0].counts.attack: must lie in [1, 720]"},
+		{"no clean", "clean: 12", "clean: 0", "audio.rows[0].counts.clean: must lie in [2, 720]"},
+		{"SNR order", "snr: [10, 30]", "snr: [30, 10]", "audio.rows[0].condition.snr: must be [low, high] dB"},
+		{"SNR missing", "{name: noisy, snr: [10, 30]}", "{name: noisy}", "audio.rows[0].condition.snr: is required for condition noisy"},
+		{"SNR for clean", "name: noisy", "name: clean", "audio.rows[0].condition.snr: is for condition noisy only"},
+		{"condition", "name: noisy", "name: loud", `audio.rows[0].condition.name: must be clean or noisy, got "loud"`},
+		{"layer", "layers: [dense_1, bilstm_1]", "layers: [dense_1, lstm_9]", `audio.rows[0].layers[1]: ds-fsdd has no scannable layer "lstm_9"`},
+		{"front end", "layers: [dense_1, bilstm_1]", "layers: [mel]", `audio.rows[0].layers[0]: ds-fsdd has no scannable layer "mel"`},
+		{"layer twice", "layers: [dense_1, bilstm_1]", "layers: [dense_1, dense_1]", "audio.rows[0].layers[1]: dense_1 is listed twice"},
+		{"tail", "layers: [dense_1, bilstm_1]", "layers: [dense_1, bilstm_1]\n      tail: 3", "audio.rows[0].tail: must be 1 or 2, got 3"},
+		{"td k", "layers: [dense_1, bilstm_1]", "layers: [dense_1, bilstm_1]\n      td_k: 1.5", "audio.rows[0].td_k: must lie in (0, 1)"},
+		{"du rate", "layers: [dense_1, bilstm_1]", "layers: [dense_1, bilstm_1]\n      du_rate: 8000", "audio.rows[0].du_rate: must lie in [1000, 8000)"},
+		{"arch", "arch: ds-fsdd", "arch: autoencoder", "audio.rows[0].model.arch: asr: mnist_autoencoder does not start with a log_mel layer"},
+		{"weights", "ds-fsdd.npz", "missing.npz", "audio.rows[0].model.weights:"},
+		{"published length", "ss: [0.283, 0.973]", "ss: [0.283]", "audio.rows[0].published: has 1 ss values and 2 dims for the 2 layers"},
+		{"row name", "name: ds-noisy-cw", "name: a/b", "audio.rows[0].name: must be a non-empty file name"},
+		{"no rows", "rows:", "rows: []\n  old:", "audio.old: unknown key"},
+		{"scan mode", "mode: individual", "mode: group", "scan.mode"},
+		{"control", "control_snr: 0", "control_snr: 100", "audio.rows[0].control_snr: must lie in [-20, 80] dB"},
+	})
+}
+
+// TestAudioKind runs the tiny audio config end to end through runner.Run
+// twice: the second run reuses the attack set and gives the same results
+// but for the timings.
+func TestAudioKind(t *testing.T) {
+	cfg, err := experiments.ReadConfig(filepath.Join("testdata", "audio-tiny.yaml"), audioVars(t, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	var logs []string
+	opt := runner.Options{OutDir: out, Revision: "test", Progress: func(f string, a ...any) { logs = append(logs, f) }}
+	dir, res, err := runner.Run(t.Context(), cfg, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := res.Audio
+	if a == nil || len(a.Rows) != 1 || a.Example == nil {
+		t.Fatalf("audio results %+v", a)
+	}
+	row := a.Rows[0]
+	if row.Background != 30 || row.Clean != 12 || row.Sources != 6 || row.Adversarial < 2 || len(row.DBx) != row.Adversarial {
+		t.Errorf("counts: %d background, %d clean, %d of %d adversarial, %d dB_x", row.Background, row.Clean, row.Adversarial, row.Sources, len(row.DBx))
+	}
+	if len(row.Layers) != 2 || len(row.Layers[0].Scans) != 1 || len(row.Layers[1].Scans) != 2 || row.Layers[1].Scans[1].Tail != 2 {
+		t.Fatalf("layers %+v: want dense_1 with one tail, bilstm_1 with both", row.Layers)
+	}
+	for _, l := range row.Layers {
+		if s := l.Scans[0]; !(s.AUC >= 0 && s.AUC <= 1) || len(s.Clean) != 12 || len(s.Adversarial) != row.Adversarial {
+			t.Errorf("layer %s: AUC %v, %d clean and %d adversarial scores", l.Layer, s.AUC, len(s.Clean), len(s.Adversarial))
+		}
+	}
+	for _, db := range row.DBx {
+		if !(db < -10) {
+			t.Errorf("dB_x %v not below the start bound -10", db)
+		}
+	}
+	if c := row.Control; c == nil || len(c.AUC) != 2 || !(c.AUC[0] >= 0 && c.AUC[0] <= 1) {
+		t.Errorf("control %+v", c)
+	}
+	if row.DU.Balanced != row.Adversarial || !(row.TD.AUC["cer"] >= 0 && row.TD.AUC["cer"] <= 1) || row.Published == nil {
+		t.Errorf("DU %+v, TD %v, published %v", row.DU, row.TD.AUC, row.Published)
+	}
+	first, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs = nil
+	if _, _, err := runner.Run(t.Context(), cfg, opt); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(logs, "\n"), "reusing the attack set") {
+		t.Errorf("the second run did not reuse the attack set: %v", logs)
+	}
+	second, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(untimed(first), untimed(second)) {
+		t.Error("the second run's report differs from the first's beyond the timings")
+	}
+	if _, err := report.Load(dir); err != nil {
+		t.Error(err)
+	}
+}
+
+// untimed returns a report without its timings section.
+func untimed(md []byte) []byte {
+	if i := bytes.Index(md, []byte("\n## Timings")); i >= 0 {
+		return md[:i]
+	}
+	return md
+}
+
+// TestShippedAudioConfig checks that the shipped audio-fsdd parses with
+// the shipped models, its rows as the report expects them.
+func TestShippedAudioConfig(t *testing.T) {
+	raw, ok := configs.Read("audio-fsdd")
+	if !ok {
+		t.Fatal("audio-fsdd is not shipped")
+	}
+	vars := audioVars(t, false)
+	vars.Data = t.TempDir() // not read when parsing
+	cfg, err := experiments.ParseConfig(raw, "", vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets, layers := cfg.Settings.Names(cfg)
+	if !slices.Equal(sets, []string{"ds-noisy-cw", "ds-clean-cw", "ds-clean-ia"}) || len(layers) != 4 {
+		t.Errorf("rows %v, layers %v", sets, layers)
+	}
+}

@@ -1,0 +1,177 @@
+package report
+
+import "fmt"
+
+// Audio holds the results of the audio study (kind audio): one row group
+// per model, data condition and attack, in the published table's shape.
+type Audio struct {
+	Rows []AudioRow `json:"rows"`
+	// Example is one clean utterance and its adversarial version, for the
+	// waveform and spectrogram figure; nil when no attack succeeded.
+	Example *AudioExample `json:"example,omitempty"`
+}
+
+// AudioRow is one row group of the audio table.
+type AudioRow struct {
+	Name string `json:"name"`
+	// Model is the architecture's name, Weights the SHA-256 of its weights
+	// file.
+	Model   string `json:"model"`
+	Weights string `json:"weights"`
+	// Condition is "clean" or "noisy, SNR 10–30 dB"; Attack "cw, 300
+	// steps" and the like.
+	Condition string `json:"condition"`
+	Attack    string `json:"attack"`
+	// Background, Clean and Sources are the numbers of utterances; the
+	// adversarial ones are the successes among the sources.
+	Background  int `json:"background"`
+	Clean       int `json:"clean"`
+	Sources     int `json:"sources"`
+	Adversarial int `json:"adversarial"`
+	// DBx are the dB_x distortions of the successful examples, in order.
+	DBx []float64 `json:"db_x"`
+	// WER and CER are the model's error rates (greedy decoding) on the
+	// clean utterances of the row's condition.
+	WER float64 `json:"wer"`
+	CER float64 `json:"cer"`
+	// Tail is the tail of the table's scans.
+	Tail   int          `json:"tail"`
+	Layers []AudioLayer `json:"layers"`
+	TD     AudioTD      `json:"td"`
+	DU     AudioDU      `json:"du"`
+	// Control is the scans' control; nil when not asked for.
+	Control *AudioControl `json:"control,omitempty"`
+	// Published is the paper's row beside this one; nil when none.
+	Published *AudioPublished `json:"published,omitempty"`
+}
+
+// AudioLayer is one scanned layer of a row: the subset scans of the clean
+// and adversarial utterances, with the table's tail and, for recurrent
+// layers (signed outputs), with the other tail too.
+type AudioLayer struct {
+	Layer string `json:"layer"`
+	// Dims is the layer's output shape: time steps × units (or time ×
+	// frequency × channels).
+	Dims  []int    `json:"dims"`
+	Scans []SSTail `json:"scans"` // the table's tail first
+}
+
+// SSTail is the individual-scan result of one layer with one tail.
+type SSTail struct {
+	Tail int        `json:"tail"`
+	AUC  float64    `json:"auc"`
+	CI   [2]float64 `json:"ci"`
+	// Clean and Adversarial are the subset scores.
+	Clean       []float64 `json:"clean"`
+	Adversarial []float64 `json:"adversarial"`
+}
+
+// AudioTD is the temporal-dependency baseline of a row: the transcript of
+// the first K of each waveform against the same-length prefix of the
+// whole one's, by word and character error rate and by the longest common
+// prefix, each an AUC of clean vs adversarial; Used names the one the
+// table shows.
+type AudioTD struct {
+	K       float64               `json:"k"`
+	Used    string                `json:"used"`
+	AUC     map[string]float64    `json:"auc"`
+	CI      map[string][2]float64 `json:"ci"`
+	Clean   map[string][]float64  `json:"clean"`
+	Adv     map[string][]float64  `json:"adversarial"`
+	Metrics []string              `json:"metrics"`
+}
+
+// AudioDU is the down/up-sampling baseline of a row: each waveform
+// resampled to Rate Hz and back and transcribed again. Accuracy is that
+// of "the transcript changed" as the detector on a balanced set (as many
+// clean utterances as adversarial ones, the first), in %; AUC that of the
+// character error rate between the two transcripts, clean vs
+// adversarial, on all of them.
+type AudioDU struct {
+	Rate     int        `json:"rate"`
+	Balanced int        `json:"balanced"`
+	Accuracy float64    `json:"accuracy"`
+	AUC      float64    `json:"auc"`
+	CI       [2]float64 `json:"ci"`
+	Clean    []float64  `json:"clean"`
+	Adv      []float64  `json:"adversarial"`
+}
+
+// AudioControl is the scans' control of a row: the AUC (the table's
+// tail) of its clean utterances against themselves with white noise at
+// SNR dB, per layer.
+type AudioControl struct {
+	SNR    float64      `json:"snr"`
+	Layers []string     `json:"layers"`
+	AUC    []float64    `json:"auc"`
+	CI     [][2]float64 `json:"ci"`
+}
+
+// AudioPublished is the published row a row stands beside: the paper's
+// label, counts (background, clean, adversarial), layer dimensions, TD
+// AUC and DU accuracy in % (nil where it prints NA) and SS AUC per layer.
+type AudioPublished struct {
+	Row    string    `json:"row"`
+	Counts [3]int    `json:"counts"`
+	Dims   []string  `json:"dims"`
+	TD     *float64  `json:"td,omitempty"`
+	DU     *float64  `json:"du,omitempty"`
+	SS     []float64 `json:"ss"`
+}
+
+// AudioExample is one clean utterance of a row's attack sources and its
+// adversarial version: their samples (own samples only, at Rate Hz),
+// transcripts and the perturbation's dB_x.
+type AudioExample struct {
+	Row         string    `json:"row"`
+	Rate        int       `json:"rate"`
+	Transcript  string    `json:"transcript"`
+	Target      string    `json:"target"`
+	DBx         float64   `json:"db_x"`
+	Clean       []float32 `json:"clean"`
+	Adversarial []float32 `json:"adversarial"`
+}
+
+// Check checks what an audio study's results can be checked for without
+// the paper's models: that every cell of the table exists (each row has
+// its TD AUC, DU accuracy and AUC, and an SS AUC with its interval for
+// every layer, all finite and in range, and as many layers as its
+// published row), and that the sample counts agree with each other (the
+// scores of each scan, the dB_x of the successes, the balanced DU set).
+// It returns the number of cells checked and a line per problem.
+func (a *Audio) Check() (cells int, problems []string) {
+	bad := func(row, format string, args ...any) {
+		problems = append(problems, row+": "+fmt.Sprintf(format, args...))
+	}
+	for _, r := range a.Rows {
+		if r.Background < 2 || r.Clean < 2 || r.Adversarial < 2 || r.Adversarial > r.Sources || len(r.DBx) != r.Adversarial {
+			bad(r.Name, "counts: %d background, %d clean, %d of %d sources adversarial, %d dB_x", r.Background, r.Clean, r.Adversarial, r.Sources, len(r.DBx))
+		}
+		if p := r.Published; p != nil && (len(p.SS) != len(r.Layers) || len(p.Dims) != len(r.Layers)) {
+			bad(r.Name, "%d layers beside a published row of %d", len(r.Layers), len(p.SS))
+		}
+		cells += 2
+		if !unitAUC(r.TD.AUC[r.TD.Used]) {
+			bad(r.Name, "TD AUC (%s) %v", r.TD.Used, r.TD.AUC[r.TD.Used])
+		}
+		if !(r.DU.Accuracy >= 0 && r.DU.Accuracy <= 100) || !unitAUC(r.DU.AUC) || r.DU.Balanced != min(r.Clean, r.Adversarial) {
+			bad(r.Name, "DU accuracy %v %%, AUC %v, balanced set of %d", r.DU.Accuracy, r.DU.AUC, r.DU.Balanced)
+		}
+		for _, l := range r.Layers {
+			cells++
+			if len(l.Scans) == 0 {
+				bad(r.Name, "layer %s has no scan", l.Layer)
+				continue
+			}
+			for _, s := range l.Scans {
+				if !unitAUC(s.AUC) || !(s.CI[0] <= s.AUC && s.AUC <= s.CI[1]) || len(s.Clean) != r.Clean || len(s.Adversarial) != r.Adversarial {
+					bad(r.Name, "layer %s, %d-tailed: AUC %v, CI %v, %d clean and %d adversarial scores", l.Layer, s.Tail, s.AUC, s.CI, len(s.Clean), len(s.Adversarial))
+				}
+			}
+		}
+	}
+	return cells, problems
+}
+
+// unitAUC reports whether v is an AUC: in [0, 1] (so not NaN).
+func unitAUC(v float64) bool { return v >= 0 && v <= 1 }

@@ -1,0 +1,342 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// audioSections are the sections of an audio study's report, in order:
+// the header, what the analog is, the table beside the published one,
+// both tails of the recurrent layers, the baselines' details, the models'
+// error rates, the attacks, what carries over, notes, warnings, figures
+// and timings.
+func (r *Results) audioSections(figures []Figure) []func(*bytes.Buffer) error {
+	return []func(*bytes.Buffer) error{
+		r.writeHeader, r.writeAudioAnalog, r.writeAudioTable, r.writeAudioTails, r.writeAudioControl, r.writeAudioBaselines,
+		r.writeAudioModels, r.writeAudioAttacks, r.writeAudioCarries, r.writeNotes, r.writeWarnings,
+		func(b *bytes.Buffer) error { return writeFigures(b, figures) }, r.writeTimings,
+	}
+}
+
+// writeAudioAnalog says what the study is an analog of: what is the same
+// as in the paper, what differs and why.
+func (r *Results) writeAudioAnalog(b *bytes.Buffer) error {
+	fmt.Fprintf(b, "## An analog, not a reproduction\n\n")
+	fmt.Fprintf(b, "This is an analog of the audio table of Akinwande, Cintas, Speakman and Sridharan (2020), "+
+		"\"Identifying audio adversarial examples via anomalous pattern detection\". "+
+		"**The same as the paper:** the protocol (a background, clean and adversarial utterances; individual subset scans of each layer's "+
+		"activations, flattened time × units, with Berk-Jones and α_max as configured; the AUC of clean against adversarial), "+
+		"the attacks' families (targeted Carlini–Wagner with a shrinking L∞ bound, and the imperceptible attack of Qin et al. with "+
+		"a psychoacoustic masking loss), the two baselines (temporal dependency, down/up-sampling) and the table's shape. "+
+		"**What differs:** DeepSpeech, Lingvo, CommonVoice and LibriSpeech cannot be obtained on this machine, so the recognisers are "+
+		"small CTC networks trained here on spoken digit strings (2–5 recordings of one speaker from the Free Spoken Digit Dataset, "+
+		"8 kHz, digit words as the vocabulary); CommonVoice's crowd-sourced noise is stood for by white noise at a seeded SNR "+
+		"and LibriSpeech's read speech by the clean strings; layers are a few hundred units, not thousands; "+
+		"the counts are this run's, listed beside the paper's.")
+	var subs []string
+	for _, row := range r.Audio.Rows {
+		if p := row.Published; p != nil && !strings.HasPrefix(p.Row, modelFamily(row.Model)) {
+			subs = append(subs, fmt.Sprintf("row %s runs %s where the paper's row (%s) has another model", row.Name, row.Model, p.Row))
+		}
+	}
+	if len(subs) > 0 {
+		fmt.Fprintf(b, " Substitutions: %s.", strings.Join(subs, "; "))
+	}
+	fmt.Fprintf(b, "\n")
+	return nil
+}
+
+// modelFamily returns the paper's model an analog stands for.
+func modelFamily(arch string) string {
+	switch {
+	case strings.HasPrefix(arch, "ds-"):
+		return "DeepSpeech"
+	case strings.HasPrefix(arch, "lv-"):
+		return "Lingvo"
+	}
+	return arch
+}
+
+// AudioTable returns the table in the published shape: one line per
+// scanned layer, the row group's model, condition, attack and counts on
+// its first line, then the layer's dimensions, TD AUC, DU accuracy and
+// SS AUC, and the published row's beside.
+func (a *Audio) AudioTable() Table {
+	t := Table{Header: []string{"M, D, A (Bg, Cl, Ad)", "layer", "dims", "TD (AUC)", "DU (ACC %)", "SS (AUC)",
+		"published M, D, A (Bg, Cl, Ad)", "dims", "TD", "DU", "SS"}}
+	for _, row := range a.Rows {
+		for i, l := range row.Layers {
+			line := make([]string, len(t.Header))
+			line[1], line[2] = l.Layer, joinInts(l.Dims)
+			line[5] = fmt.Sprintf("%.3f [%.3f, %.3f]", l.Scans[0].AUC, l.Scans[0].CI[0], l.Scans[0].CI[1])
+			if i == 0 {
+				line[0] = fmt.Sprintf("%s, %s, %s (%d, %d, %d)", row.Model, row.Condition, row.Attack, row.Background, row.Clean, row.Adversarial)
+				line[3] = f3(row.TD.AUC[row.TD.Used])
+				line[4] = fmt.Sprintf("%.1f", row.DU.Accuracy)
+			}
+			if p := row.Published; p != nil {
+				if i == 0 {
+					line[6] = fmt.Sprintf("%s (%d, %d, %d)", p.Row, p.Counts[0], p.Counts[1], p.Counts[2])
+					line[8], line[9] = naOr(p.TD, "%.3f"), naOr(p.DU, "%.1f")
+				}
+				line[7], line[10] = p.Dims[i], f3(p.SS[i])
+			}
+			t.Rows = append(t.Rows, line)
+		}
+	}
+	return t
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, ", ")
+}
+
+// naOr formats *v, or "NA" for nil.
+func naOr(v *float64, format string) string {
+	if v == nil {
+		return "NA"
+	}
+	return fmt.Sprintf(format, *v)
+}
+
+// writeAudioTable writes the table and says what each column holds.
+func (r *Results) writeAudioTable(b *bytes.Buffer) error {
+	a := r.Audio
+	fmt.Fprintf(b, "\n## The table, beside the published one\n\n")
+	var tails []string
+	for _, row := range a.Rows {
+		tails = append(tails, fmt.Sprintf("%s %d-tailed", row.Name, row.Tail))
+	}
+	fmt.Fprintf(b, "TD is the AUC of the temporal-dependency score %s (k = %s); DU the accuracy in %% of \"the transcript changed "+
+		"after down/up-sampling\" on a balanced set of clean and adversarial utterances; SS the AUC of the individual-scan subset "+
+		"scores, clean vs adversarial, with its confidence interval (%s), scans %s (both tails of the recurrent layers below). "+
+		"Dims are time steps × units (time × frequency × channels for convolutions). The published columns are the paper's rows, "+
+		"its layers in its order beside this project's.\n\n",
+		strings.ToUpper(tdUsedOf(a)), tdKs(a), r.CIMethod, strings.Join(tails, ", "))
+	return WriteMarkdownTable(b, a.AudioTable())
+}
+
+// tdUsedOf returns the TD metric the table uses (the rows agree).
+func tdUsedOf(a *Audio) string {
+	if len(a.Rows) == 0 {
+		return ""
+	}
+	return a.Rows[0].TD.Used
+}
+
+// tdKs lists the rows' distinct k.
+func tdKs(a *Audio) string {
+	var ks []string
+	for _, row := range a.Rows {
+		if k := fmt.Sprintf("%g", row.TD.K); !slices.Contains(ks, k) {
+			ks = append(ks, k)
+		}
+	}
+	return strings.Join(ks, ", ")
+}
+
+// writeAudioTails writes both tails' AUCs of the layers scanned with both.
+func (r *Results) writeAudioTails(b *bytes.Buffer) error {
+	t := Table{Header: []string{"row", "layer", "1-tailed AUC", "2-tailed AUC", "in the table"}}
+	for _, row := range r.Audio.Rows {
+		for _, l := range row.Layers {
+			if len(l.Scans) < 2 {
+				continue
+			}
+			byTail := map[int]SSTail{}
+			for _, s := range l.Scans {
+				byTail[s.Tail] = s
+			}
+			t.Rows = append(t.Rows, []string{row.Name, l.Layer, ssCell(byTail[1]), ssCell(byTail[2]), fmt.Sprintf("%d-tailed", l.Scans[0].Tail)})
+		}
+	}
+	if len(t.Rows) == 0 {
+		return nil
+	}
+	fmt.Fprintf(b, "\n### Recurrent layers, both tails\n\nThe outputs of recurrent layers are signed: a one-tailed scan "+
+		"looks for activations higher than the background's only, a two-tailed one for both higher and lower.\n\n")
+	return WriteMarkdownTable(b, t)
+}
+
+// writeAudioControl writes the scans' control, where the rows have one.
+func (r *Results) writeAudioControl(b *bytes.Buffer) error {
+	t := Table{Header: []string{"row", "noise SNR (dB)", "layer", "SS AUC, clean vs clean + noise"}}
+	for _, row := range r.Audio.Rows {
+		if c := row.Control; c != nil {
+			for i, l := range c.Layers {
+				t.Rows = append(t.Rows, []string{row.Name, fmt.Sprintf("%g", c.SNR), l, fmt.Sprintf("%.3f [%.3f, %.3f]", c.AUC[i], c.CI[i][0], c.CI[i][1])})
+			}
+		}
+	}
+	if len(t.Rows) == 0 {
+		return nil
+	}
+	fmt.Fprintf(b, "\n### Control: the scans against plain noise\n\nThe same scans (same background, layers and tail) of the "+
+		"clean utterances against themselves with white noise added at the SNR given, a change of the input far louder "+
+		"than the attacks' perturbations: how well the scans tell the clean utterances from a blatantly changed version of them.\n\n")
+	return WriteMarkdownTable(b, t)
+}
+
+func ssCell(s SSTail) string { return fmt.Sprintf("%.3f [%.3f, %.3f]", s.AUC, s.CI[0], s.CI[1]) }
+
+// writeAudioBaselines writes the baselines' details: TD by each metric,
+// DU's accuracy and AUC.
+func (r *Results) writeAudioBaselines(b *bytes.Buffer) error {
+	fmt.Fprintf(b, "\n## Baselines\n\nTD (Yang et al., ICLR 2019): the transcript of the first k of each waveform against the "+
+		"same-length prefix of the whole waveform's transcript, by word error rate (WER), character error rate (CER) and "+
+		"1 − the longest common prefix's share (LCP); the table uses %s. DU: each waveform resampled to the rate below and "+
+		"back, quantised to 16 bits and transcribed again; accuracy of \"the transcript changed\" on the first n clean and "+
+		"n adversarial utterances (n the smaller count), and the AUC of the CER between the two transcripts.\n\n", strings.ToUpper(tdUsedOf(r.Audio)))
+	t := Table{Header: []string{"row", "TD k", "TD AUC (WER)", "TD AUC (CER)", "TD AUC (LCP)", "DU rate (Hz)", "DU accuracy %", "DU AUC (CER)"}}
+	for _, row := range r.Audio.Rows {
+		td := row.TD
+		t.Rows = append(t.Rows, []string{row.Name, fmt.Sprintf("%g", td.K), withCI(td.AUC, td.CI, "wer"), withCI(td.AUC, td.CI, "cer"),
+			withCI(td.AUC, td.CI, "lcp"), fmt.Sprint(row.DU.Rate), fmt.Sprintf("%.1f (n = %d)", row.DU.Accuracy, row.DU.Balanced),
+			fmt.Sprintf("%.3f [%.3f, %.3f]", row.DU.AUC, row.DU.CI[0], row.DU.CI[1])})
+	}
+	return WriteMarkdownTable(b, t)
+}
+
+// writeAudioModels writes each row's model and its error rates on the
+// row's clean utterances.
+func (r *Results) writeAudioModels(b *bytes.Buffer) error {
+	fmt.Fprintf(b, "\n## The recognisers on clean strings\n\nWord and character error rates (greedy decoding) of each row's "+
+		"model on the row's clean utterances, in the row's condition.\n\n")
+	t := Table{Header: []string{"row", "model", "weights (SHA-256)", "condition", "utterances", "WER %", "CER %"}}
+	for _, row := range r.Audio.Rows {
+		t.Rows = append(t.Rows, []string{row.Name, row.Model, row.Weights[:min(12, len(row.Weights))], row.Condition,
+			fmt.Sprint(row.Clean), fmt.Sprintf("%.2f", 100*row.WER), fmt.Sprintf("%.2f", 100*row.CER)})
+	}
+	return WriteMarkdownTable(b, t)
+}
+
+// writeAudioAttacks writes each row's attack, its successes and their
+// distortions.
+func (r *Results) writeAudioAttacks(b *bytes.Buffer) error {
+	fmt.Fprintf(b, "\n## Attacks\n\nTargeted: each source's target is another digit string of its length. A success is a "+
+		"16-bit adversarial waveform greedily transcribed as its target; only successes are scanned. "+
+		"dB_x(δ) = 20·log10 max|δ| − 20·log10 max|x| (lower is quieter).\n\n")
+	t := Table{Header: []string{"row", "attack", "successful", "dB_x median", "dB_x range"}}
+	for _, row := range r.Audio.Rows {
+		med, lo, hi := "–", "", ""
+		if len(row.DBx) > 0 {
+			s := slices.Sorted(slices.Values(row.DBx))
+			m := s[len(s)/2]
+			if len(s)%2 == 0 {
+				m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+			}
+			med, lo, hi = fmt.Sprintf("%.1f", m), fmt.Sprintf("%.1f", s[0]), fmt.Sprintf("%.1f", s[len(s)-1])
+		}
+		rng := "–"
+		if lo != "" {
+			rng = "[" + lo + ", " + hi + "]"
+		}
+		t.Rows = append(t.Rows, []string{row.Name, row.Attack, fmt.Sprintf("%d of %d", row.Adversarial, row.Sources), med, rng})
+	}
+	return WriteMarkdownTable(b, t)
+}
+
+// bestSS returns the index of the layer of row with the highest AUC of
+// the table's tail (the first on ties), -1 when it has none.
+func bestSS(row AudioRow) int {
+	best := -1
+	for i, l := range row.Layers {
+		if best < 0 || l.Scans[0].AUC > row.Layers[best].Scans[0].AUC {
+			best = i
+		}
+	}
+	return best
+}
+
+// ordinals name the first layers by position.
+var ordinals = []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"}
+
+func ordinal(i int) string {
+	if i < len(ordinals) {
+		return ordinals[i]
+	}
+	return fmt.Sprintf("%dth", i+1)
+}
+
+// AudioParagraph says, from the numbers, what carries over from the
+// paper: for each row whether its best layer beats TD and DU here and in
+// the paper's row, whether the best layer is at the same position, how
+// many layers detect the attack or rank it below the clean utterances
+// here (confidence interval above or below 0.5), and how many published
+// AUCs are below 0.5 (the paper prints no intervals).
+func (a *Audio) AudioParagraph() string {
+	var parts []string
+	beats, pubBeats, pubTD := 0, 0, 0
+	for _, row := range a.Rows {
+		i := bestSS(row)
+		if i < 0 {
+			continue
+		}
+		ss, td := row.Layers[i].Scans[0].AUC, row.TD.AUC[row.TD.Used]
+		ci := row.Layers[i].Scans[0].CI
+		s := fmt.Sprintf("In %s the best layer, %s (the %s, AUC %.3f [%.3f, %.3f]), %s TD (%.3f) and %s DU (AUC %.3f, accuracy %.1f %%)",
+			row.Name, row.Layers[i].Layer, ordinal(i), ss, ci[0], ci[1], verb(ss > td, "beats", "does not beat"), td,
+			verb(ss > row.DU.AUC, "beats", "does not beat"), row.DU.AUC, row.DU.Accuracy)
+		if ss > td {
+			beats++
+		}
+		above, below := 0, 0
+		for _, l := range row.Layers {
+			if l.Scans[0].CI[0] > 0.5 {
+				above++
+			}
+			if l.Scans[0].CI[1] < 0.5 {
+				below++
+			}
+		}
+		s += fmt.Sprintf("; of its %d layers, %d detect the adversarial utterances (interval above 0.5) and %d rank them below the clean ones (interval below 0.5)",
+			len(row.Layers), above, below)
+		if p := row.Published; p != nil && len(p.SS) > 0 {
+			pi := slices.Index(p.SS, slices.Max(p.SS))
+			pb := 0
+			for _, v := range p.SS {
+				if v < 0.5 {
+					pb++
+				}
+			}
+			s += fmt.Sprintf(". The paper's row (%s): the best layer is the %s (%.3f, %s position as here), %d of %d below 0.5",
+				p.Row, ordinal(pi), p.SS[pi], verb(pi == i, "the same", "not the same"), pb, len(p.SS))
+			if p.TD != nil {
+				pubTD++
+				if p.SS[pi] > *p.TD {
+					pubBeats++
+				}
+				s += fmt.Sprintf(", and it %s TD (%.3f)", verb(p.SS[pi] > *p.TD, "beats", "does not beat"), *p.TD)
+			} else {
+				s += ", TD not printed"
+			}
+		}
+		if c := row.Control; c != nil && len(c.AUC) > 0 {
+			s += fmt.Sprintf(". The control (the clean utterances with noise at %g dB SNR) gets SS AUC %.3f to %.3f",
+				c.SNR, slices.Min(c.AUC), slices.Max(c.AUC))
+		}
+		parts = append(parts, s+".")
+	}
+	parts = append(parts, fmt.Sprintf("Some layer beats TD in %d of %d rows here, and in %d of the %d published rows that print TD.",
+		beats, len(a.Rows), pubBeats, pubTD))
+	return strings.Join(parts, " ")
+}
+
+func verb(ok bool, yes, no string) string {
+	if ok {
+		return yes
+	}
+	return no
+}
+
+// writeAudioCarries writes the paragraph of what carries over.
+func (r *Results) writeAudioCarries(b *bytes.Buffer) error {
+	fmt.Fprintf(b, "\n## What carries over\n\n%s\n", r.Audio.AudioParagraph())
+	return nil
+}
