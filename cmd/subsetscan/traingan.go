@@ -59,14 +59,14 @@ func runTrainGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdout, s
 	if *nTrain > 0 && *nTrain < real.Len() {
 		real = real.Slice(0, *nTrain)
 	}
-	g, d, err := newGAN(*seed)
+	g, d, err := newGAN("gan_g", "gan_d", *seed)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "training gan_g against gan_d on %d MNIST images: non-saturating loss, Adam(2e-4, β₁ 0.5), %d epochs, batch %d, seed %d\n",
 		real.Len(), *epochs, *batch, *seed)
 	cpu0, start := cputime.Used(), time.Now()
-	progress, cbErr := ganProgress(g, d, *checkpoints, cpu0, stdout, stderr)
+	progress, cbErr := ganProgress(g, d, "gan", *checkpoints, cpu0, stdout, stderr)
 	_, err = gan.Train(ctx, g, d, real, gan.Options{
 		Epochs: *epochs, BatchSize: *batch, Seed: *seed, Workers: *workers, Every: *every, Progress: progress,
 	})
@@ -86,9 +86,10 @@ func runTrainGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdout, s
 
 // ganProgress returns train-gan's progress callback, which prints the
 // losses (of the last steps on stderr, of each epoch on stdout, with the
-// CPU time since cpu0) and writes checkpoints into dir if it is not "",
-// and where it leaves the first checkpoint error.
-func ganProgress(g, d *nn.Model, dir string, cpu0 time.Duration, stdout, stderr io.Writer) (func(gan.Progress), *error) {
+// CPU time since cpu0) and writes checkpoints into dir if it is not ""
+// (name_g-epochN.npz, name_d-epochN.npz), and where it leaves the first
+// checkpoint error.
+func ganProgress(g, d *nn.Model, name, dir string, cpu0 time.Duration, stdout, stderr io.Writer) (func(gan.Progress), *error) {
 	var cbErr error
 	return func(p gan.Progress) {
 		if !p.EpochDone {
@@ -97,19 +98,19 @@ func ganProgress(g, d *nn.Model, dir string, cpu0 time.Duration, stdout, stderr 
 		}
 		fmt.Fprintf(stdout, "epoch %d/%d: D loss %.4f, G loss %.4f (%.1f CPU-min so far)\n", p.Epoch, p.Epochs, p.DLoss, p.GLoss, (cputime.Used() - cpu0).Minutes())
 		if dir != "" && cbErr == nil {
-			cbErr = saveGAN(g, d, filepath.Join(dir, fmt.Sprintf("gan_g-epoch%d.npz", p.Epoch)), filepath.Join(dir, fmt.Sprintf("gan_d-epoch%d.npz", p.Epoch)))
+			cbErr = saveGAN(g, d, filepath.Join(dir, fmt.Sprintf("%s_g-epoch%d.npz", name, p.Epoch)), filepath.Join(dir, fmt.Sprintf("%s_d-epoch%d.npz", name, p.Epoch)))
 		}
 	}, &cbErr
 }
 
-// newGAN returns the registered generator and discriminator, initialised
-// from seed (the discriminator from seed+1).
-func newGAN(seed uint64) (g, d *nn.Model, err error) {
+// newGAN returns the registered generator gName and discriminator dName,
+// initialised from seed (the discriminator from seed+1).
+func newGAN(gName, dName string, seed uint64) (g, d *nn.Model, err error) {
 	for _, p := range []struct {
 		m    **nn.Model
 		name string
 		seed uint64
-	}{{&g, "gan_g", seed}, {&d, "gan_d", seed + 1}} {
+	}{{&g, gName, seed}, {&d, dName, seed + 1}} {
 		arch, err := nn.ArchByName(p.name)
 		if err != nil {
 			return nil, nil, err
