@@ -241,7 +241,7 @@ func TestStarGANErrors(t *testing.T) {
 			_, err := TrainStarGAN(context.Background(), g, d, x, domains, StarOptions{})
 			return err
 		},
-		"Edit towards domain 2 of 2": func() error { _, err := Edit(g, x, []int{0, 1, 2, 0}, 1); return err },
+		"Edit towards domain 2 of 2":             func() error { _, err := Edit(g, x, []int{0, 1, 2, 0}, 1); return err },
 		"Edit of images without room for planes": func() error { _, err := Edit(g, data.NewArray(1, 4, 4, 3), []int{0}, 1); return err },
 	} {
 		if err := f(); err == nil {
