@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"subsetscan/data"
@@ -41,20 +40,11 @@ func runEvalStarGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdout
 	case *workers < 0:
 		return usagef("-workers %d must be ≥ 0", *workers)
 	}
-	g, err := loadArch("stargan_g", *gPath)
+	g, d, clf, err := loadStarGAN(*gPath, *dPath, *clfPath)
 	if err != nil {
 		return err
 	}
-	d, err := loadArch("stargan_d", *dPath)
-	if err != nil {
-		return err
-	}
-	opt := gan.EditOptions{Workers: *workers}
-	if *clfPath != "" {
-		if opt.Classifier, err = loadArch("classifier", *clfPath); err != nil {
-			return err
-		}
-	}
+	opt := gan.EditOptions{Classifier: clf, Workers: *workers}
 	x, labels, err := data.LoadMNIST("test")
 	if err != nil {
 		return err
@@ -76,7 +66,7 @@ func runEvalStarGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdout
 	if *out == "" {
 		return nil
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	if err := mkdirs(*out); err != nil {
 		return err
 	}
 	if err := writePairs(filepath.Join(*out, "pairs.png"), g, x, domains, *workers); err != nil {
@@ -86,6 +76,21 @@ func runEvalStarGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdout
 		_, err := w.Write(rep.Bytes())
 		return err
 	})
+}
+
+// loadStarGAN loads the StarGAN's generator and discriminator, and the
+// classifier unless clfPath is "".
+func loadStarGAN(gPath, dPath, clfPath string) (g, d, clf *nn.Model, err error) {
+	if g, err = loadArch("stargan_g", gPath); err != nil {
+		return nil, nil, nil, err
+	}
+	if d, err = loadArch("stargan_d", dPath); err != nil {
+		return nil, nil, nil, err
+	}
+	if clfPath != "" {
+		clf, err = loadArch("classifier", clfPath)
+	}
+	return g, d, clf, err
 }
 
 // strokeNames names the stroke-thickness domains.
@@ -108,24 +113,32 @@ func writeEditReport(w io.Writer, ev gan.EditEvaluation, gPath, dPath, clfPath s
 	if clfPath != "" {
 		fmt.Fprintf(w, "- The classifier's accuracy on the real images: %.1f %%; on the edits: %.1f %% (does the edit keep the digit?).\n", 100*ev.ClassReal, 100*ev.ClassEdit)
 	}
-	fmt.Fprintf(w, "\n`pairs.png`: rows of three, the first %d thin test images, their edits to thick and the edits back (reconstructions), then the first %d thick ones, edited to thin and back.\n", pairCols, pairCols)
+	fmt.Fprintf(w, "\n`pairs.png`: rows of three: the first (up to) %d thin test images, their edits to thick and the edits back (reconstructions); then the first (up to) %d thick ones, edited to thin and back.\n", pairCols, pairCols)
 }
 
 // pairCols is the number of images per row of pairs.png.
 const pairCols = 12
 
-// writePairs writes a PNG of the first pairCols images of x of each
-// domain, each row of originals followed by a row of their edits towards
-// the other domain and a row of the edits back.
+// writePairs writes a PNG of the first m images of x of each domain, m
+// the smaller of pairCols and the number of images of the rarest domain,
+// each row of originals followed by a row of their edits towards the
+// other domain and a row of the edits back. It is an error if a domain
+// has no images.
 func writePairs(path string, g *nn.Model, x *data.Array, domains []int, workers int) error {
-	var rows []*data.Array
-	for c := range gan.Domains {
-		var idx []int
-		for i, dc := range domains {
-			if dc == c && len(idx) < pairCols {
-				idx = append(idx, i)
-			}
+	byDomain := make([][]int, gan.Domains)
+	for i, c := range domains {
+		byDomain[c] = append(byDomain[c], i)
+	}
+	m := pairCols
+	for c, idx := range byDomain {
+		if len(idx) == 0 {
+			return fmt.Errorf("%s: no %s images to show", path, strokeNames[c])
 		}
+		m = min(m, len(idx))
+	}
+	var rows []*data.Array
+	for c, idx := range byDomain {
+		idx = idx[:m]
 		orig := x.Gather(idx)
 		src, dst := make([]int, len(idx)), make([]int, len(idx))
 		for i := range idx {
@@ -145,5 +158,5 @@ func writePairs(path string, g *nn.Model, x *data.Array, domains []int, workers 
 	if err != nil {
 		return err
 	}
-	return gan.WriteGrid(path, all, pairCols)
+	return gan.WriteGrid(path, all, m)
 }

@@ -59,12 +59,8 @@ func runTrainStarGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdou
 	case *epochs < 1 || *batch < 1 || *workers < 0 || *nTrain < 0 || *every < 0:
 		return usagef("-epochs and -batch must be ≥ 1, -workers, -train-n and -every ≥ 0")
 	}
-	for _, dir := range []string{filepath.Dir(*gOut), filepath.Dir(*dOut), *checkpoints} {
-		if dir != "" {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-		}
+	if err := mkdirs(filepath.Dir(*gOut), filepath.Dir(*dOut), *checkpoints); err != nil {
+		return err
 	}
 	real, labels, err := data.LoadMNIST("train")
 	if err != nil {
@@ -99,5 +95,17 @@ func runTrainStarGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdou
 	}
 	fmt.Fprintf(stdout, "trained in %.1f CPU-min (%.1f min wall); weights written to %s and %s\n",
 		(cputime.Used() - cpu0).Minutes(), time.Since(start).Minutes(), *gOut, *dOut)
+	return nil
+}
+
+// mkdirs creates the directories that are not "".
+func mkdirs(dirs ...string) error {
+	for _, dir := range dirs {
+		if dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
