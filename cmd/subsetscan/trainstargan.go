@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"time"
 
 	"subsetscan/data"
-	"subsetscan/internal/cputime"
+	"subsetscan/nn"
 	"subsetscan/nn/gan"
 )
 
@@ -39,63 +37,28 @@ func strokeDomains(x *data.Array, labels []int) ([]int, error) {
 }
 
 func runTrainStarGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
-	gOut := fs.String("g", "", "output generator weights (.npz, written atomically)")
-	dOut := fs.String("d", "", "output discriminator weights (.npz, written atomically)")
-	epochs := fs.Int("epochs", 1, "epochs over the training images")
-	batch := fs.Int("batch", 32, "mini-batch size (real images, and as many edited ones)")
-	seed := fs.Uint64("seed", 1, "seed of the initialisations, the shuffling and the target domains")
-	workers := fs.Int("workers", 0, "goroutines to use (0 = all cores); the weights do not depend on it")
-	nTrain := fs.Int("train-n", 0, "train on the first N MNIST training images only (0 = all 60000)")
-	every := fs.Int("every", 100, "print the mean losses every N steps (0 = per epoch only)")
-	checkpoints := fs.String("checkpoints", "", "directory to write both models' weights after every epoch (stargan_g-epochN.npz, stargan_d-epochN.npz)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	switch {
-	case fs.NArg() > 0:
-		return usagef("unexpected arguments %q", fs.Args())
-	case *gOut == "" || *dOut == "":
-		return usagef("-g G.npz and -d D.npz are required")
-	case *epochs < 1 || *batch < 1 || *workers < 0 || *nTrain < 0 || *every < 0:
-		return usagef("-epochs and -batch must be ≥ 1, -workers, -train-n and -every ≥ 0")
-	}
-	if err := mkdirs(filepath.Dir(*gOut), filepath.Dir(*dOut), *checkpoints); err != nil {
+	f := addPairFlags(fs, "stargan", 1, 32, "seed of the initialisations, the shuffling and the target domains")
+	if err := f.parse(fs, args); err != nil {
 		return err
 	}
 	real, labels, err := data.LoadMNIST("train")
 	if err != nil {
 		return err
 	}
-	if *nTrain > 0 && *nTrain < real.Len() {
-		real, labels = real.Slice(0, *nTrain), labels[:*nTrain]
+	if *f.nTrain > 0 && *f.nTrain < real.Len() {
+		real, labels = real.Slice(0, *f.nTrain), labels[:*f.nTrain]
 	}
 	domains, err := strokeDomains(real, labels)
 	if err != nil {
 		return err
 	}
-	g, d, err := newGAN("stargan_g", "stargan_d", *seed)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "training stargan_g against stargan_d on %d MNIST images, thin/thick strokes (ink mass vs its class's median): non-saturating adversarial loss, λ_cls 1, λ_rec 10, Adam(2e-4, β₁ 0.5), %d epochs, batch %d, seed %d\n",
-		real.Len(), *epochs, *batch, *seed)
-	cpu0, start := cputime.Used(), time.Now()
-	progress, cbErr := ganProgress(g, d, "stargan", *checkpoints, cpu0, stdout, stderr)
-	_, err = gan.TrainStarGAN(ctx, g, d, real, domains, gan.StarOptions{Options: gan.Options{
-		Epochs: *epochs, BatchSize: *batch, Seed: *seed, Workers: *workers, Every: *every, Progress: progress,
-	}})
-	if err != nil {
-		return fmt.Errorf("training the StarGAN: %w", err)
-	}
-	if *cbErr != nil {
-		return *cbErr
-	}
-	if err := saveGAN(g, d, *gOut, *dOut); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "trained in %.1f CPU-min (%.1f min wall); weights written to %s and %s\n",
-		(cputime.Used() - cpu0).Minutes(), time.Since(start).Minutes(), *gOut, *dOut)
-	return nil
+	how := "thin/thick strokes (ink mass vs its class's median), non-saturating adversarial loss, λ_cls 1, λ_rec 10, Adam(2e-4, β₁ 0.5)"
+	return f.train(real.Len(), how, stdout, stderr, func(g, d *nn.Model, opt gan.Options) error {
+		if _, err := gan.TrainStarGAN(ctx, g, d, real, domains, gan.StarOptions{Options: opt}); err != nil {
+			return fmt.Errorf("training the StarGAN: %w", err)
+		}
+		return nil
+	})
 }
 
 // mkdirs creates the directories that are not "".
