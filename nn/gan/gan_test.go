@@ -31,6 +31,13 @@ func tinyGAN(t *testing.T, seed uint64) (g, d *nn.Model) {
 		nn.LayerSpec{Name: "c2", Kind: nn.Conv2D, Filters: 2, Kernel: 2, Strides: 2, Padding: "valid", Activation: "tanh"},
 		nn.LayerSpec{Name: "f", Kind: nn.Flatten},
 		nn.LayerSpec{Name: "o", Kind: nn.Dense, Units: 1})
+	return newPair(t, gen, dis, seed)
+}
+
+// newPair returns models of the architectures gen and dis, initialised
+// from seed and seed+1.
+func newPair(t testing.TB, gen, dis nn.Arch, seed uint64) (g, d *nn.Model) {
+	t.Helper()
 	g, err := nn.New(gen)
 	if err != nil {
 		t.Fatal(err)

@@ -30,16 +30,7 @@ func tinyStarGAN(t testing.TB, seed uint64) (g, d *nn.Model) {
 		{Name: "f", Kind: nn.Flatten},
 		{Name: "o", Kind: nn.Dense, Units: 3},
 	}}
-	g, err := nn.New(gen)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d, err = nn.New(dis); err != nil {
-		t.Fatal(err)
-	}
-	g.InitGlorot(seed)
-	d.InitGlorot(seed + 1)
-	return g, d
+	return newPair(t, gen, dis, seed)
 }
 
 // tinyDomains returns n 4×4 images, bright on the left (domain 0) or on
