@@ -271,16 +271,7 @@ func TestEvaluateEdits(t *testing.T) {
 // of 32 images: two generator passes forward and backward, the
 // discriminator on 64 images.
 func BenchmarkStarGANStep(b *testing.B) {
-	g, err := nn.New(StarGANGenerator(28, 28, Domains))
-	if err != nil {
-		b.Fatal(err)
-	}
-	d, err := nn.New(StarGANDiscriminator(28, 28, Domains))
-	if err != nil {
-		b.Fatal(err)
-	}
-	g.InitGlorot(1)
-	d.InitGlorot(2)
+	g, d := newPair(b, StarGANGenerator(28, 28, Domains), StarGANDiscriminator(28, 28, Domains), 1)
 	rng := rand.New(rand.NewPCG(1, 1))
 	x := data.NewArray(32, 28, 28, 1)
 	for i := range x.Data {
