@@ -292,3 +292,33 @@ func BenchmarkStarGANStep(b *testing.B) {
 		}
 	}
 }
+
+// TestRegisteredStarGAN checks that the registered stargan_g and stargan_d
+// fit each other, and their sizes against hand counts: G's convolutions
+// hold 3·3·3·16+16, 3·3·16·24+24, 4·(3·3·24·24+24), 40·16+16 and
+// 3·3·16+1 params; D's 3·3·32+32, 3·3·32·64+64, 3·3·64·64+64 and a Dense
+// layer of 4·4·64·3+3.
+func TestRegisteredStarGAN(t *testing.T) {
+	var models [2]*nn.Model
+	for i, name := range []string{"stargan_g", "stargan_d"} {
+		arch, err := nn.ArchByName(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if models[i], err = nn.New(arch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := NewStarGAN(models[0], models[1], StarOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{448 + 3480 + 4*5208 + 656 + 145, 320 + 18496 + 36928 + 3075} {
+		n := 0
+		for _, p := range models[i].Params() {
+			n += len(p.Data)
+		}
+		if n != want {
+			t.Errorf("%s: %d params, want %d", models[i].Arch.Name, n, want)
+		}
+	}
+}
