@@ -295,8 +295,8 @@ func BenchmarkStarGANStep(b *testing.B) {
 
 // TestRegisteredStarGAN checks that the registered stargan_g and stargan_d
 // fit each other, and their sizes against hand counts: G's convolutions
-// hold 3·3·3·16+16, 3·3·16·24+24, 4·(3·3·24·24+24), 40·16+16 and
-// 3·3·16+1 params; D's 3·3·32+32, 3·3·32·64+64, 3·3·64·64+64 and a Dense
+// hold 3·3·3·16+16, 3·3·16·24+24, 4·(3·3·24·24+24), 40·16+16, 3·3·16+1
+// and 3+1 (identity) params; D's 3·3·32+32, 3·3·32·64+64, 3·3·64·64+64 and a Dense
 // layer of 4·4·64·3+3.
 func TestRegisteredStarGAN(t *testing.T) {
 	var models [2]*nn.Model
@@ -312,7 +312,21 @@ func TestRegisteredStarGAN(t *testing.T) {
 	if _, err := NewStarGAN(models[0], models[1], StarOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []int{448 + 3480 + 4*5208 + 656 + 145, 320 + 18496 + 36928 + 3075} {
+	// InitStarGAN sets the identity layer to copy the image channel
+	// (kernel [1, 1, 3, 1]); a model without one is an error.
+	if err := InitStarGAN(models[0], 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range models[0].Params() {
+		if p.Name == "identity/kernel" && !bitsEqual(p.Data, []float32{1, 0, 0}) {
+			t.Errorf("identity kernel %v, want [1 0 0]", p.Data)
+		}
+	}
+	if err := InitStarGAN(models[1], 1); err == nil || !strings.Contains(err.Error(), "stargan_discriminator") {
+		t.Errorf("InitStarGAN of a discriminator: error %v", err)
+	}
+
+	for i, want := range []int{448 + 3480 + 4*5208 + 656 + 145 + 4, 320 + 18496 + 36928 + 3075} {
 		n := 0
 		for _, p := range models[i].Params() {
 			n += len(p.Data)
