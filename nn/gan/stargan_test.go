@@ -258,7 +258,7 @@ func TestEvaluateEdits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ev.RuleAll != 0 || ev.Change != 0 || ev.Rec != 0 || ev.Count[0]+ev.Count[1] != 10 || ev.DAll < 0 || ev.DAll > 1 {
+	if ev.RuleAll != 0 || ev.Change != 0 || ev.Rec != 0 || ev.Clipped != 0 || ev.Count[0]+ev.Count[1] != 10 || ev.DAll < 0 || ev.DAll > 1 {
 		t.Errorf("identity edits: %+v", ev)
 	}
 	if !math.IsNaN(ev.ClassEdit) {
@@ -334,5 +334,13 @@ func TestRegisteredStarGAN(t *testing.T) {
 		if n != want {
 			t.Errorf("%s: %d params, want %d", models[i].Arch.Name, n, want)
 		}
+	}
+}
+
+// TestClip01 checks the clipping of edits and the mean change it reports.
+func TestClip01(t *testing.T) {
+	x := &data.Array{Shape: []int{4}, Data: []float32{-0.5, 0.25, 1.5, 1}}
+	if got := clip01(x); got != 0.25 || !bitsEqual(x.Data, []float32{0, 0.25, 1, 1}) {
+		t.Errorf("clip01: %v, %v; want 0.25, [0 0.25 1 1]", got, x.Data)
 	}
 }
