@@ -261,6 +261,9 @@ func TestEvaluateEdits(t *testing.T) {
 	if ev.RuleAll != 0 || ev.Change != 0 || ev.Rec != 0 || ev.Clipped != 0 || ev.Count[0]+ev.Count[1] != 10 || ev.DAll < 0 || ev.DAll > 1 {
 		t.Errorf("identity edits: %+v", ev)
 	}
+	if ev.AreaReal[0] != ev.AreaEdit[0] || ev.AreaReal[1] != ev.AreaEdit[1] || ev.AreaReal[0] != 8 {
+		t.Errorf("identity edits: areas %v before, %v after; want 8 (half of 16 pixels) both", ev.AreaReal, ev.AreaEdit)
+	}
 	if !math.IsNaN(ev.ClassEdit) {
 		t.Errorf("no classifier: ClassEdit %v, want NaN", ev.ClassEdit)
 	}
