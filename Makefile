@@ -47,6 +47,7 @@ models: build
 	nice -n 19 $(BIN) train-asr -arch ds-fsdd $(if $(FSDD),-data $(FSDD)) -epochs 40 -lr 0.002 -seed 1 -o configs/models/ds-fsdd.npz
 	nice -n 19 $(BIN) train-asr -arch lv-fsdd $(if $(FSDD),-data $(FSDD)) -epochs 20 -lr 0.002 -seed 1 -o configs/models/lv-fsdd.npz
 	nice -n 19 $(BIN) train-gan -epochs 4 -batch 64 -seed 1 -g configs/models/gan_g.npz -d configs/models/gan_d.npz
+	nice -n 19 $(BIN) train-stargan -train-n 16000 -epochs 1 -batch 32 -seed 1 -g configs/models/stargan_g.npz -d configs/models/stargan_d.npz
 
 test:
 	$(GO) test -count=1 -timeout 30m $(PKGS)
