@@ -48,14 +48,15 @@ func (s *studyFlags) define(fs *flag.FlagSet) {
 	fs.Uint64Var(&s.split.Seed, "split-seed", 1, "seed of the split of real images and base seed of the fakes (training pool 2·seed, held-out 2·seed+1)")
 	fs.IntVar(&s.split.Train, "n-real", 10000, "real training images, from the MNIST training set")
 	fs.IntVar(&s.nFake, "n-fake", 10000, "fakes in the training pool, shared evenly by the generators")
-	fs.IntVar(&s.nHeldOut, "n-heldout", 2500, "held-out fakes per generator (scored against the 2500 clean real test images)")
+	fs.IntVar(&s.nHeldOut, "n-heldout", 2500, "held-out fakes per generator, scored against the clean real test images")
+	fs.IntVar(&s.split.Clean, "n-clean", 2500, "clean real test images (the split's clean part; background 5000 and eval 2500 come before and after it)")
 	fs.StringVar(&s.ts, "ts", "configs/models/gan_g.npz", "weights of the TS generator (architecture gan_g)")
 	fs.IntVar(&s.workers, "workers", 0, "goroutines to use (0 = all cores); results do not depend on it")
 }
 
 func (s *studyFlags) check() error {
-	if s.split.Train < 1 || s.nFake < 1 || s.nHeldOut < 1 || s.workers < 0 {
-		return usagef("-n-real, -n-fake and -n-heldout must be ≥ 1, -workers ≥ 0")
+	if s.split.Train < 1 || s.nFake < 1 || s.nHeldOut < 1 || s.split.Clean < 1 || s.workers < 0 {
+		return usagef("-n-real, -n-fake, -n-heldout and -n-clean must be ≥ 1, -workers ≥ 0")
 	}
 	return nil
 }
@@ -67,19 +68,6 @@ func (s *studyFlags) generators() ([]fake.Generator, error) {
 		return nil, err
 	}
 	return []fake.Generator{fake.GAN("TS", g)}, nil
-}
-
-// heldOut returns each generator's held-out fakes.
-func (s *studyFlags) heldOut(gens []fake.Generator) ([]fake.Set, error) {
-	var sets []fake.Set
-	for _, g := range gens {
-		x, err := fake.Draw(g, fake.HeldOut, s.split.Seed, s.nHeldOut, s.workers)
-		if err != nil {
-			return nil, err
-		}
-		sets = append(sets, fake.Set{Name: g.Name, Images: x})
-	}
-	return sets, nil
 }
 
 func runTrainFake(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
@@ -183,7 +171,7 @@ func reportHeldOut(arch string, m *nn.Model, st *studyFlags, real fake.Real, w i
 	if err != nil {
 		return err
 	}
-	sets, err := st.heldOut(gens)
+	sets, err := fake.HeldOutSets(gens, st.split.Seed, st.nHeldOut, st.workers)
 	if err != nil {
 		return err
 	}
@@ -232,7 +220,7 @@ func runEvalFake(ctx context.Context, fs *flag.FlagSet, args []string, stdout, s
 	if err != nil {
 		return err
 	}
-	sets, err := st.heldOut(gens)
+	sets, err := fake.HeldOutSets(gens, st.split.Seed, st.nHeldOut, st.workers)
 	if err != nil {
 		return err
 	}
@@ -252,18 +240,6 @@ func runEvalFake(ctx context.Context, fs *flag.FlagSet, args []string, stdout, s
 // loadDetectors loads the trained detectors from dir and fits FakeSpotter
 // on the training pool, saying what each was trained on.
 func loadDetectors(dir string, st *studyFlags, gens []fake.Generator, real fake.Real, w io.Writer) ([]fake.Detector, error) {
-	var dets []fake.Detector
-	for _, name := range []string{fake.ResNet, fake.SqueezeNet} {
-		m, err := fake.Load(name, filepath.Join(dir, name+".npz"))
-		if err != nil {
-			return nil, err
-		}
-		dets = append(dets, fake.Net{Label: name, Model: m})
-	}
-	cls, err := fake.Load(fake.SpectrumNN, filepath.Join(dir, "autogan-cls.npz"))
-	if err != nil {
-		return nil, err
-	}
 	rec, err := fake.Load("classifier", filepath.Join(dir, "classifier.npz"))
 	if err != nil {
 		return nil, err
@@ -272,14 +248,15 @@ func loadDetectors(dir string, st *studyFlags, gens []fake.Generator, real fake.
 	if err != nil {
 		return nil, err
 	}
-	fsp, err := fake.FitFakeSpotter(rec, fake.FakeSpotterLayers, real.Train, pool, st.workers)
+	dets, err := fake.Detectors(dir, rec, real.Train, pool, st.workers)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(w, "trained on %d real MNIST training images and %d training fakes (%s): fake-resnet, fake-squeezenet, FakeSpotter (logistic regression on the coverage of the classifier's %v; thresholds %.4g)\n",
+	fsp := dets[2].(*fake.FakeSpotter)
+	fmt.Fprintf(w, "trained on %d real MNIST training images and %d training fakes (%s): fake-resnet, fake-squeezenet, FakeSpotter (logistic regression on the neuron coverage of the classifier's %v; thresholds %.4g)\n",
 		real.Train.Len(), pool.Len(), genNames(gens), fake.FakeSpotterLayers, fsp.Thresholds)
 	fmt.Fprintf(w, "AutoGAN: trained on the spectra of the %d real training images and of autogan-sim's reproductions of them; no GAN fakes\n", real.Train.Len())
-	return append(dets, fsp, fake.AutoGAN{Classifier: cls}), nil
+	return dets, nil
 }
 
 // genNames returns the generators' names, comma-separated.

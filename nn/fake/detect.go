@@ -2,6 +2,7 @@ package fake
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"subsetscan/data"
 	"subsetscan/nn"
@@ -82,4 +83,37 @@ func Load(name, path string) (*nn.Model, error) {
 		return nil, fmt.Errorf("fake: %s weights: %w", name, err)
 	}
 	return m, nil
+}
+
+// Weight files of the trained detectors, in a models directory.
+const (
+	ResNetFile     = "fake-resnet.npz"
+	SqueezeNetFile = "fake-squeezenet.npz"
+	SimulatorFile  = "autogan-sim.npz"
+	SpectrumFile   = "autogan-cls.npz"
+)
+
+// Detectors returns the study's detectors in the order of its reports:
+// fake-resnet and fake-squeezenet (Net) and AutoGAN's classifier, loaded
+// from their files in dir, and FakeSpotter fitted here on the recogniser
+// rec (FakeSpotterLayers) with the real training images and the training
+// pool of fakes. A missing or bad weights file is an error naming it.
+func Detectors(dir string, rec *nn.Model, realTrain, pool *data.Array, workers int) ([]Detector, error) {
+	var dets []Detector
+	for _, c := range [][2]string{{ResNet, ResNetFile}, {SqueezeNet, SqueezeNetFile}} {
+		m, err := Load(c[0], filepath.Join(dir, c[1]))
+		if err != nil {
+			return nil, err
+		}
+		dets = append(dets, Net{Label: c[0], Model: m})
+	}
+	cls, err := Load(SpectrumNN, filepath.Join(dir, SpectrumFile))
+	if err != nil {
+		return nil, err
+	}
+	fsp, err := FitFakeSpotter(rec, FakeSpotterLayers, realTrain, pool, workers)
+	if err != nil {
+		return nil, err
+	}
+	return append(dets, fsp, AutoGAN{Classifier: cls}), nil
 }

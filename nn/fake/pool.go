@@ -111,3 +111,17 @@ func Labelled(real, fake *data.Array) (*data.Array, []int, error) {
 	}
 	return x, labels, nil
 }
+
+// HeldOutSets returns n held-out fakes of each generator (Draw with role
+// HeldOut), named after it, in the order of gens.
+func HeldOutSets(gens []Generator, base uint64, n, workers int) ([]Set, error) {
+	sets := make([]Set, len(gens))
+	for i, g := range gens {
+		x, err := Draw(g, HeldOut, base, n, workers)
+		if err != nil {
+			return nil, err
+		}
+		sets[i] = Set{Name: g.Name, Images: x}
+	}
+	return sets, nil
+}
