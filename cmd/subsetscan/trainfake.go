@@ -277,9 +277,12 @@ func loadDetectors(dir string, st *studyFlags, gens []fake.Generator, real fake.
 	if err != nil {
 		return nil, err
 	}
-	fsp := dets[2].(*fake.FakeSpotter)
-	fmt.Fprintf(w, "trained on %d real MNIST training images and %d training fakes (%s): fake-resnet, fake-squeezenet, FakeSpotter (logistic regression on the neuron coverage of the classifier's %v; thresholds %.4g)\n",
-		real.Train.Len(), pool.Len(), genNames(gens), fake.FakeSpotterLayers, fsp.Thresholds)
+	for _, d := range dets {
+		if fsp, ok := d.(*fake.FakeSpotter); ok {
+			fmt.Fprintf(w, "trained on %d real MNIST training images and %d training fakes (%s): fake-resnet, fake-squeezenet, FakeSpotter (logistic regression on the neuron coverage of the classifier's %v; thresholds %.4g)\n",
+				real.Train.Len(), pool.Len(), genNames(gens), fsp.Layers, fsp.Thresholds)
+		}
+	}
 	fmt.Fprintf(w, "AutoGAN: trained on the spectra of the %d real training images and of autogan-sim's reproductions of them; no GAN fakes\n", real.Train.Len())
 	return dets, nil
 }
