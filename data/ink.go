@@ -74,3 +74,56 @@ func ThinInkGroup(x *Array, k, g int, frac float64, seed uint64) (idx []int, bef
 	slices.Sort(idx)
 	return idx, len(members), n, nil
 }
+
+// Stroke-thickness domains, the attribute that the attribute-editing GAN of
+// issue 10 edits (nn/gan's StarGAN): ink mass measures stroke thickness
+// only within one digit class (a 1 holds less ink than an 8 of the same
+// stroke), so an image's domain is its ink-mass bin among the reference
+// images of its own class. With k = 2, domain 0 is "thin" (ink mass at or
+// below its class's median) and 1 "thick". The rule needs only the image
+// and its class, so it scores edited images as it labels real ones.
+
+// ClassInkEdges returns, for each class c in [0, classes), the k−1 inner
+// quantile edges (QuantileEdges) of the ink masses of the images of x
+// labelled c. It is an error if a label is outside [0, classes), if labels
+// and x differ in length, or if a class has fewer than k images.
+func ClassInkEdges(x *Array, labels []int, classes, k int) ([][]float64, error) {
+	if len(labels) != x.Len() || k < 2 {
+		return nil, fmt.Errorf("data: ink edges of %d images with %d labels in %d bins", x.Len(), len(labels), k)
+	}
+	ink := InkMass(x)
+	byClass := make([][]float64, classes)
+	for i, c := range labels {
+		if c < 0 || c >= classes {
+			return nil, fmt.Errorf("data: ink edges: sample %d has label %d, want [0, %d)", i, c, classes)
+		}
+		byClass[c] = append(byClass[c], ink[i])
+	}
+	edges := make([][]float64, classes)
+	for c, v := range byClass {
+		if len(v) < k {
+			return nil, fmt.Errorf("data: ink edges: class %d has %d images for %d bins", c, len(v), k)
+		}
+		edges[c] = QuantileEdges(v, k)
+	}
+	return edges, nil
+}
+
+// ClassInkGroups returns the ink-mass bin of each image of x among the
+// images of its class: InkGroup(edges[labels[i]], InkMass of image i),
+// with edges from ClassInkEdges. It is an error if labels and x differ in
+// length or a label has no edges.
+func ClassInkGroups(x *Array, labels []int, edges [][]float64) ([]int, error) {
+	if len(labels) != x.Len() {
+		return nil, fmt.Errorf("data: ink groups of %d images with %d labels", x.Len(), len(labels))
+	}
+	groups := make([]int, x.Len())
+	for i, v := range InkMass(x) {
+		c := labels[i]
+		if c < 0 || c >= len(edges) {
+			return nil, fmt.Errorf("data: ink groups: sample %d has label %d, edges for [0, %d)", i, c, len(edges))
+		}
+		groups[i] = InkGroup(edges[c], v)
+	}
+	return groups, nil
+}

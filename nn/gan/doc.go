@@ -20,10 +20,17 @@
 //
 // The pieces are exposed for variants: a Trainer's Step does one update of
 // both models on a batch of real samples and a batch of generator inputs,
-// with a Loss that says how D's outputs are scored. A conditional
-// generator (StarGAN-style, whose input is an image with a label map
-// concatenated to its channels, and whose discriminator also classifies)
-// builds its own batches and Loss and calls Step.
+// with a Loss that says how D's outputs are scored.
+//
+// StarGAN (Choi et al. 2018) is such a variant: an attribute-editing
+// generator whose input is an image with the label planes of a target
+// domain concatenated to its channels (WithDomains), against a
+// discriminator whose outputs are a realness logit and domain logits.
+// TrainStarGAN and StarGAN.Step train it with StarGAN's adversarial,
+// domain-classification and reconstruction losses, sharing Train's loop
+// and Step's update; EvaluateEdits measures how often edits reach their
+// target domain. The registered stargan_g and stargan_d edit the stroke
+// thickness of MNIST digits (data.ClassInkEdges).
 //
 // FrechetDistance is the Fréchet distance between Gaussians fitted to two
 // sets of features, the FID of Heusel et al. 2017 when the features are an

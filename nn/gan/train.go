@@ -101,6 +101,18 @@ func NewTrainer(g, d *nn.Model, opt Options) (*Trainer, error) {
 // neither model changes. The result does not depend on the number of
 // workers.
 func (t *Trainer) Step(real, gIn *data.Array) (dLoss, gLoss float64, err error) {
+	return t.step(real, gIn, t.loss, nil)
+}
+
+// genTerm is a term of G's loss that is computed from the generated
+// samples fake directly rather than through D (StarGAN's reconstruction
+// loss). It returns the term, adds its gradient w.r.t. fake into dFake,
+// and returns its gradient w.r.t. G's params along the paths that do not
+// go through fake (nil if none), in the order of Params.
+type genTerm func(fake, dFake *data.Array) (loss float64, params [][]float32, err error)
+
+// step is Step with the loss given, and G's extra loss term if not nil.
+func (t *Trainer) step(real, gIn *data.Array, loss Loss, extra genTerm) (dLoss, gLoss float64, err error) {
 	w := t.workers
 	fake, err := t.g.Predict(gIn, w)
 	if err != nil {
@@ -116,27 +128,45 @@ func (t *Trainer) Step(real, gIn *data.Array) (dLoss, gLoss float64, err error) 
 	}
 	nr := real.Len()
 	up := data.NewArray(out.Shape...)
-	dLoss = t.loss.Discriminator(out.Slice(0, nr), out.Slice(nr, out.Len()), up.Slice(0, nr), up.Slice(nr, out.Len()))
+	dLoss = loss.Discriminator(out.Slice(0, nr), out.Slice(nr, out.Len()), up.Slice(0, nr), up.Slice(nr, out.Len()))
 	gD, err := t.d.Gradients(x, up, nn.GradientOptions{Workers: w})
 	if err != nil {
 		return 0, 0, err
 	}
 	upG := data.NewArray(out.Slice(nr, out.Len()).Shape...)
-	gLoss = t.loss.Generator(out.Slice(nr, out.Len()), upG)
+	gLoss = loss.Generator(out.Slice(nr, out.Len()), upG)
 	throughD, err := t.d.Gradients(fake, upG, nn.GradientOptions{Input: true, Workers: w})
 	if err != nil {
 		return 0, 0, err
+	}
+	var extraParams [][]float32
+	if extra != nil {
+		l, pg, err := extra(fake, throughD.Input)
+		if err != nil {
+			return 0, 0, err
+		}
+		gLoss, extraParams = gLoss+l, pg
 	}
 	gG, err := t.g.Gradients(gIn, throughD.Input, nn.GradientOptions{Workers: w})
 	if err != nil {
 		return 0, 0, err
 	}
+	addGrads(gG.Params, extraParams)
 	if !finite(gD.Params) || !finite(gG.Params) {
 		return dLoss, gLoss, errors.New("gan: non-finite gradient")
 	}
 	t.d.Step(t.dOpt, gD.Params)
 	t.g.Step(t.gOpt, gG.Params)
 	return dLoss, gLoss, nil
+}
+
+// addGrads adds src into dst, param by param (nothing if src is nil).
+func addGrads(dst, src [][]float32) {
+	for i, s := range src {
+		for j, v := range s {
+			dst[i][j] += v
+		}
+	}
 }
 
 // finite reports whether every gradient is finite.
@@ -184,9 +214,21 @@ func Train(ctx context.Context, g, d *nn.Model, real *data.Array, opt Options) (
 	if err != nil {
 		return h, err
 	}
-	shuffle := rand.New(rand.NewPCG(opt.Seed, streamShuffle))
 	latent := rand.New(rand.NewPCG(opt.Seed, streamLatent))
-	n := real.Len()
+	return epochLoop(ctx, real.Len(), bs, opt, func(idx []int) (float64, float64, error) {
+		return t.Step(real.Gather(idx), Latent(latent, len(idx), dim))
+	})
+}
+
+// epochLoop runs opt.Epochs passes over n samples: each epoch shuffles
+// them (a PCG generator seeded with opt.Seed, streamShuffle), calls step
+// with the indices of each batch of bs, and reports the mean losses to
+// opt.Progress. It stops with ctx's error when ctx is cancelled (checked
+// between steps), and with step's first error. Train's loop, and
+// TrainStarGAN's.
+func epochLoop(ctx context.Context, n, bs int, opt Options, step func(idx []int) (dLoss, gLoss float64, err error)) (History, error) {
+	var h History
+	shuffle := rand.New(rand.NewPCG(opt.Seed, streamShuffle))
 	steps := (n + bs - 1) / bs
 	perm := make([]int, n)
 	for epoch := 1; epoch <= opt.Epochs; epoch++ {
@@ -199,8 +241,7 @@ func Train(ctx context.Context, g, d *nn.Model, real *data.Array, opt Options) (
 			if err := ctx.Err(); err != nil {
 				return h, err
 			}
-			idx := perm[s*bs : min((s+1)*bs, n)]
-			dl, gl, err := t.Step(real.Gather(idx), Latent(latent, len(idx), dim))
+			dl, gl, err := step(perm[s*bs : min((s+1)*bs, n)])
 			if err != nil {
 				return h, fmt.Errorf("gan: epoch %d step %d: %w", epoch, s+1, err)
 			}
