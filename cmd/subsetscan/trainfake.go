@@ -110,7 +110,9 @@ func aeGenerator(path string, real fake.Real) (fake.Generator, error) {
 		}
 		sources[role] = fake.EditSource{Images: p.x, Domains: d}
 	}
-	edit := func(x *data.Array, target []int, workers int) (*data.Array, error) { return gan.Edit(g, x, target, workers) }
+	edit := func(x *data.Array, target []int, workers int) (*data.Array, error) {
+		return gan.Edit(g, x, target, workers)
+	}
 	return fake.Editor("AE", gan.Domains, fake.Clipped(edit), sources), nil
 }
 
