@@ -100,15 +100,16 @@ func aeGenerator(path string, real fake.Real) (fake.Generator, error) {
 		return fake.Generator{}, err
 	}
 	sources := map[fake.Role]fake.EditSource{}
-	for role, p := range map[fake.Role]struct {
+	for _, p := range []struct {
+		role   fake.Role
 		x      *data.Array
 		labels []int
-	}{fake.Training: {real.Train, real.Labels.Train}, fake.HeldOut: {real.Eval, real.Labels.Eval}} {
+	}{{fake.Training, real.Train, real.Labels.Train}, {fake.HeldOut, real.Eval, real.Labels.Eval}} {
 		d, err := data.ClassInkGroups(p.x, p.labels, edges)
 		if err != nil {
 			return fake.Generator{}, err
 		}
-		sources[role] = fake.EditSource{Images: p.x, Domains: d}
+		sources[p.role] = fake.EditSource{Images: p.x, Domains: d}
 	}
 	edit := func(x *data.Array, target []int, workers int) (*data.Array, error) {
 		return gan.Edit(g, x, target, workers)
