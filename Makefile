@@ -39,6 +39,7 @@ verify: build
 # and skewed (the lightest ink quartile thinned to 5 %), 10 for ds-fsdd on
 # FSDD at FSDD=DIR (else fetched into the user's cache), 25 for the GAN; run
 # niced.
+# Then nn/fake's detectors of generated digits (issue 10), 5 CPU-minutes more.
 models: build
 	nice -n 19 $(BIN) train -arch autoencoder -epochs 6 -batch 32 -seed 1 -o configs/models/autoencoder.npz
 	nice -n 19 $(BIN) train -arch classifier -epochs 4 -seed 1 -o configs/models/classifier.npz
@@ -48,6 +49,10 @@ models: build
 	nice -n 19 $(BIN) train-asr -arch lv-fsdd $(if $(FSDD),-data $(FSDD)) -epochs 20 -lr 0.002 -seed 1 -o configs/models/lv-fsdd.npz
 	nice -n 19 $(BIN) train-gan -epochs 4 -batch 64 -seed 1 -g configs/models/gan_g.npz -d configs/models/gan_d.npz
 	nice -n 19 $(BIN) train-stargan -train-n 16000 -epochs 1 -batch 32 -seed 1 -g configs/models/stargan_g.npz -d configs/models/stargan_d.npz
+	nice -n 19 $(BIN) train-fake -arch fake-resnet -epochs 4 -seed 1 -o configs/models/fake-resnet.npz
+	nice -n 19 $(BIN) train-fake -arch fake-squeezenet -epochs 4 -seed 1 -o configs/models/fake-squeezenet.npz
+	nice -n 19 $(BIN) train-fake -arch autogan-sim -epochs 3 -seed 1 -o configs/models/autogan-sim.npz
+	nice -n 19 $(BIN) train-fake -arch autogan-cls -epochs 3 -seed 1 -o configs/models/autogan-cls.npz
 
 test:
 	$(GO) test -count=1 -timeout 30m $(PKGS)
