@@ -1,0 +1,90 @@
+package fake
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"subsetscan/data"
+	"subsetscan/nn"
+)
+
+// constGen returns a generator of n images of shape, each image filled
+// with seed + its index/1000, so that tests can tell seeds apart.
+func constGen(name string, shape []int) Generator {
+	return Generator{Name: name, Generate: func(seed uint64, n, _ int) (*data.Array, error) {
+		x := data.NewArray(append([]int{n}, shape...)...)
+		for i := range n {
+			for k := range x.Row(i) {
+				x.Row(i)[k] = float32(seed) + float32(i)/1000
+			}
+		}
+		return x, nil
+	}}
+}
+
+// TestPool checks the pool's share of each generator (7 = 4 + 3), that
+// training and held-out fakes come from different seeds, and the labels
+// of a training set.
+func TestPool(t *testing.T) {
+	gens := []Generator{constGen("A", ImageShape), constGen("B", ImageShape)}
+	p, err := Pool(gens, Training, 5, 7, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Len() != 7 || p.Row(3)[0] != 10.003 || p.Row(4)[0] != 10 {
+		t.Errorf("pool of %d: rows 3, 4 start %v %v; want 4 of A then 3 of B, seed 10", p.Len(), p.Row(3)[0], p.Row(4)[0])
+	}
+	h, err := Draw(gens[0], HeldOut, 5, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Row(0)[0] != 11 {
+		t.Errorf("held-out seed %v, want 2·5+1", h.Row(0)[0])
+	}
+	if Seed(5, Training) == Seed(5, HeldOut) || Seed(5, HeldOut) == Seed(6, Training) {
+		t.Error("seeds of roles or bases collide")
+	}
+	real := data.NewArray(3, 28, 28, 1)
+	x, labels, err := Labelled(real, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Len() != 10 || !slices.Equal(labels, []int{0, 0, 0, 1, 1, 1, 1, 1, 1, 1}) {
+		t.Errorf("labelled %d images, labels %v", x.Len(), labels)
+	}
+}
+
+// TestPoolErrors checks that a generator's output of the wrong shape or
+// count, a failing generator, a repeated name and no generators are
+// errors naming the generator.
+func TestPoolErrors(t *testing.T) {
+	g, err := nn.New(nn.Arch{Name: "tiny_g", Input: []int{4}, Layers: []nn.LayerSpec{
+		{Name: "d", Kind: nn.Dense, Units: 16},
+		{Name: "r", Kind: nn.Reshape, Shape: []int{4, 4, 1}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := constGen("short", ImageShape)
+	inner := short.Generate
+	short.Generate = func(seed uint64, n, w int) (*data.Array, error) { return inner(seed, n-1, w) }
+	failing := Generator{Name: "failing", Generate: func(uint64, int, int) (*data.Array, error) { return nil, errors.New("boom") }}
+	for _, c := range []struct {
+		gens []Generator
+		want string
+	}{
+		{[]Generator{GAN("TS4", g)}, "TS4"},
+		{[]Generator{constGen("flat", []int{784})}, "flat"},
+		{[]Generator{short}, "short"},
+		{[]Generator{failing}, "failing"},
+		{[]Generator{constGen("A", ImageShape), constGen("A", ImageShape)}, "A named twice"},
+		{nil, "at least one generator"},
+	} {
+		_, err := Pool(c.gens, Training, 1, 4, 1)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want an error naming %q", err, c.want)
+		}
+	}
+}
