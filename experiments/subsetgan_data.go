@@ -1,0 +1,168 @@
+package experiments
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"subsetscan/data"
+	"subsetscan/nn"
+	"subsetscan/nn/fake"
+	"subsetscan/nn/gan"
+)
+
+// ganData are the images of a subsetgan run: the real images of the split,
+// the held-out fakes of each generator and the mixed set, and the training
+// pool FakeSpotter is fitted on.
+type ganData struct {
+	real fake.Real
+	// ts and ae are the held-out fakes; mixed is the first half (rounded
+	// up) of ts followed by the first half of ae.
+	ts, ae, mixed *data.Array
+	pool          *data.Array
+	// aeSources are the real images the first held-out AE fakes edit, in
+	// their order, for the before/after grid.
+	aeSources *data.Array
+}
+
+// ganModels are the networks of a subsetgan run, loaded from the config.
+type ganModels struct {
+	tsG, tsD, aeG, aeD, resnet, squeezenet, recogniser, autogan *nn.Model
+}
+
+// loadNet loads the weights at path into the architecture arch; errors
+// name key.
+func loadNet(key, arch, path string) (*nn.Model, error) {
+	a, err := nn.ArchByName(arch)
+	if err != nil {
+		return nil, keyErr(key+".arch", "%v", err)
+	}
+	m, err := nn.Load(a, path)
+	if err != nil {
+		return nil, keyErr(key+".weights", "%v", err)
+	}
+	return m, nil
+}
+
+// load loads every network of the settings under key.
+func (s *subsetGANSettings) load(key string) (*ganModels, error) {
+	var m ganModels
+	for _, n := range []struct {
+		dst            **nn.Model
+		key, arch, wts string
+	}{
+		{&m.tsG, ".ts.generator", s.TS.Generator.Arch, s.TS.Generator.Weights},
+		{&m.tsD, ".ts.discriminator", s.TS.Discriminator.Arch, s.TS.Discriminator.Weights},
+		{&m.aeG, ".ae.generator", s.AE.Generator.Arch, s.AE.Generator.Weights},
+		{&m.aeD, ".ae.discriminator", s.AE.Discriminator.Arch, s.AE.Discriminator.Weights},
+		{&m.resnet, ".resnet", s.ResNet.Arch, s.ResNet.Weights},
+		{&m.squeezenet, ".squeezenet", s.SqueezeNet.Arch, s.SqueezeNet.Weights},
+		{&m.recogniser, ".baselines.recogniser", s.Baselines.Recogniser.Arch, s.Baselines.Recogniser.Weights},
+		{&m.autogan, ".baselines.autogan", s.Baselines.AutoGAN.Arch, s.Baselines.AutoGAN.Weights},
+	} {
+		var err error
+		if *n.dst, err = loadNet(key+n.key, n.arch, n.wts); err != nil {
+			return nil, err
+		}
+	}
+	return &m, nil
+}
+
+// editor is an attribute-editing generator: it edits real source images,
+// drawn without replacement by a seeded permutation, towards a target
+// domain.
+type editor struct {
+	g *nn.Model
+	// src are the source images, dom their domains (thin 0, thick 1, by
+	// data.ClassInkGroups with the training set's edges).
+	src *data.Array
+	dom []int
+	// target is "flip", "thin" or "thick".
+	target string
+}
+
+// pick returns the indices into e.src of the n images a draw from seed
+// edits.
+func (e *editor) pick(seed uint64, n int) ([]int, error) {
+	if n > e.src.Len() {
+		return nil, fmt.Errorf("%d edits asked of %d source images", n, e.src.Len())
+	}
+	return rand.New(rand.NewPCG(seed, 0)).Perm(e.src.Len())[:n], nil
+}
+
+// generator returns e as a fake.Generator named name.
+func (e *editor) generator(name string) fake.Generator {
+	return fake.Generator{Name: name, Generate: func(seed uint64, n, workers int) (*data.Array, error) {
+		idx, err := e.pick(seed, n)
+		if err != nil {
+			return nil, err
+		}
+		targets := make([]int, n)
+		for i, j := range idx {
+			switch e.target {
+			case "flip":
+				targets[i] = (e.dom[j] + 1) % gan.Domains
+			case "thick":
+				targets[i] = gan.Domains - 1
+			}
+		}
+		return gan.Edit(e.g, e.src.Gather(idx), targets, workers)
+	}}
+}
+
+// images loads MNIST, cuts the split and draws the fakes.
+func (s *subsetGANSettings) images(m *ganModels, env Env) (*ganData, error) {
+	train, trainLabels, err := data.LoadMNIST("train")
+	if err != nil {
+		return nil, err
+	}
+	test, testLabels, err := data.LoadMNIST("test")
+	if err != nil {
+		return nil, err
+	}
+	sp := s.Split
+	split, err := fake.NewSplit(train.Len(), test.Len(), fake.SplitOptions{Seed: sp.Seed, Train: sp.Train,
+		Background: sp.Background, Clean: sp.Clean, Eval: sp.Eval})
+	if err != nil {
+		return nil, err
+	}
+	d := &ganData{real: split.Gather(train, test)}
+	edges, err := data.ClassInkEdges(train, trainLabels, 10, gan.Domains)
+	if err != nil {
+		return nil, err
+	}
+	editors := [2]*editor{}
+	for i, part := range []struct {
+		x      *data.Array
+		idx    []int
+		labels []int
+	}{{d.real.Train, split.Train, trainLabels}, {d.real.Eval, split.Eval, testLabels}} {
+		labels := make([]int, len(part.idx))
+		for k, j := range part.idx {
+			labels[k] = part.labels[j]
+		}
+		dom, err := data.ClassInkGroups(part.x, labels, edges)
+		if err != nil {
+			return nil, err
+		}
+		editors[i] = &editor{g: m.aeG, src: part.x, dom: dom, target: s.AE.Target}
+	}
+	ts := fake.GAN(setTS, m.tsG)
+	if d.pool, err = fake.Pool([]fake.Generator{ts, editors[0].generator(setAE)}, fake.Training, sp.Seed, s.Fakes.Pool, env.Workers); err != nil {
+		return nil, err
+	}
+	held, err := fake.HeldOutSets([]fake.Generator{ts, editors[1].generator(setAE)}, sp.Seed, s.Fakes.HeldOut, env.Workers)
+	if err != nil {
+		return nil, err
+	}
+	d.ts, d.ae = held[0].Images, held[1].Images
+	n := s.Fakes.HeldOut
+	if d.mixed, err = data.Concat(d.ts.Slice(0, (n+1)/2), d.ae.Slice(0, n/2)); err != nil {
+		return nil, err
+	}
+	idx, err := editors[1].pick(fake.Seed(sp.Seed, fake.HeldOut), n)
+	if err != nil {
+		return nil, err
+	}
+	d.aeSources = d.real.Eval.Gather(idx)
+	return d, nil
+}
