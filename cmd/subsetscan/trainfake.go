@@ -234,6 +234,31 @@ func runEvalFake(ctx context.Context, fs *flag.FlagSet, args []string, stdout, s
 		}
 		printResults(stdout, res)
 	}
+	return simulatorCheck(*models, &st, real, stdout)
+}
+
+// simulatorCheck prints AutoGAN's AUC on what it was trained to detect:
+// autogan-sim's reproductions of the eval part of the real test images,
+// which neither model saw.
+func simulatorCheck(dir string, st *studyFlags, real fake.Real, w io.Writer) error {
+	sim, err := fake.Load(fake.Simulator, filepath.Join(dir, fake.SimulatorFile))
+	if err != nil {
+		return err
+	}
+	cls, err := fake.Load(fake.SpectrumNN, filepath.Join(dir, fake.SpectrumFile))
+	if err != nil {
+		return err
+	}
+	out, err := sim.Predict(real.Eval, st.workers)
+	if err != nil {
+		return err
+	}
+	res, err := fake.Evaluate(fake.AutoGAN{Classifier: cls}, real.Clean, []fake.Set{{Name: "autogan-sim(eval)", Images: out}}, st.workers)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "check: AutoGAN on autogan-sim's reproductions of the %d eval real test images (its training kind of fake, held out):\n", real.Eval.Len())
+	printResults(w, res)
 	return nil
 }
 
@@ -252,9 +277,12 @@ func loadDetectors(dir string, st *studyFlags, gens []fake.Generator, real fake.
 	if err != nil {
 		return nil, err
 	}
-	fsp := dets[2].(*fake.FakeSpotter)
-	fmt.Fprintf(w, "trained on %d real MNIST training images and %d training fakes (%s): fake-resnet, fake-squeezenet, FakeSpotter (logistic regression on the neuron coverage of the classifier's %v; thresholds %.4g)\n",
-		real.Train.Len(), pool.Len(), genNames(gens), fake.FakeSpotterLayers, fsp.Thresholds)
+	for _, d := range dets {
+		if fsp, ok := d.(*fake.FakeSpotter); ok {
+			fmt.Fprintf(w, "trained on %d real MNIST training images and %d training fakes (%s): fake-resnet, fake-squeezenet, FakeSpotter (logistic regression on the neuron coverage of the classifier's %v; thresholds %.4g)\n",
+				real.Train.Len(), pool.Len(), genNames(gens), fsp.Layers, fsp.Thresholds)
+		}
+	}
 	fmt.Fprintf(w, "AutoGAN: trained on the spectra of the %d real training images and of autogan-sim's reproductions of them; no GAN fakes\n", real.Train.Len())
 	return dets, nil
 }

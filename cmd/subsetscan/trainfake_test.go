@@ -41,7 +41,7 @@ func TestTrainFakeTiny(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("eval-fake: exit %d: %s", code, stderr)
 	}
-	for _, det := range []string{"fake-resnet ", "fake-squeezenet ", "FakeSpotter ", "AutoGAN ", "no GAN fakes"} {
+	for _, det := range []string{"fake-resnet ", "fake-squeezenet ", "FakeSpotter ", "AutoGAN ", "no GAN fakes", "held-out autogan-sim(eval): AUC"} {
 		if !strings.Contains(stdout, det) {
 			t.Errorf("eval-fake stdout %q has no %q", stdout, det)
 		}

@@ -38,6 +38,11 @@
 //     and convolves as the GAN's generator does) trained to reproduce
 //     real images: it never sees a GAN's fakes.
 //
+// Detectors loads the trained ones from a models directory and fits
+// FakeSpotter; Evaluate scores the clean real images and each held-out
+// set of fakes (HeldOutSets) with a detector, returning the per-image
+// scores with the AUC and its DeLong interval.
+//
 // Scoring is deterministic and does not depend on the number of workers;
 // so is training (nn.Model.Train's fixed-order reduction and FitLogReg's
 // serial Newton iterations).

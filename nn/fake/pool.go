@@ -14,19 +14,19 @@ import (
 var ImageShape = []int{28, 28, 1}
 
 // Generator is a named source of fake images: Generate returns n images
-// drawn from seed on workers goroutines (0 means all cores), the same
-// images for the same seed whatever workers. An attribute-editing
-// generator, which edits real images, closes over its own real source
-// images.
+// for a role, drawn from seed, on workers goroutines (0 means all cores),
+// the same images for the same role and seed whatever workers. A sampling
+// generator (a GAN) ignores the role; an attribute-editing one (Editor)
+// edits real images of the role's own sources.
 type Generator struct {
 	Name     string
-	Generate func(seed uint64, n, workers int) (*data.Array, error)
+	Generate func(role Role, seed uint64, n, workers int) (*data.Array, error)
 }
 
 // GAN returns the generator of a GAN's generator model g (input a latent
 // vector), sampled by gan.Generate.
 func GAN(name string, g *nn.Model) Generator {
-	return Generator{Name: name, Generate: func(seed uint64, n, workers int) (*data.Array, error) {
+	return Generator{Name: name, Generate: func(_ Role, seed uint64, n, workers int) (*data.Array, error) {
 		return gan.Generate(g, seed, n, workers)
 	}}
 }
@@ -53,7 +53,7 @@ func Seed(base uint64, role Role) uint64 { return 2*base + uint64(role) }
 // images of another shape than ImageShape, or values that are not finite;
 // errors name the generator.
 func Draw(g Generator, role Role, base uint64, n, workers int) (*data.Array, error) {
-	x, err := g.Generate(Seed(base, role), n, workers)
+	x, err := g.Generate(role, Seed(base, role), n, workers)
 	if err != nil {
 		return nil, fmt.Errorf("fake: generator %s: %w", g.Name, err)
 	}

@@ -13,7 +13,7 @@ import (
 // constGen returns a generator of n images of shape, each image filled
 // with seed + its index/1000, so that tests can tell seeds apart.
 func constGen(name string, shape []int) Generator {
-	return Generator{Name: name, Generate: func(seed uint64, n, _ int) (*data.Array, error) {
+	return Generator{Name: name, Generate: func(_ Role, seed uint64, n, _ int) (*data.Array, error) {
 		x := data.NewArray(append([]int{n}, shape...)...)
 		for i := range n {
 			for k := range x.Row(i) {
@@ -69,8 +69,8 @@ func TestPoolErrors(t *testing.T) {
 	}
 	short := constGen("short", ImageShape)
 	inner := short.Generate
-	short.Generate = func(seed uint64, n, w int) (*data.Array, error) { return inner(seed, n-1, w) }
-	failing := Generator{Name: "failing", Generate: func(uint64, int, int) (*data.Array, error) { return nil, errors.New("boom") }}
+	short.Generate = func(r Role, seed uint64, n, w int) (*data.Array, error) { return inner(r, seed, n-1, w) }
+	failing := Generator{Name: "failing", Generate: func(Role, uint64, int, int) (*data.Array, error) { return nil, errors.New("boom") }}
 	for _, c := range []struct {
 		gens []Generator
 		want string
@@ -86,5 +86,60 @@ func TestPoolErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("got %v, want an error naming %q", err, c.want)
 		}
+	}
+}
+
+// TestEditor checks that an editor edits distinct images of the role's
+// own sources, each to another domain, the same for the same seed, and its
+// errors.
+func TestEditor(t *testing.T) {
+	src := func(base float32) EditSource {
+		x := data.NewArray(6, 28, 28, 1)
+		for i := range 6 {
+			x.Row(i)[0] = base + float32(i)
+		}
+		return EditSource{Images: x, Domains: []int{0, 1, 2, 0, 1, 2}}
+	}
+	var targets []int
+	// The edit writes its target domain into pixel 1.
+	edit := func(x *data.Array, target []int, _ int) (*data.Array, error) {
+		targets = target
+		out := data.NewArray(x.Shape...)
+		copy(out.Data, x.Data)
+		for i, c := range target {
+			out.Row(i)[1] = float32(c)
+		}
+		return out, nil
+	}
+	g := Editor("AE", 3, edit, map[Role]EditSource{Training: src(0), HeldOut: src(100)})
+	x, err := Draw(g, HeldOut, 1, 4, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[float32]bool{}
+	for i := range 4 {
+		v := x.Row(i)[0]
+		j := int(v) - 100
+		if j < 0 || j >= 6 || seen[v] {
+			t.Fatalf("image %d edits source %v: not a distinct held-out source", i, v)
+		}
+		seen[v] = true
+		if c := int(x.Row(i)[1]); c == j%3 || c != targets[i] {
+			t.Errorf("image %d of domain %d edited to %d", i, j%3, c)
+		}
+	}
+	again, _ := Draw(g, HeldOut, 1, 4, 1)
+	if !slices.Equal(again.Data, x.Data) {
+		t.Error("the same seed gave other edits")
+	}
+	if _, err := Draw(g, Training, 1, 7, 1); err == nil || !strings.Contains(err.Error(), "AE") {
+		t.Errorf("7 fakes of 6 sources: %v", err)
+	}
+	bad := Editor("AE", 2, edit, map[Role]EditSource{Training: src(0)})
+	if _, err := Draw(bad, Training, 1, 6, 1); err == nil { // all 6, so domain 2 is drawn
+		t.Error("domain 2 of 2: no error")
+	}
+	if _, err := Draw(bad, HeldOut, 1, 2, 1); err == nil {
+		t.Error("no held-out sources: no error")
 	}
 }
