@@ -84,11 +84,11 @@ type ganPair struct {
 
 // ganEditor is the attribute-editing GAN: a ganPair whose generator edits
 // real images (the split's eval part for the held-out fakes, its training
-// part for the training pool) towards Target: "flip" (each image to the
-// other stroke domain), "thin" or "thick".
+// part for the training pool) to another stroke domain (fake.Editor; thin
+// and thick by data.ClassInkGroups with the MNIST training set's edges,
+// the rule the StarGAN was trained with).
 type ganEditor struct {
 	ganPair `yaml:",inline"`
-	Target  string `yaml:"target" json:"target" cfg:"required"`
 }
 
 // ganNet is a scanned network and its layers.
@@ -279,9 +279,6 @@ func (e *ganEditor) check(key string) error {
 	arch, _ := nn.ArchByName(e.Generator.Arch)
 	if in := arch.Input; len(in) != 3 || in[0] != fake.ImageShape[0] || in[1] != fake.ImageShape[1] || in[2] < 3 {
 		return keyErr(key+".generator.arch", "%s takes inputs of shape %v, not an MNIST image with domain planes [28 28 1+k]", e.Generator.Arch, in)
-	}
-	if !slices.Contains([]string{"flip", "thin", "thick"}, e.Target) {
-		return keyErr(key+".target", "must be flip, thin or thick, got %q", e.Target)
 	}
 	return nil
 }

@@ -1,9 +1,6 @@
 package experiments
 
 import (
-	"fmt"
-	"math/rand/v2"
-
 	"subsetscan/data"
 	"subsetscan/nn"
 	"subsetscan/nn/fake"
@@ -67,48 +64,6 @@ func (s *subsetGANSettings) load(key string) (*ganModels, error) {
 	return &m, nil
 }
 
-// editor is an attribute-editing generator: it edits real source images,
-// drawn without replacement by a seeded permutation, towards a target
-// domain.
-type editor struct {
-	g *nn.Model
-	// src are the source images, dom their domains (thin 0, thick 1, by
-	// data.ClassInkGroups with the training set's edges).
-	src *data.Array
-	dom []int
-	// target is "flip", "thin" or "thick".
-	target string
-}
-
-// pick returns the indices into e.src of the n images a draw from seed
-// edits.
-func (e *editor) pick(seed uint64, n int) ([]int, error) {
-	if n > e.src.Len() {
-		return nil, fmt.Errorf("%d edits asked of %d source images", n, e.src.Len())
-	}
-	return rand.New(rand.NewPCG(seed, 0)).Perm(e.src.Len())[:n], nil
-}
-
-// generator returns e as a fake.Generator named name.
-func (e *editor) generator(name string) fake.Generator {
-	return fake.Generator{Name: name, Generate: func(seed uint64, n, workers int) (*data.Array, error) {
-		idx, err := e.pick(seed, n)
-		if err != nil {
-			return nil, err
-		}
-		targets := make([]int, n)
-		for i, j := range idx {
-			switch e.target {
-			case "flip":
-				targets[i] = (e.dom[j] + 1) % gan.Domains
-			case "thick":
-				targets[i] = gan.Domains - 1
-			}
-		}
-		return gan.Edit(e.g, e.src.Gather(idx), targets, workers)
-	}}
-}
-
 // images loads MNIST, cuts the split and draws the fakes.
 func (s *subsetGANSettings) images(m *ganModels, env Env) (*ganData, error) {
 	train, trainLabels, err := data.LoadMNIST("train")
@@ -126,31 +81,23 @@ func (s *subsetGANSettings) images(m *ganModels, env Env) (*ganData, error) {
 		return nil, err
 	}
 	d := &ganData{real: split.Gather(train, test)}
-	edges, err := data.ClassInkEdges(train, trainLabels, 10, gan.Domains)
+	sources, err := editSources(split, d.real, train, trainLabels, testLabels)
 	if err != nil {
 		return nil, err
 	}
-	editors := [2]*editor{}
-	for i, part := range []struct {
-		x      *data.Array
-		idx    []int
-		labels []int
-	}{{d.real.Train, split.Train, trainLabels}, {d.real.Eval, split.Eval, testLabels}} {
-		labels := make([]int, len(part.idx))
-		for k, j := range part.idx {
-			labels[k] = part.labels[j]
-		}
-		dom, err := data.ClassInkGroups(part.x, labels, edges)
-		if err != nil {
-			return nil, err
-		}
-		editors[i] = &editor{g: m.aeG, src: part.x, dom: dom, target: s.AE.Target}
+	// The edit function keeps its last input: after the held-out draw, the
+	// sources of the held-out AE fakes, in their order.
+	var lastSources *data.Array
+	edit := func(x *data.Array, target []int, workers int) (*data.Array, error) {
+		lastSources = x
+		return gan.Edit(m.aeG, x, target, workers)
 	}
+	ae := fake.Editor(setAE, gan.Domains, edit, sources)
 	ts := fake.GAN(setTS, m.tsG)
-	if d.pool, err = fake.Pool([]fake.Generator{ts, editors[0].generator(setAE)}, fake.Training, sp.Seed, s.Fakes.Pool, env.Workers); err != nil {
+	if d.pool, err = fake.Pool([]fake.Generator{ts, ae}, fake.Training, sp.Seed, s.Fakes.Pool, env.Workers); err != nil {
 		return nil, err
 	}
-	held, err := fake.HeldOutSets([]fake.Generator{ts, editors[1].generator(setAE)}, sp.Seed, s.Fakes.HeldOut, env.Workers)
+	held, err := fake.HeldOutSets([]fake.Generator{ts, ae}, sp.Seed, s.Fakes.HeldOut, env.Workers)
 	if err != nil {
 		return nil, err
 	}
@@ -159,10 +106,35 @@ func (s *subsetGANSettings) images(m *ganModels, env Env) (*ganData, error) {
 	if d.mixed, err = data.Concat(d.ts.Slice(0, (n+1)/2), d.ae.Slice(0, n/2)); err != nil {
 		return nil, err
 	}
-	idx, err := editors[1].pick(fake.Seed(sp.Seed, fake.HeldOut), n)
+	d.aeSources = lastSources
+	return d, nil
+}
+
+// editSources returns the images the AE generator edits for each role, the
+// split's training part (training pool) and eval part (held-out fakes),
+// with their stroke domains: thin or thick by ink mass against the median
+// of their class in the MNIST training set, the StarGAN's rule.
+func editSources(split fake.Split, real fake.Real, train *data.Array, trainLabels, testLabels []int) (map[fake.Role]fake.EditSource, error) {
+	edges, err := data.ClassInkEdges(train, trainLabels, 10, gan.Domains)
 	if err != nil {
 		return nil, err
 	}
-	d.aeSources = d.real.Eval.Gather(idx)
-	return d, nil
+	sources := map[fake.Role]fake.EditSource{}
+	for _, part := range []struct {
+		role   fake.Role
+		x      *data.Array
+		idx    []int
+		labels []int
+	}{{fake.Training, real.Train, split.Train, trainLabels}, {fake.HeldOut, real.Eval, split.Eval, testLabels}} {
+		labels := make([]int, len(part.idx))
+		for k, j := range part.idx {
+			labels[k] = part.labels[j]
+		}
+		dom, err := data.ClassInkGroups(part.x, labels, edges)
+		if err != nil {
+			return nil, err
+		}
+		sources[part.role] = fake.EditSource{Images: part.x, Domains: dom}
+	}
+	return sources, nil
 }
