@@ -104,3 +104,51 @@ func readReport(t *testing.T, dir string) string {
 	}
 	return string(b)
 }
+
+// TestSubsetGANSection checks the bad inputs of kind subsetgan: each error
+// names the YAML key (or the weights file) and the config file.
+func TestSubsetGANSection(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "subsetgan-tiny.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkErrors(t, string(raw), "subsetgan.yaml", experiments.Vars{Models: ganModels(t)}, []errorCase{
+		{"generator output vs D input", "generator: {arch: gan_g", "generator: {arch: classifier",
+			"subsetgan.ts.generator.arch: classifier outputs images of shape [10], but the discriminator gan_d takes [28 28 1]"},
+		{"TS generator not from noise", "generator: {arch: gan_g", "generator: {arch: autogan-sim", "subsetgan.ts.generator.arch: autogan-sim takes inputs of shape [28 28 1], not a latent vector"},
+		{"AE generator without domains", "generator: {arch: stargan_g", "generator: {arch: autogan-sim", "subsetgan.ae.generator.arch: autogan-sim takes inputs of shape [28 28 1], not an MNIST image with domain planes"},
+		{"proportion above 1", "proportions: [0.1, 0.5]", "proportions: [0.1, 1.5]", "subsetgan.group.proportions[1]: must be in (0, 1], got 1.5"},
+		{"proportion 0", "proportions: [0.1, 0.5]", "proportions: [0, 0.5]", "subsetgan.group.proportions[0]: must be in (0, 1], got 0"},
+		{"group larger than the clean images", "size: 10", "size: 30", "subsetgan.group.size: 30 exceeds the 20 clean images"},
+		{"group's fakes beyond the pool", "held_out: 12", "held_out: 4", "subsetgan.group.proportions[1]: 0.5 of a group of 10 is 5 fakes, more than the 4 held-out fakes"},
+		{"held-out beyond the AE sources", "held_out: 12", "held_out: 17", "subsetgan.fakes.held_out: 17 exceeds the 16 real images the AE generator edits (split.eval)"},
+		{"pool beyond the training images", "pool: 40", "pool: 90", "subsetgan.fakes.pool: 90 asks for 45 AE training fakes"},
+		{"split beyond the test set", "background: 30", "background: 9990", "subsetgan.split: background + clean + eval = 10026 exceeds the 10000 MNIST test images"},
+		{"missing weights", "stargan_d.npz", "nowhere.npz", "subsetgan.ae.discriminator.weights: stat "},
+		{"missing recogniser", "classifier.npz", "nowhere.npz", "subsetgan.baselines.recogniser.weights: stat "},
+		{"wrong fake classifier", "arch: fake-resnet", "arch: fake-squeezenet", `subsetgan.resnet.arch: must be fake-resnet, got "fake-squeezenet"`},
+		{"unknown layer", "layers: [block_2_add]", "layers: [block_9_add]", `subsetgan.resnet.layers[0]: fake-resnet has no layer "block_9_add"`},
+		{"table proportion", "table_proportion: 0.5", "table_proportion: 0.2", "subsetgan.table_proportion: 0.2 is not one of group.proportions [0.1 0.5]"},
+		{"scan mode", "mode: individual", "mode: group", "scan.mode: must be individual for kind subsetgan"},
+		{"published row", "subsetgan-group: 1.0}", "subsetgan-grouped: 1.0}", `published.auc.AE: unknown layer "subsetgan-grouped"`},
+		{"unknown key", "grid: 4", "grid: 4\n  grids: 4", "subsetgan.grids: unknown key"},
+	})
+}
+
+// TestSubsetGANBadWeights checks that weights that do not fit their
+// architecture stop the run with an error naming the key.
+func TestSubsetGANBadWeights(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "subsetgan-tiny.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(raw), "${models}/stargan_d.npz", "${models}/gan_d.npz", 1)
+	cfg, err := experiments.ParseConfig([]byte(bad), "", experiments.Vars{Models: ganModels(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = runner.Run(t.Context(), cfg, runner.Options{OutDir: t.TempDir()})
+	if want := "subsetgan.ae.discriminator.weights: "; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want an error naming %s", err, want)
+	}
+}

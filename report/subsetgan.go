@@ -180,6 +180,9 @@ func (r *Results) GANParagraph() string {
 		for _, row := range g.Rows {
 			if row.Set == set && row.AUC > bestAUC {
 				best, bestAUC = row.Method+" ("+row.Network+")", row.AUC
+				if strings.HasPrefix(row.Network, row.Method) {
+					best = row.Network
+				}
 			}
 		}
 		if best == "" {
