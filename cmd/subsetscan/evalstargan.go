@@ -109,7 +109,7 @@ func writeEditReport(w io.Writer, ev gan.EditEvaluation, gPath, dPath, clfPath s
 	fmt.Fprintf(w, "| all | %d | %.1f %% | %.1f %% |\n\n", ev.N, 100*ev.RuleAll, 100*ev.DAll)
 	fmt.Fprintf(w, "- D's domain classifier on the real images: %.1f %% right (the rule's domains).\n", 100*ev.DReal)
 	fmt.Fprintf(w, "- D's mean probability that an image is real: %.3f on the edits, %.3f on the real images.\n", ev.Realness, ev.RealReal)
-	fmt.Fprintf(w, "- Mean change per pixel |G(x, c) − x|: %.4f; mean reconstruction error |x − G(G(x, c), c′)|: %.4f (pixels in [0, 1]).\n", ev.Change, ev.Rec)
+	fmt.Fprintf(w, "- Mean change per pixel |G(x, c) − x|: %.4f; mean reconstruction error |x − G(G(x, c), c′)|: %.4f (pixels in [0, 1]; the edits are clipped to [0, 1], which changes them by %.4f per pixel on average, before they are scored or edited back).\n", ev.Change, ev.Rec, ev.Clipped)
 	if clfPath != "" {
 		fmt.Fprintf(w, "- The classifier's accuracy on the real images: %.1f %%; on the edits: %.1f %% (does the edit keep the digit?).\n", 100*ev.ClassReal, 100*ev.ClassEdit)
 	}

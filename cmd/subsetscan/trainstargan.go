@@ -52,8 +52,11 @@ func runTrainStarGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdou
 	if err != nil {
 		return err
 	}
-	how := "thin/thick strokes (ink mass vs its class's median), non-saturating adversarial loss, λ_cls 1, λ_rec 10, Adam(2e-4, β₁ 0.5)"
+	how := "thin/thick strokes (ink mass vs its class's median), G starting as the identity, non-saturating adversarial loss, λ_cls 1, λ_rec 10, Adam(2e-4, β₁ 0.5)"
 	return f.train(real.Len(), how, stdout, stderr, func(g, d *nn.Model, opt gan.Options) error {
+		if err := gan.InitStarGAN(g, *f.seed); err != nil {
+			return err
+		}
 		if _, err := gan.TrainStarGAN(ctx, g, d, real, domains, gan.StarOptions{Options: opt}); err != nil {
 			return fmt.Errorf("training the StarGAN: %w", err)
 		}

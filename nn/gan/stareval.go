@@ -43,13 +43,19 @@ type EditEvaluation struct {
 	// changes; Rec the mean |x − G(G(x, c), c′)| per pixel, the
 	// reconstruction error.
 	Change, Rec float64
+	// Clipped is the mean per pixel of what clipping the edits to [0, 1]
+	// removed: EvaluateEdits scores images, so the edits are clipped
+	// before anything else sees them (the rule could otherwise count
+	// negative ink).
+	Clipped float64
 	// ClassReal and ClassEdit are the classifier's accuracies on the real
 	// and the edited images (NaN without a classifier).
 	ClassReal, ClassEdit float64
 }
 
 // EvaluateEdits edits the real images x of the given domains (in [0, k))
-// with g towards the next domain, and measures the edits: how often they
+// with g towards the next domain, clips the edits to [0, 1], and measures
+// them: how often they
 // reach the target by rule (which returns the domains of images, as it
 // labelled x) and by d's classifier, how much they change the images, how
 // well g reconstructs the originals from them, and, with a classifier,
@@ -73,6 +79,7 @@ func EvaluateEdits(g, d *nn.Model, x *data.Array, domains []int, rule func(*data
 	if err != nil {
 		return ev, err
 	}
+	ev.Clipped = clip01(edit)
 	rec, err := Edit(g, edit, domains, opt.Workers)
 	if err != nil {
 		return ev, err
@@ -157,4 +164,16 @@ func meanAbsDiff(a, b *data.Array) float64 {
 		sum += math.Abs(float64(v) - float64(b.Data[i]))
 	}
 	return sum / float64(len(a.Data))
+}
+
+// clip01 clips the values of x to [0, 1] in place and returns the mean
+// absolute change per value.
+func clip01(x *data.Array) float64 {
+	var sum float64
+	for i, v := range x.Data {
+		c := min(max(v, 0), 1)
+		sum += math.Abs(float64(v - c))
+		x.Data[i] = c
+	}
+	return sum / float64(len(x.Data))
 }

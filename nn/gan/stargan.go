@@ -274,7 +274,8 @@ func (s *StarGAN) checkTrain(x *data.Array, domains []int, opt Options) (int, er
 }
 
 // Edit returns g's edits of the images x towards the domains target
-// (g(WithDomains(x, target, k)), k from g's input channels less x's), on
+// (g(WithDomains(x, target, k)), k from g's input channels less x's; not
+// clipped to x's range), on
 // workers goroutines (0 means all cores); the result does not depend on
 // workers. It is an error if g does not take x's images with at least 2
 // more channels or does not output x's shape.
@@ -284,13 +285,13 @@ func Edit(g *nn.Model, x *data.Array, target []int, workers int) (*data.Array, e
 		return nil, fmt.Errorf("gan: generator %s takes %v, not images %v with domain planes", g.Arch.Name, in, x.Shape[1:])
 	}
 	k := in[len(in)-1] - x.Shape[len(x.Shape)-1]
+	if len(target) != x.Len() {
+		return nil, fmt.Errorf("gan: %d target domains for %d images", len(target), x.Len())
+	}
 	for i, c := range target {
 		if c < 0 || c >= k {
 			return nil, fmt.Errorf("gan: target domain %d of image %d outside [0, %d)", c, i, k)
 		}
-	}
-	if len(target) != x.Len() {
-		return nil, fmt.Errorf("gan: %d target domains for %d images", len(target), x.Len())
 	}
 	out, err := g.Predict(WithDomains(x, target, k), workers)
 	if err != nil {

@@ -1,6 +1,10 @@
 package gan
 
-import "subsetscan/nn"
+import (
+	"fmt"
+
+	"subsetscan/nn"
+)
 
 // Domains is the number of domains of the registered StarGAN networks:
 // thin and thick strokes (data.ClassInkEdges with 2 bins). StarGAN itself
@@ -16,11 +20,16 @@ const Domains = 2
 // 3×3 convolutions each, y = f(x) + x), a nearest upsampling back to h×w,
 // concatenated with the full-resolution features (a U-Net-style skip, so
 // that the unchanged parts of the digit need not pass through the
-// bottleneck), a 1×1 convolution (16) and a 3×3 convolution to one sigmoid
-// channel. LeakyReLU(0.2) after every hidden convolution but the second of
-// each residual block; no normalisation (StarGAN's instance normalisation
-// is not an nn layer). h and w must be even. About 26 000 params, 5.7 M
-// multiply-adds per 28×28 image.
+// bottleneck), a 1×1 convolution (16) and a 3×3 convolution to one linear
+// channel, the change; the output is that change plus a 1×1 convolution
+// of the input ("identity"), which InitStarGAN sets to copy the image.
+// LeakyReLU(0.2) after every hidden convolution but the second of each
+// residual block; no normalisation (StarGAN's instance normalisation is
+// not an nn layer). The output is linear, not clipped: a sigmoid output
+// saturated in training (every pixel 0 within 150 steps, where its
+// gradient vanishes), whereas the residual form starts as the identity
+// and leaves D to penalise values outside [0, 1]. h and w must be even.
+// About 26 000 params, 5.7 M multiply-adds per 28×28 image.
 func StarGANGenerator(h, w, k int) nn.Arch {
 	conv := func(name string, filters, kernel, strides int, inputs ...string) nn.LayerSpec {
 		return nn.LayerSpec{Name: name, Kind: nn.Conv2D, Filters: filters, Kernel: kernel, Strides: strides, Padding: "same", Inputs: inputs}
@@ -40,8 +49,26 @@ func StarGANGenerator(h, w, k int) nn.Arch {
 		nn.LayerSpec{Name: "up_sampling2d_1", Kind: nn.UpSampling2D, Size: 2},
 		nn.LayerSpec{Name: "skip", Kind: nn.Concatenate, Inputs: []string{"up_sampling2d_1", "enc_1"}},
 		conv("conv2d_3", 16, 1, 1), lrelu("dec_1"),
-		nn.LayerSpec{Name: "conv2d_4", Kind: nn.Conv2D, Filters: 1, Kernel: 3, Padding: "same", Activation: "sigmoid"})
+		conv("conv2d_4", 1, 3, 1),
+		conv("identity", 1, 1, 1, "input"),
+		nn.LayerSpec{Name: "edit", Kind: nn.Add, Inputs: []string{"conv2d_4", "identity"}})
 	return nn.Arch{Name: "stargan_generator", Input: []int{h, w, 1 + k}, Layers: layers}
+}
+
+// InitStarGAN initialises a StarGANGenerator g: Glorot-uniform weights
+// from seed (nn.Model.InitGlorot), then its layer "identity" set to copy
+// the image channel of the input, so that g starts as the identity plus
+// a small change. It is an error if g has no such 1×1 layer.
+func InitStarGAN(g *nn.Model, seed uint64) error {
+	g.InitGlorot(seed)
+	for _, p := range g.Params() {
+		if p.Name == "identity/kernel" && len(p.Data) > 1 {
+			clear(p.Data)
+			p.Data[0] = 1
+			return nil
+		}
+	}
+	return fmt.Errorf("gan: generator %s has no 1×1 convolution \"identity\" to initialise", g.Arch.Name)
 }
 
 // StarGANDiscriminator returns a small StarGAN-style discriminator for

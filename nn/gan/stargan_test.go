@@ -258,7 +258,7 @@ func TestEvaluateEdits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ev.RuleAll != 0 || ev.Change != 0 || ev.Rec != 0 || ev.Count[0]+ev.Count[1] != 10 || ev.DAll < 0 || ev.DAll > 1 {
+	if ev.RuleAll != 0 || ev.Change != 0 || ev.Rec != 0 || ev.Clipped != 0 || ev.Count[0]+ev.Count[1] != 10 || ev.DAll < 0 || ev.DAll > 1 {
 		t.Errorf("identity edits: %+v", ev)
 	}
 	if !math.IsNaN(ev.ClassEdit) {
@@ -295,8 +295,8 @@ func BenchmarkStarGANStep(b *testing.B) {
 
 // TestRegisteredStarGAN checks that the registered stargan_g and stargan_d
 // fit each other, and their sizes against hand counts: G's convolutions
-// hold 3·3·3·16+16, 3·3·16·24+24, 4·(3·3·24·24+24), 40·16+16 and
-// 3·3·16+1 params; D's 3·3·32+32, 3·3·32·64+64, 3·3·64·64+64 and a Dense
+// hold 3·3·3·16+16, 3·3·16·24+24, 4·(3·3·24·24+24), 40·16+16, 3·3·16+1
+// and 3+1 (identity) params; D's 3·3·32+32, 3·3·32·64+64, 3·3·64·64+64 and a Dense
 // layer of 4·4·64·3+3.
 func TestRegisteredStarGAN(t *testing.T) {
 	var models [2]*nn.Model
@@ -312,7 +312,21 @@ func TestRegisteredStarGAN(t *testing.T) {
 	if _, err := NewStarGAN(models[0], models[1], StarOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []int{448 + 3480 + 4*5208 + 656 + 145, 320 + 18496 + 36928 + 3075} {
+	// InitStarGAN sets the identity layer to copy the image channel
+	// (kernel [1, 1, 3, 1]); a model without one is an error.
+	if err := InitStarGAN(models[0], 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range models[0].Params() {
+		if p.Name == "identity/kernel" && !bitsEqual(p.Data, []float32{1, 0, 0}) {
+			t.Errorf("identity kernel %v, want [1 0 0]", p.Data)
+		}
+	}
+	if err := InitStarGAN(models[1], 1); err == nil || !strings.Contains(err.Error(), "stargan_discriminator") {
+		t.Errorf("InitStarGAN of a discriminator: error %v", err)
+	}
+
+	for i, want := range []int{448 + 3480 + 4*5208 + 656 + 145 + 4, 320 + 18496 + 36928 + 3075} {
 		n := 0
 		for _, p := range models[i].Params() {
 			n += len(p.Data)
@@ -320,5 +334,13 @@ func TestRegisteredStarGAN(t *testing.T) {
 		if n != want {
 			t.Errorf("%s: %d params, want %d", models[i].Arch.Name, n, want)
 		}
+	}
+}
+
+// TestClip01 checks the clipping of edits and the mean change it reports.
+func TestClip01(t *testing.T) {
+	x := &data.Array{Shape: []int{4}, Data: []float32{-0.5, 0.25, 1.5, 1}}
+	if got := clip01(x); got != 0.25 || !bitsEqual(x.Data, []float32{0, 0.25, 1, 1}) {
+		t.Errorf("clip01: %v, %v; want 0.25, [0 0.25 1 1]", got, x.Data)
 	}
 }
