@@ -39,6 +39,7 @@ verify: build
 # and skewed (the lightest ink quartile thinned to 5 %), 10 for ds-fsdd on
 # FSDD at FSDD=DIR (else fetched into the user's cache), 25 for the GAN; run
 # niced.
+# Then nn/fake's detectors of generated digits (issue 10), 5 CPU-minutes more.
 models: build
 	nice -n 19 $(BIN) train -arch autoencoder -epochs 6 -batch 32 -seed 1 -o configs/models/autoencoder.npz
 	nice -n 19 $(BIN) train -arch classifier -epochs 4 -seed 1 -o configs/models/classifier.npz
