@@ -19,6 +19,9 @@ type ganData struct {
 	// aeSources are the real images the first held-out AE fakes edit, in
 	// their order, for the before/after grid.
 	aeSources *data.Array
+	// aeClipped is the mean per pixel of what clipping the held-out AE
+	// edits to [0, 1] removed.
+	aeClipped float64
 }
 
 // ganModels are the networks of a subsetgan run, loaded from the config.
@@ -85,12 +88,18 @@ func (s *subsetGANSettings) images(m *ganModels, env Env) (*ganData, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The edit function keeps its last input: after the held-out draw, the
-	// sources of the held-out AE fakes, in their order.
+	// The edit function clips the edits to [0, 1], the range of an image
+	// file, and keeps its last input and clipping: after the held-out draw,
+	// those of the held-out AE fakes.
 	var lastSources *data.Array
+	var lastClipped float64
 	edit := func(x *data.Array, target []int, workers int) (*data.Array, error) {
-		lastSources = x
-		return gan.Edit(m.aeG, x, target, workers)
+		y, err := gan.Edit(m.aeG, x, target, workers)
+		if err != nil {
+			return nil, err
+		}
+		lastSources, lastClipped = x, clip01(y)
+		return y, nil
 	}
 	ae := fake.Editor(setAE, gan.Domains, edit, sources)
 	ts := fake.GAN(setTS, m.tsG)
@@ -106,7 +115,7 @@ func (s *subsetGANSettings) images(m *ganModels, env Env) (*ganData, error) {
 	if d.mixed, err = data.Concat(d.ts.Slice(0, (n+1)/2), d.ae.Slice(0, n/2)); err != nil {
 		return nil, err
 	}
-	d.aeSources = lastSources
+	d.aeSources, d.aeClipped = lastSources, lastClipped
 	return d, nil
 }
 
@@ -137,4 +146,25 @@ func editSources(split fake.Split, real fake.Real, train *data.Array, trainLabel
 		sources[part.role] = fake.EditSource{Images: part.x, Domains: dom}
 	}
 	return sources, nil
+}
+
+// clip01 clips the values of x to [0, 1] in place and returns the mean
+// per value of what it removed (0 for an empty x). NaN is left to the
+// callers' finiteness checks.
+func clip01(x *data.Array) float64 {
+	var sum float64
+	for i, v := range x.Data {
+		switch {
+		case v < 0:
+			sum -= float64(v)
+			x.Data[i] = 0
+		case v > 1:
+			sum += float64(v - 1)
+			x.Data[i] = 1
+		}
+	}
+	if len(x.Data) == 0 {
+		return 0
+	}
+	return sum / float64(len(x.Data))
 }
