@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"subsetscan/data"
@@ -82,6 +83,9 @@ type ganNetScan struct {
 	// layers (named label/layer).
 	indiv []report.Layer
 	group []report.GroupLayer
+	// nodes is where the group scans of the table's layer and proportion
+	// found the fakes, when that layer has a spatial layout.
+	nodes *report.GANNodes
 }
 
 // scanAll runs the scans of the four networks: individual and group
@@ -101,6 +105,9 @@ func (s *subsetGANSettings) scanAll(ctx context.Context, cfg *Config, m *ganMode
 			return nil, fmt.Errorf("%s: %w", n.label, err)
 		}
 		res.Group = append(res.Group, n.group...)
+		if n.nodes != nil {
+			res.SubsetGAN.Nodes = append(res.SubsetGAN.Nodes, *n.nodes)
+		}
 		if n.individual {
 			sc := report.GANScan{Network: n.label, Set: n.set}
 			for _, l := range n.indiv {
@@ -142,6 +149,17 @@ func (s *subsetGANSettings) scanNet(ctx context.Context, cfg *Config, n *ganNetS
 		return err
 	}
 	timings[n.label+" group scans"] = im.Timings["scans"]
+	best, err := bestGroupLayer(n, s.TableProportion)
+	if err != nil {
+		return err
+	}
+	nodes, ok, err := s.selectedNodes(cfg, n, im, acts, best, slices.Index(s.Group.Proportions, s.TableProportion), env.Workers)
+	if err != nil {
+		return fmt.Errorf("layer %s: %w", best, err)
+	}
+	if ok {
+		n.nodes = &nodes
+	}
 	for i := range n.group {
 		n.group[i].Layer = n.label + "/" + n.group[i].Layer
 	}

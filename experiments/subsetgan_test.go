@@ -8,6 +8,7 @@ import (
 
 	"subsetscan/experiments"
 	"subsetscan/nn"
+	"subsetscan/report"
 	"subsetscan/runner"
 )
 
@@ -73,6 +74,7 @@ func TestSubsetGANKind(t *testing.T) {
 			t.Errorf("group layer %s: %d points", gl.Layer, len(gl.Points))
 		}
 	}
+	checkNodes(t, res)
 	md := readReport(t, dir)
 	for _, want := range []string{"## The SubsetGAN table (analog)", "| FakeSpotter", "D(x) from PGGAN", "auc_layers_gan_d.png", "auc_layers_stargan_d.png",
 		"samples_ts.png", "pairs_ae.png", "group_AE+TS.png", "### Individual scans of stargan_d, AE fakes", "On TS fakes the highest AUC is that of"} {
@@ -150,5 +152,36 @@ func TestSubsetGANBadWeights(t *testing.T) {
 	_, _, err = runner.Run(t.Context(), cfg, runner.Options{OutDir: t.TempDir()})
 	if want := "subsetgan.ae.discriminator.weights: "; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("got %v, want an error naming %s", err, want)
+	}
+}
+
+// checkNodes checks the node maps: shares in [0, 1], and the groups
+// rescanned for them are those of the group point of the same layer and
+// proportion (the same recall).
+func checkNodes(t *testing.T, res *report.Results) {
+	t.Helper()
+	if len(res.SubsetGAN.Nodes) == 0 {
+		t.Fatal("no node maps")
+	}
+	for _, n := range res.SubsetGAN.Nodes {
+		for _, v := range n.Share {
+			if !(v >= 0 && v <= 1) {
+				t.Fatalf("%s %s: share %v", n.Network, n.Layer, v)
+			}
+		}
+		found := false
+		for _, gl := range res.Group {
+			for _, p := range gl.Points {
+				if gl.Layer == n.Network+"/"+n.Layer && p.Proportion == n.Proportion {
+					found = true
+					if p.Recall != n.Recall {
+						t.Errorf("%s: recall %v in the node map's scans, %v in the group point", gl.Layer, n.Recall, p.Recall)
+					}
+				}
+			}
+		}
+		if !found {
+			t.Errorf("node map of %s %s: no group point", n.Network, n.Layer)
+		}
 	}
 }

@@ -2,10 +2,14 @@ package report
 
 import (
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"math"
 	"path/filepath"
 	"strings"
+
+	"subsetscan/data"
 )
 
 // SubsetGAN holds the results of the SubsetGAN analog (kind subsetgan):
@@ -28,6 +32,26 @@ type SubsetGAN struct {
 	// samples, and AE sources above their edits.
 	TSGrid string `json:"ts_grid,omitempty"`
 	AEGrid string `json:"ae_grid,omitempty"`
+	// Nodes are, per network, where its group scans found the fakes in
+	// the layer of the table's row.
+	Nodes []GANNodes `json:"nodes,omitempty"`
+}
+
+// GANNodes is where the group scans of one layer selected nodes in the
+// contaminated groups at one proportion: Share[y·Width+x] is the share of
+// the channels at position (y, x) in the subsets found, averaged over the
+// runs.
+type GANNodes struct {
+	Network    string    `json:"network"`
+	Layer      string    `json:"layer"`
+	Set        string    `json:"set"`
+	Proportion float64   `json:"proportion"`
+	Height     int       `json:"height"`
+	Width      int       `json:"width"`
+	Share      []float64 `json:"share"`
+	// Recall is the mean recall of the fakes in those scans, as the
+	// group point of the same layer and proportion has it.
+	Recall float64 `json:"recall"`
 }
 
 // GANRow is one row of the comparison table: a method's AUC on one
@@ -234,6 +258,16 @@ func (r *Results) subsetGANFigures(dir string) ([]Figure, error) {
 			figs = append(figs, Figure{File: name, Caption: fmt.Sprintf("Individual scans of %s: AUC of the clean images against the %s fakes across its layers", sc.Network, sc.Set)})
 		}
 	}
+	for _, n := range g.Nodes {
+		name := "nodes_" + n.Network + ".png"
+		peak, err := writeNodes(filepath.Join(dir, name), n)
+		if err != nil {
+			return nil, err
+		}
+		figs = append(figs, Figure{File: name, Caption: fmt.Sprintf("Where the group scans of %s, layer %s, found the %s fakes in the groups with %g %% of them: "+
+			"for each position of the layer's %d×%d map, the share of its channels in the subsets found, averaged over the runs (white: the largest, %.3f; black: 0)",
+			n.Network, n.Layer, n.Set, 100*n.Proportion, n.Height, n.Width, peak)})
+	}
 	if g.TSGrid != "" {
 		figs = append(figs, Figure{File: g.TSGrid, Caption: "TS fakes: the first held-out samples of the GAN's generator"})
 	}
@@ -241,4 +275,31 @@ func (r *Results) subsetGANFigures(dir string) ([]Figure, error) {
 		figs = append(figs, Figure{File: g.AEGrid, Caption: "AE fakes: the first held-out real source images (top row) above their edits (bottom row)"})
 	}
 	return figs, nil
+}
+
+// nodesZoom is the size in pixels of one position of a nodes figure at
+// most; maps are enlarged to about 112 pixels across.
+const nodesZoom = 16
+
+// writeNodes writes n's shares as a grey image to path, scaled so that
+// the largest share is white, and returns that share. It is an error if
+// the shares do not fill Height × Width.
+func writeNodes(path string, n GANNodes) (float64, error) {
+	if n.Height < 1 || n.Width < 1 || len(n.Share) != n.Height*n.Width {
+		return 0, fmt.Errorf("report: nodes of %s: %d shares for a %d×%d map", n.Network, len(n.Share), n.Height, n.Width)
+	}
+	peak := 0.0
+	for _, v := range n.Share {
+		peak = max(peak, v)
+	}
+	v := make([]float32, len(n.Share))
+	for i, x := range n.Share {
+		if peak > 0 {
+			v[i] = float32(x / peak)
+		}
+	}
+	zoom := max(1, min(nodesZoom, 112/n.Width))
+	img := image.NewGray(image.Rect(0, 0, n.Width*zoom, n.Height*zoom))
+	DrawGray(img, v, n.Width, zoom, 0, 0)
+	return peak, data.WriteFileAtomic(path, func(w io.Writer) error { return png.Encode(w, img) })
 }

@@ -1,6 +1,8 @@
 package report_test
 
 import (
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,7 +42,9 @@ func ganSample() *report.Results {
 			Individual: []report.GANScan{{Network: "gan_d", Set: "TS", Layers: []report.LayerAUC{
 				{Layer: "conv2d_1", AUC: map[string]float64{"TS": 0.96}, CI: map[string][2]float64{"TS": {0.9, 1}}},
 				{Layer: "dense_1", AUC: map[string]float64{"TS": 0.7}, CI: map[string][2]float64{"TS": {0.5, 0.9}}}}}},
-			Trained: []string{"FakeSpotter: fitted on 10 real and 10 fake images."}},
+			Trained: []string{"FakeSpotter: fitted on 10 real and 10 fake images."},
+			Nodes: []report.GANNodes{{Network: "gan_d", Layer: "conv2d_1", Set: "TS", Proportion: 0.5, Height: 2, Width: 3,
+				Share: []float64{0, 0.1, 0.2, 0.05, 0.4, 0}, Recall: 0.8}}},
 		Timings: map[string]float64{"total": 3},
 	}
 }
@@ -66,7 +70,7 @@ func TestSubsetGANGolden(t *testing.T) {
 		"| FakeSpotter | TS              | fake face classifier | 0.985       | coverage",
 		"| 0.900 [0.800, 1.000] | -0.085 ⚠ |",
 		"On TS fakes the highest AUC is that of fake-resnet (supervised score, not a scan), 0.990; group scans of TS keep an AUC ≥ 0.9 down to 50 % fakes in a group (in their best layer).",
-		"![auc_layers_gan_d](auc_layers_gan_d.png)", "![group_TS](group_TS.png)", "![samples_ts](samples_ts.png)",
+		"![auc_layers_gan_d](auc_layers_gan_d.png)", "![group_TS](group_TS.png)", "![samples_ts](samples_ts.png)", "![nodes_gan_d](nodes_gan_d.png)", "(white: the largest, 0.400; black: 0)",
 		"- fakespotter, TS: 0.900 vs 0.985 published (Δ -0.085, tolerance 0.05) ⚠",
 	} {
 		if !strings.Contains(string(got), w) {
@@ -76,7 +80,36 @@ func TestSubsetGANGolden(t *testing.T) {
 	for _, png := range []string{"auc_layers_gan_d.png", "group_TS.png"} {
 		checkPNG(t, filepath.Join(dir, png))
 	}
+	checkNodesPNG(t, filepath.Join(dir, "nodes_gan_d.png"))
 	if n, devs := r.Compared(), r.Deviations(); n != 2 || len(devs) != 1 || devs[0].Layer != "fakespotter" {
 		t.Errorf("compared %d, deviations %+v; want 2 and fakespotter's", n, devs)
+	}
+}
+
+// checkNodesPNG checks the node map of ganSample: 2×3 positions enlarged
+// 16 times, the largest share (position (1, 1)) white, a zero black, 0.1
+// a quarter of the peak's grey.
+func checkNodesPNG(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, ok := img.(*image.Gray)
+	if !ok || g.Bounds().Dx() != 48 || g.Bounds().Dy() != 32 {
+		t.Fatalf("%s: %T of %v, want a 48×32 grey image", path, img, img.Bounds())
+	}
+	for _, c := range []struct {
+		x, y int
+		want uint8
+	}{{16 + 5, 16 + 5, 255}, {3, 3, 0}, {16 + 2, 2, 64}} { // 0.1/0.4·255 = 63.75
+		if got := g.GrayAt(c.x, c.y).Y; got != c.want {
+			t.Errorf("pixel (%d, %d): %d, want %d", c.x, c.y, got, c.want)
+		}
 	}
 }
