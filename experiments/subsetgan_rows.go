@@ -26,7 +26,7 @@ func paperD(set string) string {
 // rows returns the comparison table's rows in the published order, then
 // the fake classifiers' own supervised scores, with the published values
 // of the config.
-func (s *subsetGANSettings) rows(cfg *Config, base []ganBaseline, nets []*ganNetScan, res *report.Results) []report.GANRow {
+func (s *subsetGANSettings) rows(cfg *Config, base []ganBaseline, nets []*ganNetScan) []report.GANRow {
 	var rows []report.GANRow
 	for _, b := range base[:2] { // FakeSpotter, AutoGAN
 		key := rowFakeSpotter

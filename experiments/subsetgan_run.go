@@ -28,11 +28,10 @@ func (k subsetGANKind) Run(ctx context.Context, cfg *Config, env Env) (*report.R
 		return nil, err
 	}
 	timings := map[string]float64{"images": time.Since(t0).Seconds()}
-	res := &report.Results{Experiment: cfg.Name, Description: cfg.Description, Sets: []string{setTS, setAE, setMixed},
+	res := NewResults(cfg, &Images{Sets: []string{setTS, setAE, setMixed}, Timings: timings,
 		Samples: map[string]int{"background": d.real.Background.Len(), "clean": d.real.Clean.Len(), setTS: d.ts.Len(),
-			setAE: d.ae.Len(), setMixed: d.mixed.Len()},
-		Timings: timings, CIMethod: CIMethod, SubsetGAN: &report.SubsetGAN{TableProportion: s.TableProportion}}
-	setTolerances(res, cfg)
+			setAE: d.ae.Len(), setMixed: d.mixed.Len()}})
+	res.SubsetGAN = &report.SubsetGAN{TableProportion: s.TableProportion}
 	res.Notes = append(res.Notes, fmt.Sprintf("The AE edits are clipped to [0, 1], the pixel range of an image file (as the StarGAN's own evaluation does): "+
 		"clipping changed the held-out edits by %.2g per pixel on average.", d.aeClipped))
 	t := time.Now()
@@ -45,30 +44,13 @@ func (k subsetGANKind) Run(ctx context.Context, cfg *Config, env Env) (*report.R
 	if err != nil {
 		return nil, err
 	}
-	res.SubsetGAN.Rows = s.rows(cfg, base, scans, res)
+	res.SubsetGAN.Rows = s.rows(cfg, base, scans)
 	if env.Dir != "" && s.Grid > 0 {
 		if err := s.grids(env.Dir, d, res.SubsetGAN); err != nil {
 			return nil, err
 		}
 	}
 	return res, FinishResults(res, cfg, t0)
-}
-
-// setTolerances fills the tolerance of every set with published values.
-func setTolerances(res *report.Results, cfg *Config) {
-	p := cfg.Published
-	if p == nil {
-		return
-	}
-	for _, s := range res.Sets {
-		if _, ok := p.AUC[s]; ok {
-			if res.Tolerances == nil {
-				res.Tolerances = map[string]report.Tolerance{}
-			}
-			t := p.ToleranceFor(s)
-			res.Tolerances[s] = report.Tolerance{Value: t.Value, Reason: t.Reason}
-		}
-	}
 }
 
 // ganNetScan is one scanned network: its label in the results, the set
