@@ -194,25 +194,30 @@ func (r *Results) writeGANLayers(w io.Writer) error {
 	return nil
 }
 
-// GANParagraph says from the numbers which methods detect which fakes best
-// and how far down the proportion of fakes group scans keep their power.
+// GANParagraph says from the numbers which method detects each set of
+// fakes best, what the published baselines reach on it, and how far down
+// the proportion of fakes group scans keep their power.
 func (r *Results) GANParagraph() string {
-	g := r.SubsetGAN
 	var parts []string
 	for _, set := range r.Sets {
-		best, bestAUC := "", math.Inf(-1)
-		for _, row := range g.Rows {
-			if row.Set == set && row.AUC > bestAUC {
-				best, bestAUC = row.Method+" ("+row.Network+")", row.AUC
-				if strings.HasPrefix(row.Network, row.Method) {
-					best = row.Network
-				}
-			}
-		}
-		if best == "" {
+		best, ok := r.bestGANRow(set)
+		if !ok {
 			continue
 		}
-		s := fmt.Sprintf("On %s fakes the highest AUC is that of %s, %.3f", set, best, bestAUC)
+		name := best.Method + " (" + best.Network + ")"
+		if strings.HasPrefix(best.Network, best.Method) {
+			name = best.Network
+		}
+		s := fmt.Sprintf("On %s fakes the highest AUC is that of %s, %.3f", set, name, best.AUC)
+		var others []string
+		for _, row := range r.SubsetGAN.Rows {
+			if row.Set == set && row.Published != nil && row.Method != best.Method && row.Method != "SubsetGAN" {
+				others = append(others, fmt.Sprintf("%s %.3f", row.Method, row.AUC))
+			}
+		}
+		if len(others) > 0 {
+			s += " (" + strings.Join(others, ", ") + ")"
+		}
 		if p, ok := r.holdsDown(set, 0.9); ok {
 			s += fmt.Sprintf("; group scans of %s keep an AUC ≥ 0.9 down to %g %% fakes in a group (in their best layer)", set, 100*p)
 		} else {
@@ -221,6 +226,19 @@ func (r *Results) GANParagraph() string {
 		parts = append(parts, s+".")
 	}
 	return strings.Join(parts, " ")
+}
+
+// bestGANRow returns the row of set with the highest AUC, the first of
+// equal ones, and whether set has a row.
+func (r *Results) bestGANRow(set string) (GANRow, bool) {
+	var best GANRow
+	ok := false
+	for _, row := range r.SubsetGAN.Rows {
+		if row.Set == set && (!ok || row.AUC > best.AUC) {
+			best, ok = row, true
+		}
+	}
+	return best, ok
 }
 
 // holdsDown returns the smallest proportion of set's group scans at which
