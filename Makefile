@@ -51,6 +51,7 @@ models: build
 	nice -n 19 $(BIN) train-fake -arch fake-squeezenet -epochs 4 -seed 1 -o configs/models/fake-squeezenet.npz
 	nice -n 19 $(BIN) train-fake -arch autogan-sim -epochs 3 -seed 1 -o configs/models/autogan-sim.npz
 	nice -n 19 $(BIN) train-fake -arch autogan-cls -epochs 3 -seed 1 -o configs/models/autogan-cls.npz
+	nice -n 19 $(BIN) train-stargan -train-n 16000 -epochs 1 -batch 32 -seed 1 -g configs/models/stargan_g.npz -d configs/models/stargan_d.npz
 
 test:
 	$(GO) test -count=1 -timeout 30m $(PKGS)

@@ -107,6 +107,9 @@ func writeEditReport(w io.Writer, ev gan.EditEvaluation, gPath, dPath, clfPath s
 		fmt.Fprintf(w, "| %s → %s | %d | %.1f %% | %.1f %% |\n", strokeNames[c], strokeNames[(c+1)%ev.Domains], cnt, 100*ev.ByRule[c], 100*ev.ByD[c])
 	}
 	fmt.Fprintf(w, "| all | %d | %.1f %% | %.1f %% |\n\n", ev.N, 100*ev.RuleAll, 100*ev.DAll)
+	for c := range ev.Count {
+		fmt.Fprintf(w, "- Stroke area (pixels above 0.5) of the %s images: %.1f before the edit, %.1f after.\n", strokeNames[c], ev.AreaReal[c], ev.AreaEdit[c])
+	}
 	fmt.Fprintf(w, "- D's domain classifier on the real images: %.1f %% right (the rule's domains).\n", 100*ev.DReal)
 	fmt.Fprintf(w, "- D's mean probability that an image is real: %.3f on the edits, %.3f on the real images.\n", ev.Realness, ev.RealReal)
 	fmt.Fprintf(w, "- Mean change per pixel |G(x, c) − x|: %.4f; mean reconstruction error |x − G(G(x, c), c′)|: %.4f (pixels in [0, 1]; the edits are clipped to [0, 1], which changes them by %.4f per pixel on average, before they are scored or edited back).\n", ev.Change, ev.Rec, ev.Clipped)

@@ -43,6 +43,11 @@ type EditEvaluation struct {
 	// changes; Rec the mean |x − G(G(x, c), c′)| per pixel, the
 	// reconstruction error.
 	Change, Rec float64
+	// AreaReal[c] and AreaEdit[c] are the mean numbers of pixels above
+	// 0.5 (the stroke's area) of the images of domain c and of their
+	// edits: whether an edit thickens or thins the stroke rather than
+	// brightening or dimming it, which also changes the ink mass.
+	AreaReal, AreaEdit []float64
 	// Clipped is the mean per pixel of what clipping the edits to [0, 1]
 	// removed: EvaluateEdits scores images, so the edits are clipped
 	// before anything else sees them (the rule could otherwise count
@@ -92,6 +97,7 @@ func EvaluateEdits(g, d *nn.Model, x *data.Array, domains []int, rule func(*data
 	if err := ev.scoreD(d, x, edit, domains, target, byRule, opt.Workers); err != nil {
 		return ev, err
 	}
+	ev.AreaReal, ev.AreaEdit = meanArea(x, domains, ev.Count), meanArea(edit, domains, ev.Count)
 	if opt.Classifier != nil {
 		if ev.ClassReal, err = opt.Classifier.Accuracy(x, opt.Labels, opt.Workers); err != nil {
 			return ev, err
@@ -176,4 +182,21 @@ func clip01(x *data.Array) float64 {
 		x.Data[i] = c
 	}
 	return sum / float64(len(x.Data))
+}
+
+// meanArea returns, for each domain c, the mean number of values above
+// 0.5 of the images of x of domain c, of which there are count[c].
+func meanArea(x *data.Array, domains, count []int) []float64 {
+	area := make([]float64, len(count))
+	for i, c := range domains {
+		for _, v := range x.Row(i) {
+			if v > 0.5 {
+				area[c]++
+			}
+		}
+	}
+	for c, n := range count {
+		area[c] /= float64(n)
+	}
+	return area
 }

@@ -143,21 +143,7 @@ func TestStarGANStepGradients(t *testing.T) {
 		t.Errorf("Step's losses %v, %v; from the definitions %v, %v", dl, gl, wd, wg)
 	}
 	check := func(name string, ps []nn.Param, grads [][]float32, pick func() float64) {
-		const h = 1e-2
-		for k, p := range ps {
-			for i := range p.Data {
-				old := p.Data[i]
-				p.Data[i] = old + h
-				fp := pick()
-				p.Data[i] = old - h
-				fm := pick()
-				p.Data[i] = old
-				fd := (fp - fm) / (2 * h)
-				if got := float64(grads[k][i]); math.Abs(got-fd) > 0.03*math.Abs(fd)+2e-4 {
-					t.Errorf("%s %s[%d]: gradient %.6g, central difference %.6g", name, p.Name, i, got, fd)
-				}
-			}
-		}
+		checkCentral(t, name, ps, grads, pick, 1, 0.03, 2e-4)
 	}
 	check("D", d.Params(), dRec.grads, func() float64 { dl, _ := starLosses(g, d, x, orig, target); return dl })
 	check("G", g.Params(), gRec.grads, func() float64 { _, gl := starLosses(g, d, x, orig, target); return gl })
@@ -260,6 +246,9 @@ func TestEvaluateEdits(t *testing.T) {
 	}
 	if ev.RuleAll != 0 || ev.Change != 0 || ev.Rec != 0 || ev.Clipped != 0 || ev.Count[0]+ev.Count[1] != 10 || ev.DAll < 0 || ev.DAll > 1 {
 		t.Errorf("identity edits: %+v", ev)
+	}
+	if ev.AreaReal[0] != ev.AreaEdit[0] || ev.AreaReal[1] != ev.AreaEdit[1] || ev.AreaReal[0] != 8 {
+		t.Errorf("identity edits: areas %v before, %v after; want 8 (half of 16 pixels) both", ev.AreaReal, ev.AreaEdit)
 	}
 	if !math.IsNaN(ev.ClassEdit) {
 		t.Errorf("no classifier: ClassEdit %v, want NaN", ev.ClassEdit)
