@@ -181,8 +181,8 @@ func (s *subsetGANSettings) baselines(m *ganModels, d *ganData, g *report.Subset
 			s.Baselines.Recogniser.Arch, fake.FakeSpotterLayers, d.real.Train.Len(), d.pool.Len(), fake.Seed(sp.Seed, fake.Training), fake.Seed(sp.Seed, fake.HeldOut)),
 		fmt.Sprintf("AutoGAN: %s, a classifier of log-magnitude spectra trained (weights %s) on real MNIST training images against the reproductions of AutoGAN's GAN simulator (autogan-sim); it never saw a GAN's fakes.",
 			s.Baselines.AutoGAN.Arch, filepath.Base(s.Baselines.AutoGAN.Weights)),
-		fmt.Sprintf("%s and %s (scanned in group mode; their own supervised scores are extra rows): trained (weights %s, %s) on real MNIST training images of the split with seed %d "+
-			"against the generators' training pool (fake seed %d); the held-out fakes here come from seed %d.",
+		fmt.Sprintf("%s and %s (scanned in group mode; their own supervised scores are extra rows): trained by train-fake (weights %s, %s) on real MNIST training images "+
+			"of the split with seed %d against its training pool of generated fakes (fake seed %d; configs/models/README.md says of which generators); the held-out fakes here come from seed %d.",
 			s.ResNet.Arch, s.SqueezeNet.Arch, filepath.Base(s.ResNet.Weights), filepath.Base(s.SqueezeNet.Weights), sp.Seed, fake.Seed(sp.Seed, fake.Training), fake.Seed(sp.Seed, fake.HeldOut)),
 		fmt.Sprintf("The discriminators %s and %s: trained with their generators on the MNIST training set; scanned here without any example of the fakes.",
 			s.TS.Discriminator.Arch, s.AE.Discriminator.Arch),
