@@ -174,8 +174,47 @@ func (r *Results) writeSubsetGAN(w io.Writer) error {
 	if err := r.writeGANLayers(w); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%s\n", r.GANParagraph())
-	return err
+	if _, err := fmt.Fprintf(w, "\n%s\n", r.GANParagraph()); err != nil {
+		return err
+	}
+	if len(g.Nodes) > 0 {
+		fmt.Fprintf(w, "\nWhere the group scans found the fakes (the node maps under Figures): a share of the selected nodes in the border ring well above "+
+			"the ring's share of the positions means the scans find the fakes mostly at the image border, where real MNIST digits are blank.\n\n")
+	}
+	for _, n := range g.Nodes {
+		in, area := n.BorderShare()
+		fmt.Fprintf(w, "- %s, layer %s, %s fakes: %.0f %% of the selected nodes in the outer %d ring(s) of its %d×%d map, which hold %.0f %% of its positions.\n",
+			n.Network, n.Layer, n.Set, 100*in, n.ring(), n.Height, n.Width, 100*area)
+	}
+	return nil
+}
+
+// ring returns the width of the border BorderShare counts: a seventh of
+// the map's smaller side, at least 1 (2 positions of a 14×14 map, 4 pixels
+// of the image).
+func (n GANNodes) ring() int { return max(1, min(n.Height, n.Width)/7) }
+
+// BorderShare returns the share of the selected nodes (Share's mass) in
+// the outer ring() rows and columns of the map, and the share of the
+// map's positions there; 0, 0 for a map without selected nodes.
+func (n GANNodes) BorderShare() (selected, positions float64) {
+	k := n.ring()
+	var in, all float64
+	cells := 0
+	for y := range n.Height {
+		for x := range n.Width {
+			v := n.Share[y*n.Width+x]
+			all += v
+			if min(y, x, n.Height-1-y, n.Width-1-x) < k {
+				in += v
+				cells++
+			}
+		}
+	}
+	if all == 0 {
+		return 0, 0
+	}
+	return in / all, float64(cells) / float64(n.Height*n.Width)
 }
 
 // writeGANLayers writes the per-layer AUC of each discriminator's

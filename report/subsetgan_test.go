@@ -71,6 +71,8 @@ func TestSubsetGANGolden(t *testing.T) {
 		"| 0.900 [0.800, 1.000] | -0.085 ⚠ |",
 		"On TS fakes the highest AUC is that of fake-resnet (supervised score, not a scan), 0.990 (FakeSpotter 0.900); group scans of TS keep an AUC ≥ 0.9 down to 50 % fakes in a group (in their best layer).",
 		"![auc_layers_gan_d](auc_layers_gan_d.png)", "![group_TS](group_TS.png)", "![samples_ts](samples_ts.png)", "![nodes_gan_d](nodes_gan_d.png)", "(white: the largest, 0.400; black: 0)",
+		// 2×3 map, ring 1: every position is on the border.
+		"- gan_d, layer conv2d_1, TS fakes: 100 % of the selected nodes in the outer 1 ring(s) of its 2×3 map, which hold 100 % of its positions.\n",
 		"- fakespotter, TS: 0.900 vs 0.985 published (Δ -0.085, tolerance 0.05) ⚠",
 	} {
 		if !strings.Contains(string(got), w) {
@@ -111,5 +113,18 @@ func checkNodesPNG(t *testing.T, path string) {
 		if got := g.GrayAt(c.x, c.y).Y; got != c.want {
 			t.Errorf("pixel (%d, %d): %d, want %d", c.x, c.y, got, c.want)
 		}
+	}
+}
+
+// TestBorderShare checks the share of the selected nodes at the border of
+// a 7×7 map (ring 1: 24 of the 49 positions).
+func TestBorderShare(t *testing.T) {
+	n := report.GANNodes{Height: 7, Width: 7, Share: make([]float64, 49)}
+	n.Share[0], n.Share[3*7+3], n.Share[6*7+2] = 0.5, 0.25, 0.25 // corner, centre, bottom edge
+	if sel, pos := n.BorderShare(); sel != 0.75 || pos != 24.0/49 {
+		t.Errorf("BorderShare = %v, %v; want 0.75, 24/49", sel, pos)
+	}
+	if sel, pos := (report.GANNodes{Height: 2, Width: 2, Share: make([]float64, 4)}).BorderShare(); sel != 0 || pos != 0 {
+		t.Errorf("empty map: %v, %v", sel, pos)
 	}
 }
