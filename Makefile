@@ -47,11 +47,11 @@ models: build
 	nice -n 19 $(BIN) train -arch classifier6 -digits 0,1,2,3,4,5 -ink-groups 4 -thin-group 1 -thin-keep 0.05 -epochs 3 -seed 1 -o configs/models/classifier-known0-5-skewed.npz
 	nice -n 19 $(BIN) train-asr -arch ds-fsdd $(if $(FSDD),-data $(FSDD)) -epochs 40 -lr 0.002 -seed 1 -o configs/models/ds-fsdd.npz
 	nice -n 19 $(BIN) train-gan -epochs 4 -batch 64 -seed 1 -g configs/models/gan_g.npz -d configs/models/gan_d.npz
+	nice -n 19 $(BIN) train-stargan -train-n 16000 -epochs 1 -batch 32 -seed 1 -g configs/models/stargan_g.npz -d configs/models/stargan_d.npz
 	nice -n 19 $(BIN) train-fake -arch fake-resnet -epochs 4 -seed 1 -o configs/models/fake-resnet.npz
 	nice -n 19 $(BIN) train-fake -arch fake-squeezenet -epochs 4 -seed 1 -o configs/models/fake-squeezenet.npz
 	nice -n 19 $(BIN) train-fake -arch autogan-sim -epochs 3 -seed 1 -o configs/models/autogan-sim.npz
 	nice -n 19 $(BIN) train-fake -arch autogan-cls -epochs 3 -seed 1 -o configs/models/autogan-cls.npz
-	nice -n 19 $(BIN) train-stargan -train-n 16000 -epochs 1 -batch 32 -seed 1 -g configs/models/stargan_g.npz -d configs/models/stargan_d.npz
 
 test:
 	$(GO) test -count=1 -timeout 30m $(PKGS)

@@ -83,14 +83,15 @@ func (s *subsetGANSettings) images(m *ganModels, env Env) (*ganData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &ganData{real: split.Gather(train, test)}
-	sources, err := editSources(split, d.real, train, trainLabels, testLabels)
+	d := &ganData{real: split.Gather(train, test, trainLabels, testLabels)}
+	sources, err := editSources(d.real, train, trainLabels)
 	if err != nil {
 		return nil, err
 	}
-	// The edit function clips the edits to [0, 1], the range of an image
-	// file, and keeps its last input and clipping: after the held-out draw,
-	// those of the held-out AE fakes.
+	// The edits are clipped to [0, 1], the range of an image file, as the
+	// detectors' training pools are (fake.Clipped); the edit function keeps
+	// its last input and how much clipping will remove: after the held-out
+	// draw, those of the held-out AE fakes.
 	var lastSources *data.Array
 	var lastClipped float64
 	edit := func(x *data.Array, target []int, workers int) (*data.Array, error) {
@@ -98,10 +99,10 @@ func (s *subsetGANSettings) images(m *ganModels, env Env) (*ganData, error) {
 		if err != nil {
 			return nil, err
 		}
-		lastSources, lastClipped = x, clip01(y)
+		lastSources, lastClipped = x, clipped(y)
 		return y, nil
 	}
-	ae := fake.Editor(setAE, gan.Domains, edit, sources)
+	ae := fake.Editor(setAE, gan.Domains, fake.Clipped(edit), sources)
 	ts := fake.GAN(setTS, m.tsG)
 	if d.pool, err = fake.Pool([]fake.Generator{ts, ae}, fake.Training, sp.Seed, s.Fakes.Pool, env.Workers); err != nil {
 		return nil, err
@@ -123,7 +124,7 @@ func (s *subsetGANSettings) images(m *ganModels, env Env) (*ganData, error) {
 // split's training part (training pool) and eval part (held-out fakes),
 // with their stroke domains: thin or thick by ink mass against the median
 // of their class in the MNIST training set, the StarGAN's rule.
-func editSources(split fake.Split, real fake.Real, train *data.Array, trainLabels, testLabels []int) (map[fake.Role]fake.EditSource, error) {
+func editSources(real fake.Real, train *data.Array, trainLabels []int) (map[fake.Role]fake.EditSource, error) {
 	edges, err := data.ClassInkEdges(train, trainLabels, 10, gan.Domains)
 	if err != nil {
 		return nil, err
@@ -132,14 +133,9 @@ func editSources(split fake.Split, real fake.Real, train *data.Array, trainLabel
 	for _, part := range []struct {
 		role   fake.Role
 		x      *data.Array
-		idx    []int
 		labels []int
-	}{{fake.Training, real.Train, split.Train, trainLabels}, {fake.HeldOut, real.Eval, split.Eval, testLabels}} {
-		labels := make([]int, len(part.idx))
-		for k, j := range part.idx {
-			labels[k] = part.labels[j]
-		}
-		dom, err := data.ClassInkGroups(part.x, labels, edges)
+	}{{fake.Training, real.Train, real.Labels.Train}, {fake.HeldOut, real.Eval, real.Labels.Eval}} {
+		dom, err := data.ClassInkGroups(part.x, part.labels, edges)
 		if err != nil {
 			return nil, err
 		}
@@ -148,19 +144,16 @@ func editSources(split fake.Split, real fake.Real, train *data.Array, trainLabel
 	return sources, nil
 }
 
-// clip01 clips the values of x to [0, 1] in place and returns the mean
-// per value of what it removed (0 for an empty x). NaN is left to the
-// callers' finiteness checks.
-func clip01(x *data.Array) float64 {
+// clipped returns the mean per value of what clipping x to [0, 1] would
+// remove (0 for an empty x).
+func clipped(x *data.Array) float64 {
 	var sum float64
-	for i, v := range x.Data {
+	for _, v := range x.Data {
 		switch {
 		case v < 0:
 			sum -= float64(v)
-			x.Data[i] = 0
 		case v > 1:
 			sum += float64(v - 1)
-			x.Data[i] = 1
 		}
 	}
 	if len(x.Data) == 0 {

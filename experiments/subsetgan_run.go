@@ -32,7 +32,7 @@ func (k subsetGANKind) Run(ctx context.Context, cfg *Config, env Env) (*report.R
 		Samples: map[string]int{"background": d.real.Background.Len(), "clean": d.real.Clean.Len(), setTS: d.ts.Len(),
 			setAE: d.ae.Len(), setMixed: d.mixed.Len()}})
 	res.SubsetGAN = &report.SubsetGAN{TableProportion: s.TableProportion}
-	res.Notes = append(res.Notes, fmt.Sprintf("The AE edits are clipped to [0, 1], the pixel range of an image file (as the StarGAN's own evaluation does): "+
+	res.Notes = append(res.Notes, fmt.Sprintf("The AE edits are clipped to [0, 1], the pixel range of an image file (fake.Clipped, as for the detectors' training pools): "+
 		"clipping changed the held-out edits by %.2g per pixel on average.", d.aeClipped))
 	t := time.Now()
 	base, err := s.baselines(m, d, res.SubsetGAN, env)

@@ -13,6 +13,7 @@ import (
 	"subsetscan/internal/cputime"
 	"subsetscan/nn"
 	"subsetscan/nn/fake"
+	"subsetscan/nn/gan"
 )
 
 func init() {
@@ -40,7 +41,7 @@ func init() {
 type studyFlags struct {
 	split           fake.SplitOptions
 	nFake, nHeldOut int
-	ts              string
+	ts, ae          string
 	workers         int
 }
 
@@ -51,6 +52,7 @@ func (s *studyFlags) define(fs *flag.FlagSet) {
 	fs.IntVar(&s.nHeldOut, "n-heldout", 2500, "held-out fakes per generator, scored against the clean real test images")
 	fs.IntVar(&s.split.Clean, "n-clean", 2500, "clean real test images (the split's clean part; background 5000 and eval 2500 come before and after it)")
 	fs.StringVar(&s.ts, "ts", "configs/models/gan_g.npz", "weights of the TS generator (architecture gan_g)")
+	fs.StringVar(&s.ae, "ae", "configs/models/stargan_g.npz", "weights of the AE generator (architecture stargan_g), editing the stroke thickness of real training images (training pool) and of the split's eval images (held-out fakes); \"\" = TS only")
 	fs.IntVar(&s.workers, "workers", 0, "goroutines to use (0 = all cores); results do not depend on it")
 }
 
@@ -61,13 +63,58 @@ func (s *studyFlags) check() error {
 	return nil
 }
 
-// generators returns the study's generators: TS, the GAN.
-func (s *studyFlags) generators() ([]fake.Generator, error) {
+// generators returns the study's generators: TS, the GAN, and AE, the
+// StarGAN editor, unless -ae is "".
+func (s *studyFlags) generators(real fake.Real) ([]fake.Generator, error) {
 	g, err := fake.Load("gan_g", s.ts)
 	if err != nil {
 		return nil, err
 	}
-	return []fake.Generator{fake.GAN("TS", g)}, nil
+	gens := []fake.Generator{fake.GAN("TS", g)}
+	if s.ae == "" {
+		return gens, nil
+	}
+	ae, err := aeGenerator(s.ae, real)
+	if err != nil {
+		return nil, err
+	}
+	return append(gens, ae), nil
+}
+
+// aeGenerator returns the AE generator: the StarGAN editor at path,
+// editing real training images for the training pool and the split's eval
+// images for the held-out sets, each to the other stroke thickness (the
+// domains of data.ClassInkEdges over the MNIST training images, 2 bins,
+// as train-stargan defines them), the edits clipped to [0, 1].
+func aeGenerator(path string, real fake.Real) (fake.Generator, error) {
+	g, err := fake.Load("stargan_g", path)
+	if err != nil {
+		return fake.Generator{}, err
+	}
+	train, labels, err := data.LoadMNIST("train")
+	if err != nil {
+		return fake.Generator{}, err
+	}
+	edges, err := data.ClassInkEdges(train, labels, 10, gan.Domains)
+	if err != nil {
+		return fake.Generator{}, err
+	}
+	sources := map[fake.Role]fake.EditSource{}
+	for _, p := range []struct {
+		role   fake.Role
+		x      *data.Array
+		labels []int
+	}{{fake.Training, real.Train, real.Labels.Train}, {fake.HeldOut, real.Eval, real.Labels.Eval}} {
+		d, err := data.ClassInkGroups(p.x, p.labels, edges)
+		if err != nil {
+			return fake.Generator{}, err
+		}
+		sources[p.role] = fake.EditSource{Images: p.x, Domains: d}
+	}
+	edit := func(x *data.Array, target []int, workers int) (*data.Array, error) {
+		return gan.Edit(g, x, target, workers)
+	}
+	return fake.Editor("AE", gan.Domains, fake.Clipped(edit), sources), nil
 }
 
 func runTrainFake(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
@@ -134,7 +181,7 @@ func trainingSet(arch string, st *studyFlags, real fake.Real, simPath string) (*
 		}
 		return fake.AutoGANSet(sim, real.Train, st.workers)
 	}
-	gens, err := st.generators()
+	gens, err := st.generators(real)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -167,7 +214,7 @@ func reportHeldOut(arch string, m *nn.Model, st *studyFlags, real fake.Real, w i
 		fmt.Fprintf(w, "held-out reconstruction (binary cross-entropy) on %d clean real test images: %.6f\n", real.Clean.Len(), loss)
 		return nil
 	}
-	gens, err := st.generators()
+	gens, err := st.generators(real)
 	if err != nil {
 		return err
 	}
@@ -212,7 +259,7 @@ func runEvalFake(ctx context.Context, fs *flag.FlagSet, args []string, stdout, s
 	if err != nil {
 		return err
 	}
-	gens, err := st.generators()
+	gens, err := st.generators(real)
 	if err != nil {
 		return err
 	}

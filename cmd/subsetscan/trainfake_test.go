@@ -12,8 +12,8 @@ import (
 // clean real images against 20 held-out TS fakes.
 func TestTrainFakeTiny(t *testing.T) {
 	dir := t.TempDir()
-	const ts = "../../configs/models/gan_g.npz"
-	small := []string{"-ts", ts, "-n-real", "32", "-n-fake", "32", "-n-heldout", "20", "-n-clean", "50", "-epochs", "1", "-batch", "16"}
+	const ts, ae = "../../configs/models/gan_g.npz", "../../configs/models/stargan_g.npz"
+	small := []string{"-ts", ts, "-ae", ae, "-n-real", "32", "-n-fake", "32", "-n-heldout", "20", "-n-clean", "50", "-epochs", "1", "-batch", "16"}
 	for _, c := range []struct{ arch, want string }{
 		{"fake-resnet", "fake-resnet      50 clean real vs 20 held-out TS: AUC "},
 		{"fake-squeezenet", "held-out TS: AUC"},
@@ -37,11 +37,11 @@ func TestTrainFakeTiny(t *testing.T) {
 	if err := os.Symlink(abs, filepath.Join(dir, "classifier.npz")); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := runCLI(t, append([]string{"eval-fake", "-models", dir}, small[:10]...)...)
+	code, stdout, stderr := runCLI(t, append([]string{"eval-fake", "-models", dir}, small[:12]...)...)
 	if code != 0 {
 		t.Fatalf("eval-fake: exit %d: %s", code, stderr)
 	}
-	for _, det := range []string{"fake-resnet ", "fake-squeezenet ", "FakeSpotter ", "AutoGAN ", "no GAN fakes", "held-out autogan-sim(eval): AUC"} {
+	for _, det := range []string{"fake-resnet ", "fake-squeezenet ", "FakeSpotter ", "AutoGAN ", "no GAN fakes", "held-out autogan-sim(eval): AUC", "vs 20 held-out AE: AUC", "training fakes (TS, AE)"} {
 		if !strings.Contains(stdout, det) {
 			t.Errorf("eval-fake stdout %q has no %q", stdout, det)
 		}
@@ -62,9 +62,13 @@ func TestTrainFakeErrors(t *testing.T) {
 		}
 	}
 	missing := filepath.Join(t.TempDir(), "none")
-	code, _, stderr := runCLI(t, "eval-fake", "-models", missing, "-ts", "../../configs/models/gan_g.npz", "-n-real", "8", "-n-fake", "8", "-n-heldout", "4", "-n-clean", "4")
+	code, _, stderr := runCLI(t, "eval-fake", "-models", missing, "-ts", "../../configs/models/gan_g.npz", "-ae", "", "-n-real", "8", "-n-fake", "8", "-n-heldout", "4", "-n-clean", "4")
 	if code != 1 || !strings.Contains(stderr, filepath.Join(missing, "classifier.npz")) {
 		t.Errorf("missing weights: exit %d, stderr %q; want 1 naming the file", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "train-fake", "-arch", "fake-resnet", "-o", filepath.Join(t.TempDir(), "r.npz"), "-ts", "../../configs/models/gan_g.npz", "-ae", missing+".npz", "-n-real", "8")
+	if code != 1 || !strings.Contains(stderr, missing+".npz") {
+		t.Errorf("missing AE weights: exit %d, stderr %q; want 1 naming the file", code, stderr)
 	}
 	code, _, stderr = runCLI(t, "train-fake", "-arch", "autogan-cls", "-o", filepath.Join(t.TempDir(), "c.npz"), "-sim", missing+".npz", "-n-real", "8")
 	if code != 1 || !strings.Contains(stderr, missing+".npz") {

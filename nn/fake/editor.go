@@ -52,3 +52,24 @@ func Editor(name string, k int, edit EditFunc, sources map[Role]EditSource) Gene
 		return edit(src.Images.Gather(idx), target, workers)
 	}}
 }
+
+// Clipped returns edit with its outputs clipped to [0, 1], the range of
+// real pixels, which an editor whose output is its input plus a linear
+// change (the StarGAN generator of nn/gan) can leave. NaN stays NaN (and
+// Draw rejects it).
+func Clipped(edit EditFunc) EditFunc {
+	return func(x *data.Array, target []int, workers int) (*data.Array, error) {
+		out, err := edit(x, target, workers)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range out.Data {
+			if v < 0 {
+				out.Data[i] = 0
+			} else if v > 1 {
+				out.Data[i] = 1
+			}
+		}
+		return out, nil
+	}
+}

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -141,5 +142,17 @@ func TestEditor(t *testing.T) {
 	}
 	if _, err := Draw(bad, HeldOut, 1, 2, 1); err == nil {
 		t.Error("no held-out sources: no error")
+	}
+}
+
+// TestClipped checks that Clipped clips to [0, 1] and keeps NaN.
+func TestClipped(t *testing.T) {
+	in := &data.Array{Shape: []int{1, 4}, Data: []float32{-0.5, 0.25, 1.5, float32(math.NaN())}}
+	out, err := Clipped(func(x *data.Array, _ []int, _ int) (*data.Array, error) { return x, nil })(in, nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Data[0] != 0 || out.Data[1] != 0.25 || out.Data[2] != 1 || !math.IsNaN(float64(out.Data[3])) {
+		t.Errorf("clipped %v", out.Data)
 	}
 }

@@ -70,31 +70,46 @@ func NewSplit(nTrain, nTest int, opt SplitOptions) (Split, error) {
 	}, nil
 }
 
-// Real holds the real images of a split.
+// Real holds the real images of a split and their digit labels.
 type Real struct {
 	Train, Background, Clean, Eval *data.Array
+	// Labels holds the digit of each image of the parts, in order.
+	Labels struct{ Train, Background, Clean, Eval []int }
 }
 
-// Gather returns the images of each part of s, Train from train and the
-// others from test. It panics if an index is out of range (s was cut for
-// other sets).
-func (s Split) Gather(train, test *data.Array) Real {
-	return Real{
+// Gather returns the images and labels of each part of s, Train from
+// train and the others from test. It panics if an index is out of range
+// (s was cut for other sets) or the labels do not match the images.
+func (s Split) Gather(train, test *data.Array, trainLabels, testLabels []int) Real {
+	if len(trainLabels) != train.Len() || len(testLabels) != test.Len() {
+		panic("fake: Split.Gather: labels do not match the images")
+	}
+	pick := func(labels, idx []int) []int {
+		out := make([]int, len(idx))
+		for k, i := range idx {
+			out[k] = labels[i]
+		}
+		return out
+	}
+	r := Real{
 		Train:      train.Gather(s.Train),
 		Background: test.Gather(s.Background),
 		Clean:      test.Gather(s.Clean),
 		Eval:       test.Gather(s.Eval),
 	}
+	r.Labels.Train, r.Labels.Background = pick(trainLabels, s.Train), pick(testLabels, s.Background)
+	r.Labels.Clean, r.Labels.Eval = pick(testLabels, s.Clean), pick(testLabels, s.Eval)
+	return r
 }
 
 // LoadReal loads the MNIST training and test images (data.LoadMNIST) and
-// returns the real images of the split drawn with opt.
+// returns the real images of the split drawn with opt, with their labels.
 func LoadReal(opt SplitOptions) (Real, error) {
-	train, _, err := data.LoadMNIST("train")
+	train, trainLabels, err := data.LoadMNIST("train")
 	if err != nil {
 		return Real{}, err
 	}
-	test, _, err := data.LoadMNIST("test")
+	test, testLabels, err := data.LoadMNIST("test")
 	if err != nil {
 		return Real{}, err
 	}
@@ -102,5 +117,5 @@ func LoadReal(opt SplitOptions) (Real, error) {
 	if err != nil {
 		return Real{}, err
 	}
-	return s.Gather(train, test), nil
+	return s.Gather(train, test, trainLabels, testLabels), nil
 }

@@ -3,6 +3,8 @@ package fake
 import (
 	"slices"
 	"testing"
+
+	"subsetscan/data"
 )
 
 // TestSplitDisjoint checks that the parts have their sizes, that the three
@@ -69,6 +71,34 @@ func TestSplitDefaultsAndErrors(t *testing.T) {
 	} {
 		if _, err := NewSplit(c.nTrain, c.nTst, c.opt); err == nil {
 			t.Errorf("%s: no error", c.name)
+		}
+	}
+}
+
+// TestGatherLabels checks that Gather picks each part's images with their
+// labels.
+func TestGatherLabels(t *testing.T) {
+	s, err := NewSplit(6, 8, SplitOptions{Seed: 2, Train: 3, Background: 4, Clean: 2, Eval: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, test := data.NewArray(6, 1), data.NewArray(8, 1)
+	trainLabels, testLabels := make([]int, 6), make([]int, 8)
+	for i := range 6 {
+		train.Data[i], trainLabels[i] = float32(i), i
+	}
+	for i := range 8 {
+		test.Data[i], testLabels[i] = float32(i), 10+i
+	}
+	r := s.Gather(train, test, trainLabels, testLabels)
+	for k, i := range s.Eval {
+		if r.Eval.Data[k] != float32(i) || r.Labels.Eval[k] != 10+i {
+			t.Errorf("eval %d: image %v label %d, want test image %d", k, r.Eval.Data[k], r.Labels.Eval[k], i)
+		}
+	}
+	for k, i := range s.Train {
+		if r.Train.Data[k] != float32(i) || r.Labels.Train[k] != i {
+			t.Errorf("train %d: image %v label %d, want training image %d", k, r.Train.Data[k], r.Labels.Train[k], i)
 		}
 	}
 }
