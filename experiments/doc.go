@@ -33,7 +33,11 @@
 // out-of-distribution detection with input perturbation, with its run in
 // ood_run.go, the baselines' scores in ood_scores.go and ood_methods.go,
 // the subgroup breakdown in ood_fairness.go and its classifier's
-// architecture, classifier6, in ood_arch.go).
+// architecture, classifier6, in ood_arch.go) and subsetgan.go (subsetgan:
+// the SubsetGAN analog, generated images found by scans of GAN
+// discriminators and fake classifiers, with its images in
+// subsetgan_data.go, its run in subsetgan_run.go, its table's rows in
+// subsetgan_rows.go and the node maps in subsetgan_nodes.go).
 //
 // # Adding a kind
 //
