@@ -8,7 +8,7 @@ import (
 // TestCommittedDetectors loads the committed detectors and scores 300
 // clean real test images against 300 held-out TS fakes (split seed 1):
 // the trained networks must separate them (configs/models/README.md has
-// the full held-out figures: AUC 0.991 and 0.983 on 2500 of each), and
+// the full held-out figures: AUC 0.989 and 0.965 on 2500 of each), and
 // AutoGAN its own simulator's reproductions.
 func TestCommittedDetectors(t *testing.T) {
 	if testing.Short() {

@@ -11,9 +11,10 @@
 // Background (the clean activations a subset scan compares with),
 // Clean (the real images every detector and scan is scored on, the
 // negatives of every AUC) and Eval (real images kept for the scans' test
-// groups, such as the clean part of a contaminated group). Fakes come
-// from named generators (Generator: "TS", the GAN of nn/gan; "AE", an
-// attribute-editing generator, when it exists): a training pool and
+// groups, such as the clean part of a contaminated group, and the sources
+// that an editing generator's held-out fakes edit). Fakes come
+// from named generators (Generator: "TS", the GAN of nn/gan, GAN; "AE",
+// the StarGAN editor of nn/gan, Editor): a training pool and
 // held-out sets drawn from disjoint seeds (Seed), so no held-out fake was
 // seen in training.
 //
