@@ -33,13 +33,17 @@
 // out-of-distribution detection with input perturbation, with its run in
 // ood_run.go, the baselines' scores in ood_scores.go and ood_methods.go,
 // the subgroup breakdown in ood_fairness.go and its classifier's
-// architecture, classifier6, in ood_arch.go) and audio.go (audio: the
+// architecture, classifier6, in ood_arch.go), audio.go (audio: the
 // audio table of Akinwande et al. 2020 on spoken digit strings, with its
 // utterances in audio_data.go, its cached attack sets in audio_sets.go,
 // its run in audio_run.go, its scans in audio_scan.go and the TD and DU
-// baselines in audio_baselines.go). shard.go has the cells of sharded runs
-// (Sharded, Assign, AssembleCells) and shard_kinds.go those of the two
-// autoencoder kinds.
+// baselines in audio_baselines.go) and subsetgan.go (subsetgan: the
+// SubsetGAN analog, generated images found by scans of GAN
+// discriminators and fake classifiers, with its images in
+// subsetgan_data.go, its run in subsetgan_run.go, its table's rows in
+// subsetgan_rows.go and the node maps in subsetgan_nodes.go). shard.go
+// has the cells of sharded runs (Sharded, Assign, AssembleCells) and
+// shard_kinds.go those of the two autoencoder kinds.
 //
 // # Adding a kind
 //

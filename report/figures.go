@@ -39,6 +39,11 @@ func Render(dir string, r *Results) error {
 		return err
 	}
 	figures = append(figures, audio...)
+	gan, err := r.subsetGANFigures(dir)
+	if err != nil {
+		return err
+	}
+	figures = append(figures, gan...)
 	for _, set := range r.Sets {
 		name := fmt.Sprintf("group_%s.png", set)
 		if ok, err := r.groupFigure(filepath.Join(dir, name), set); err != nil {

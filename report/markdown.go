@@ -173,7 +173,7 @@ type Figure struct {
 func (r *Results) WriteMarkdown(w io.Writer, figures []Figure) error {
 	var b bytes.Buffer
 	sections := []func(*bytes.Buffer) error{
-		r.writeHeader, r.writeSamples, r.writeLayers, r.writeGroup, r.writeOODSection, r.writeDeviations,
+		r.writeHeader, r.writeSamples, r.writeLayers, func(b *bytes.Buffer) error { return r.writeSubsetGAN(b) }, r.writeGroup, r.writeOODSection, r.writeDeviations,
 		r.writeNotes, r.writeWarnings, func(b *bytes.Buffer) error { return writeFigures(b, figures) }, r.writeTimings,
 	}
 	if r.Audio != nil {
@@ -254,10 +254,7 @@ func (r *Results) writeLayers(b *bytes.Buffer) error {
 // says that there are none or nothing to compare with.
 func (r *Results) writeDeviations(b *bytes.Buffer) error {
 	devs := r.Deviations()
-	nPublished := 0
-	for _, l := range r.Layers {
-		nPublished += len(l.Published)
-	}
+	nPublished := r.Compared()
 	fmt.Fprintf(b, "\n## Deviations from the published numbers\n\n")
 	switch {
 	case nPublished == 0:

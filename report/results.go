@@ -41,6 +41,9 @@ type Results struct {
 	// (e.g. "DeLong (1988), 95 %"); "" when there are none.
 	CIMethod string             `json:"ci_method,omitempty"`
 	Timings  map[string]float64 `json:"timings,omitempty"` // seconds; the only non-deterministic part
+
+	// SubsetGAN holds the SubsetGAN analog's table (kind subsetgan).
+	SubsetGAN *SubsetGAN `json:"subsetgan,omitempty"`
 }
 
 // Provenance records what produced the results.
@@ -134,7 +137,21 @@ func (r *Results) Deviations() []Deviation {
 			}
 		}
 	}
-	return out
+	return append(out, r.ganDeviations()...)
+}
+
+// Compared returns the number of reproduced values that have a published
+// value to compare with.
+func (r *Results) Compared() int {
+	n := r.ganCompared()
+	for _, l := range r.Layers {
+		for _, s := range r.Sets {
+			if _, ok := l.Published[s]; ok {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // Tolerance returns the tolerance of set in layer l: the set's entry in

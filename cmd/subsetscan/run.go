@@ -208,14 +208,7 @@ func printVerify(w io.Writer, r *report.Results) int {
 	if r.Audio != nil {
 		return printAudioVerify(w, r)
 	}
-	compared := 0
-	for _, l := range r.Layers {
-		for _, s := range r.Sets {
-			if _, ok := l.Published[s]; ok {
-				compared++
-			}
-		}
-	}
+	compared := r.Compared()
 	if compared == 0 {
 		fmt.Fprintf(w, "%s: nothing to verify: the config has no published values\n", r.Experiment)
 		return 0
