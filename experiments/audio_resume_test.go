@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"subsetscan/attack"
@@ -101,6 +102,8 @@ func TestCommittedAudioSets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sets := filepath.Join(refdata.Root(), "results", "audio-fsdd", "sets")
+	checkNoStaleSets(t, sets, cfg.Settings.(*audioSettings).Rows)
 	for _, r := range cfg.Settings.(*audioSettings).Rows {
 		arch, _ := nn.ArchByName(r.Model.Arch)
 		src, err := ac.utterances(asr.PoolAttack, r.Counts.Attack, arch.Input[0], r.Condition, cfg.Seed)
@@ -120,12 +123,32 @@ func TestCommittedAudioSets(t *testing.T) {
 			t.Fatal(err)
 		}
 		var saved audioSetFile
-		if err := readGzipGob(filepath.Join(refdata.Root(), "results", "audio-fsdd", "sets", r.Name+".gob.gz"), &saved); err != nil {
+		if err := readGzipGob(filepath.Join(sets, r.Name+".gob.gz"), &saved); err != nil {
 			t.Fatal(err)
 		}
 		if saved.Key != key || !sameTargets(saved.Targets, tg) || len(saved.Examples) != len(src) {
 			t.Errorf("row %s: the committed set has key %.12s…, %d targets and %d examples; the config asks for key %.12s… and %d sources",
 				r.Name, saved.Key, len(saved.Targets), len(saved.Examples), key, len(src))
+		}
+	}
+}
+
+// checkNoStaleSets checks that every file of the sets directory dir is
+// the attack set of one of rows (the checkpoints of a generation under
+// way, hidden, aside): a set left from a row since renamed or dropped
+// would be committed for nothing.
+func checkNoStaleSets(t *testing.T, dir string, rows []audioRow) {
+	t.Helper()
+	files, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Name()[0] == '.' {
+			continue
+		}
+		if !slices.ContainsFunc(rows, func(r audioRow) bool { return f.Name() == r.Name+".gob.gz" }) {
+			t.Errorf("%s: %s is the set of no row of the shipped config", dir, f.Name())
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"subsetscan/attack"
+	"subsetscan/data"
 	"subsetscan/data/fsdd"
 	"subsetscan/nn"
 	"subsetscan/nn/asr"
@@ -24,6 +25,9 @@ type audioRowData struct {
 	items                   []attack.AudioExample
 	advSource               []int       // the source of each adversarial utterance
 	hyps                    [2][]string // the clean and adversarial transcripts (transcripts)
+	// bgActs are the background's activations in the scanned layers, kept
+	// from the scans for the control's (the same background); nil after.
+	bgActs map[string]*data.Array
 }
 
 // Run runs the audio study: first every row's attack set (generated or
@@ -141,6 +145,7 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 			return row, fmt.Errorf("control: %w", err)
 		}
 	}
+	d.bgActs = nil
 	if row.TD, err = d.temporalDependency(env.Workers); err != nil {
 		return row, fmt.Errorf("TD: %w", err)
 	}

@@ -12,7 +12,8 @@ import (
 // scans scans the clean and adversarial utterances individually in every
 // scanned layer against the background (ScanIndividual: the flattened
 // time × units outputs, over the whole padded input), with the row's tail
-// and, for recurrent layers, the other tail too.
+// and, for recurrent layers, the other tail too. The background's
+// activations are computed once, kept in d.bgActs for the control's scans.
 func (d *audioRowData) scans(ctx context.Context, cfg *Config, env Env) ([]report.AudioLayer, error) {
 	r := d.r
 	bg, err := asr.Assemble(d.model.Arch, d.bg)
@@ -27,9 +28,12 @@ func (d *audioRowData) scans(ctx context.Context, cfg *Config, env Env) ([]repor
 		Samples: map[string]int{"background": len(d.bg), "clean": len(d.clean), "adversarial": len(d.adv)}}
 	acts := &Activations{Layers: r.Layers}
 	env.logf("row %s: activations of %d background and %d evaluation utterances, %d layers", r.Name, bg.X.Len(), ev.X.Len(), len(r.Layers))
-	if acts.Background, err = d.model.Forward(bg.X, r.Layers, env.Workers); err != nil {
-		return nil, err
+	if d.bgActs == nil {
+		if d.bgActs, err = d.model.Forward(bg.X, r.Layers, env.Workers); err != nil {
+			return nil, err
+		}
 	}
+	acts.Background = d.bgActs
 	if acts.Eval, err = d.model.Forward(ev.X, r.Layers, env.Workers); err != nil {
 		return nil, err
 	}

@@ -159,7 +159,7 @@ func TestShippedAudioConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	sets, layers := cfg.Settings.Names(cfg)
-	if !slices.Equal(sets, []string{"ds-noisy-cw", "ds-clean-cw", "ds-clean-ia"}) || len(layers) != 4 {
+	if !slices.Equal(sets, []string{"ds-noisy-cw", "ds-clean-cw", "lv-clean-ia", "ds-clean-ia"}) || len(layers) != 8 {
 		t.Errorf("rows %v, layers %v", sets, layers)
 	}
 }

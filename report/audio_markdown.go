@@ -33,16 +33,21 @@ func (r *Results) writeAudioAnalog(b *bytes.Buffer) error {
 		"**What differs:** DeepSpeech, Lingvo, CommonVoice and LibriSpeech cannot be obtained on this machine, so the recognisers are "+
 		"small CTC networks trained here on spoken digit strings (2–5 recordings of one speaker from the Free Spoken Digit Dataset, "+
 		"8 kHz, digit words as the vocabulary); CommonVoice's crowd-sourced noise is stood for by white noise at a seeded SNR "+
-		"and LibriSpeech's read speech by the clean strings; layers are a few hundred units, not thousands; "+
+		"and LibriSpeech's read speech by the clean strings; dense and recurrent layers are a few hundred units, not thousands; "+
 		"the counts are this run's, listed beside the paper's.")
-	var subs []string
+	var subs, extra []string
 	for _, row := range r.Audio.Rows {
 		if p := row.Published; p != nil && !strings.HasPrefix(p.Row, modelFamily(row.Model)) {
 			subs = append(subs, fmt.Sprintf("row %s runs %s where the paper's row (%s) has another model", row.Name, row.Model, p.Row))
+		} else if p == nil {
+			extra = append(extra, row.Name)
 		}
 	}
 	if len(subs) > 0 {
 		fmt.Fprintf(b, " Substitutions: %s.", strings.Join(subs, "; "))
+	}
+	if len(extra) > 0 {
+		fmt.Fprintf(b, " Without a published counterpart (the table's published columns say so): %s.", strings.Join(extra, ", "))
 	}
 	fmt.Fprintf(b, "\n")
 	return nil
@@ -76,7 +81,9 @@ func (a *Audio) AudioTable() Table {
 				line[3] = f3(row.TD.AUC[row.TD.Used])
 				line[4] = fmt.Sprintf("%.1f", row.DU.Accuracy)
 			}
-			if p := row.Published; p != nil {
+			if p := row.Published; p == nil && i == 0 {
+				line[6] = noPublished
+			} else if p != nil {
 				if i == 0 {
 					line[6] = fmt.Sprintf("%s (%d, %d, %d)", p.Row, p.Counts[0], p.Counts[1], p.Counts[2])
 					line[8], line[9] = naOr(p.TD, "%.3f"), naOr(p.DU, "%.1f")
@@ -88,6 +95,10 @@ func (a *Audio) AudioTable() Table {
 	}
 	return t
 }
+
+// noPublished fills the published columns of a row that stands beside
+// no row of the paper.
+const noPublished = "none: no published row"
 
 func joinInts(v []int) string {
 	s := make([]string, len(v))

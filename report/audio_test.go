@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"bytes"
 	"math"
 	"os"
 	"path/filepath"
@@ -148,5 +149,44 @@ func TestAudioCheck(t *testing.T) {
 		if len(problems) != 1 || !strings.Contains(problems[0], tc.want) {
 			t.Errorf("%s: problems %q, want one with %q", tc.name, problems, tc.want)
 		}
+	}
+}
+
+// TestAudioUnpublishedRow checks a row beside no published one: the
+// table's published columns say so, the analog names the row, and a row
+// of the paper's own model family is no substitution.
+func TestAudioUnpublishedRow(t *testing.T) {
+	r := audioSample()
+	r.Audio.Rows[1].Model = "lv-fsdd"
+	extra := r.Audio.Rows[1]
+	extra.Name, extra.Model, extra.Published = "ds-clean-ia", "ds-fsdd", nil
+	r.Audio.Rows = append(r.Audio.Rows, extra)
+	var b bytes.Buffer
+	if err := report.WriteMarkdownTable(&b, r.Audio.AudioTable()); err != nil {
+		t.Fatal(err)
+	}
+	table := b.String()
+	if n := strings.Count(table, "none: no published row"); n != 1 {
+		t.Errorf("%d rows say they have no published row, want 1:\n%s", n, table)
+	}
+	dir := t.TempDir()
+	if err := report.Save(dir, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := report.Render(dir, r); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "Without a published counterpart (the table's published columns say so): ds-clean-ia.") {
+		t.Error("the analog does not name the row without a published counterpart")
+	}
+	if strings.Contains(string(md), "Substitutions:") {
+		t.Error("the analog lists substitutions though every published row has its model family")
+	}
+	if _, problems := r.Audio.Check(); len(problems) != 0 {
+		t.Errorf("problems %v", problems)
 	}
 }
