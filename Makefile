@@ -34,12 +34,12 @@ verify: build
 
 # The project's own trained models, configs/models/*.npz, regenerated from fixed
 # seeds (the same weights bit for bit for any number of workers, on the same
-# CPU architecture). About 60 CPU-minutes: 7 for the autoencoder, 13 for the
+# CPU architecture). About 80 CPU-minutes: 7 for the autoencoder, 13 for the
 # classifier, 2.5 each for the classifiers of digits 0-5 (kind ood), balanced
-# and skewed (the lightest ink quartile thinned to 5 %), 10 for ds-fsdd on
-# FSDD at FSDD=DIR (else fetched into the user's cache), 25 for the GAN; run
-# niced.
-# Then nn/fake's detectors of generated digits (issue 10), 5 CPU-minutes more.
+# and skewed (the lightest ink quartile thinned to 5 %), 10 for ds-fsdd and 12
+# for lv-fsdd on FSDD at FSDD=DIR (else fetched into the user's cache), 25 for
+# the GAN, 4 for the StarGAN editor and 5 for nn/fake's detectors of generated
+# digits (they train on the GANs' output, so they come last); run niced.
 models: build
 	nice -n 19 $(BIN) train -arch autoencoder -epochs 6 -batch 32 -seed 1 -o configs/models/autoencoder.npz
 	nice -n 19 $(BIN) train -arch classifier -epochs 4 -seed 1 -o configs/models/classifier.npz
