@@ -208,6 +208,9 @@ func printVerify(w io.Writer, r *report.Results) int {
 	if r.Audio != nil {
 		return printAudioVerify(w, r)
 	}
+	if r.SubsetGAN != nil {
+		return printSubsetGANVerify(w, r)
+	}
 	compared := r.Compared()
 	if compared == 0 {
 		fmt.Fprintf(w, "%s: nothing to verify: the config has no published values\n", r.Experiment)
