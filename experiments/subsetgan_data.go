@@ -84,7 +84,7 @@ func (s *subsetGANSettings) images(m *ganModels, env Env) (*ganData, error) {
 		return nil, err
 	}
 	d := &ganData{real: split.Gather(train, test, trainLabels, testLabels)}
-	sources, err := editSources(d.real, train, trainLabels)
+	sources, err := fake.StrokeSources(d.real, train, trainLabels)
 	if err != nil {
 		return nil, err
 	}
@@ -118,30 +118,6 @@ func (s *subsetGANSettings) images(m *ganModels, env Env) (*ganData, error) {
 	}
 	d.aeSources, d.aeClipped = lastSources, lastClipped
 	return d, nil
-}
-
-// editSources returns the images the AE generator edits for each role, the
-// split's training part (training pool) and eval part (held-out fakes),
-// with their stroke domains: thin or thick by ink mass against the median
-// of their class in the MNIST training set, the StarGAN's rule.
-func editSources(real fake.Real, train *data.Array, trainLabels []int) (map[fake.Role]fake.EditSource, error) {
-	edges, err := data.ClassInkEdges(train, trainLabels, 10, gan.Domains)
-	if err != nil {
-		return nil, err
-	}
-	sources := map[fake.Role]fake.EditSource{}
-	for _, part := range []struct {
-		role   fake.Role
-		x      *data.Array
-		labels []int
-	}{{fake.Training, real.Train, real.Labels.Train}, {fake.HeldOut, real.Eval, real.Labels.Eval}} {
-		dom, err := data.ClassInkGroups(part.x, part.labels, edges)
-		if err != nil {
-			return nil, err
-		}
-		sources[part.role] = fake.EditSource{Images: part.x, Domains: dom}
-	}
-	return sources, nil
 }
 
 // clipped returns the mean per value of what clipping x to [0, 1] would

@@ -95,21 +95,9 @@ func aeGenerator(path string, real fake.Real) (fake.Generator, error) {
 	if err != nil {
 		return fake.Generator{}, err
 	}
-	edges, err := data.ClassInkEdges(train, labels, 10, gan.Domains)
+	sources, err := fake.StrokeSources(real, train, labels)
 	if err != nil {
 		return fake.Generator{}, err
-	}
-	sources := map[fake.Role]fake.EditSource{}
-	for _, p := range []struct {
-		role   fake.Role
-		x      *data.Array
-		labels []int
-	}{{fake.Training, real.Train, real.Labels.Train}, {fake.HeldOut, real.Eval, real.Labels.Eval}} {
-		d, err := data.ClassInkGroups(p.x, p.labels, edges)
-		if err != nil {
-			return fake.Generator{}, err
-		}
-		sources[p.role] = fake.EditSource{Images: p.x, Domains: d}
 	}
 	edit := func(x *data.Array, target []int, workers int) (*data.Array, error) {
 		return gan.Edit(g, x, target, workers)

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"subsetscan/data"
+	"subsetscan/nn/gan"
 )
 
 // EditSource is the real images an attribute-editing generator edits for
@@ -72,4 +73,31 @@ func Clipped(edit EditFunc) EditFunc {
 		}
 		return out, nil
 	}
+}
+
+// StrokeSources returns what the StarGAN stroke editor edits for each
+// role: the split's training images (training pool) and eval images
+// (held-out fakes), with their stroke domains, thin or thick by ink mass
+// against the median of their class in the MNIST training images train
+// (labels trainLabels), the rule train-stargan trains with
+// (data.ClassInkEdges with gan.Domains bins). Its errors are
+// data.ClassInkEdges' and data.ClassInkGroups'.
+func StrokeSources(real Real, train *data.Array, trainLabels []int) (map[Role]EditSource, error) {
+	edges, err := data.ClassInkEdges(train, trainLabels, 10, gan.Domains)
+	if err != nil {
+		return nil, err
+	}
+	sources := map[Role]EditSource{}
+	for _, part := range []struct {
+		role   Role
+		x      *data.Array
+		labels []int
+	}{{Training, real.Train, real.Labels.Train}, {HeldOut, real.Eval, real.Labels.Eval}} {
+		dom, err := data.ClassInkGroups(part.x, part.labels, edges)
+		if err != nil {
+			return nil, err
+		}
+		sources[part.role] = EditSource{Images: part.x, Domains: dom}
+	}
+	return sources, nil
 }
