@@ -26,10 +26,10 @@ type audioRowData struct {
 	// comparisons use; unmatched counts the successes left without one.
 	drawn     []fsdd.Utterance
 	unmatched int
-	targets                 [][]int
-	items                   []attack.AudioExample
-	advSource               []int       // the source of each adversarial utterance
-	hyps                    [2][]string // the clean and adversarial transcripts (transcripts)
+	targets   [][]int
+	items     []attack.AudioExample
+	advSource []int       // the source of each adversarial utterance
+	hyps      [2][]string // the clean and adversarial transcripts (transcripts)
 	// bgActs are the background's activations in the scanned layers, kept
 	// from the scans for the control's (the same background); nil after.
 	bgActs map[string]*data.Array
