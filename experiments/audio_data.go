@@ -131,28 +131,34 @@ func (ac *audioCorpus) stringsOfCounts(pool string, counts []int, samples int, s
 	return out, nil
 }
 
-// matchClean returns, for each adversarial utterance in order, the first
-// clean utterance not yet taken whose source has as many digits as the
-// adversarial one's source (srcDigits), and the indices (into the
-// adversarial utterances) of those that found one: the clean and
-// adversarial utterances compared then have identical digit counts. With
-// the clean utterances and the sources drawn from one sequence of counts
+// matchClean returns, for each adversarial utterance in order, the clean
+// utterance not yet taken whose number of digits is that of the
+// adversarial one's source (srcDigits) and whose length in samples is the
+// nearest to the source's (srcSamples; the first such on a tie), and the
+// indices (into the adversarial utterances) of those that found one: the
+// clean and adversarial utterances compared then have identical digit
+// counts and as near lengths as the clean ones allow. With the clean
+// utterances and the sources drawn from one sequence of counts
 // (utterances, matched) and no more sources than clean utterances, every
 // adversarial utterance finds one.
-func matchClean(clean []fsdd.Utterance, srcDigits []int) (matched []fsdd.Utterance, kept []int) {
+func matchClean(clean []fsdd.Utterance, srcDigits, srcSamples []int) (matched []fsdd.Utterance, kept []int) {
 	taken := make([]bool, len(clean))
 	for j, k := range srcDigits {
+		best := -1
 		for i, c := range clean {
-			if !taken[i] && len(c.Digits) == k {
-				taken[i] = true
-				matched = append(matched, c)
-				kept = append(kept, j)
-				break
+			if !taken[i] && len(c.Digits) == k && (best < 0 || absInt(len(c.Samples)-srcSamples[j]) < absInt(len(clean[best].Samples)-srcSamples[j])) {
+				best = i
 			}
+		}
+		if best >= 0 {
+			taken[best] = true
+			matched, kept = append(matched, clean[best]), append(kept, j)
 		}
 	}
 	return matched, kept
 }
+
+func absInt(x int) int { return max(x, -x) }
 
 // quantise rounds each sample to 16 bits (attack.Quantize16), as a
 // recording holds it.

@@ -30,25 +30,28 @@ func TestSpearman(t *testing.T) {
 }
 
 // TestMatchClean checks the pairing of adversarial utterances with clean
-// ones of as many digits: in order, each clean one used once, those
-// without one left out.
+// ones of as many digits, the nearest in length: in order, each clean one
+// used once, those without one left out.
 func TestMatchClean(t *testing.T) {
 	clean := make([]fsdd.Utterance, 5)
 	for i, k := range []int{2, 3, 3, 5, 2} {
 		clean[i].Digits, clean[i].Transcript = make([]int, k), string(rune('a'+i))
+		clean[i].Samples = make([]float32, 100*(i+1)) // 100 … 500 samples
 	}
 	for _, tc := range []struct {
 		name      string
-		src       []int
+		src, n    []int
 		wantClean string
 		wantKept  []int
 	}{
-		{"all", []int{3, 2, 5}, "bad", []int{0, 1, 2}},
-		{"repeats", []int{2, 2, 3, 3}, "aebc", []int{0, 1, 2, 3}},
-		{"too many", []int{5, 5, 4, 2}, "da", []int{0, 3}},
-		{"none", nil, "", nil},
+		{"all", []int{3, 2, 5}, []int{200, 100, 400}, "bad", []int{0, 1, 2}},
+		{"nearest", []int{2, 3, 2}, []int{480, 290, 90}, "eca", []int{0, 1, 2}},
+		{"tie: the first", []int{3}, []int{250}, "b", []int{0}},
+		{"repeats", []int{2, 2, 3, 3}, []int{100, 100, 300, 300}, "aecb", []int{0, 1, 2, 3}},
+		{"too many", []int{5, 5, 4, 2}, []int{400, 400, 400, 400}, "de", []int{0, 3}},
+		{"none", nil, nil, "", nil},
 	} {
-		m, kept := matchClean(clean, tc.src)
+		m, kept := matchClean(clean, tc.src, tc.n)
 		var got string
 		for _, u := range m {
 			got += u.Transcript
@@ -85,7 +88,7 @@ func TestAudioLengthMatched(t *testing.T) {
 				used[r] = true
 			}
 		}
-		var succeeded []int // every third source, as if the others failed
+		var succeeded, samples []int // two sources of three, as if the others failed
 		for i, u := range src {
 			if i < len(clean) && len(u.Digits) != len(clean[i].Digits) {
 				t.Fatalf("%s: source %d has %d digits, clean utterance %d %d", cond.Name, i, len(u.Digits), i, len(clean[i].Digits))
@@ -97,10 +100,10 @@ func TestAudioLengthMatched(t *testing.T) {
 				t.Fatalf("%s: source %d has %d samples, more than the input's %d", cond.Name, i, len(u.Samples), asr.DSSamples)
 			}
 			if i%3 != 1 {
-				succeeded = append(succeeded, len(u.Digits))
+				succeeded, samples = append(succeeded, len(u.Digits)), append(samples, len(u.Samples))
 			}
 		}
-		m, kept := matchClean(clean, succeeded)
+		m, kept := matchClean(clean, succeeded, samples)
 		if len(kept) < len(succeeded)*9/10 {
 			t.Errorf("%s: %d of %d matched", cond.Name, len(kept), len(succeeded))
 		}

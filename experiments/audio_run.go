@@ -106,11 +106,12 @@ func prepareAudioRow(ctx context.Context, cfg *Config, r *audioRow, ac *audioCor
 }
 
 // keepSuccesses sets d.adv to the successful adversarial utterances that
-// have a clean utterance of as many digits (matchClean), d.clean to those
+// have a clean utterance of as many digits (matchClean, the nearest in
+// length), d.clean to those
 // clean utterances, in the same order.
 func (d *audioRowData) keepSuccesses() error {
 	var adv []fsdd.Utterance
-	var src, digits []int
+	var src, digits, samples []int
 	for i, it := range d.items {
 		if !it.Success {
 			continue
@@ -121,8 +122,9 @@ func (d *audioRowData) keepSuccesses() error {
 			return fmt.Errorf("attack set: source %d has %d adversarial samples, not its %d", i, len(u.Samples), len(d.sources[i].Samples))
 		}
 		adv, src, digits = append(adv, u), append(src, i), append(digits, len(d.sources[i].Digits))
+		samples = append(samples, len(u.Samples))
 	}
-	clean, kept := matchClean(d.drawn, digits)
+	clean, kept := matchClean(d.drawn, digits, samples)
 	d.clean, d.unmatched = clean, len(adv)-len(kept)
 	d.adv, d.advSource = nil, nil
 	for _, j := range kept {

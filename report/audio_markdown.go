@@ -146,8 +146,9 @@ func (r *Results) writeAudioLength(b *bytes.Buffer) error {
 		"higher whatever its content. Compared with sets of different lengths, the AUCs would measure length. So the clean "+
 		"utterances and the attack sources take their numbers of digits from one seeded sequence (clean utterance i and source i "+
 		"have as many digits; their recordings come from disjoint pools), and since only the successful attacks are kept, each "+
-		"adversarial utterance is compared with the first unused clean utterance of as many digits: the clean (Cl) and "+
-		"adversarial (Ad) utterances of the table have identical digit counts. The clean utterances drawn, and the successes "+
+		"adversarial utterance is compared with the unused clean utterance of as many digits whose length in samples is the "+
+		"nearest to its own: the clean (Cl) and adversarial (Ad) utterances of the table have identical digit counts and "+
+		"lengths as near as the clean utterances drawn allow (the seconds below show what remains). The clean utterances drawn, and the successes "+
 		"left without a clean one of their length (dropped), are counted below; the means are in digits and seconds "+
 		"(own samples, before padding). Spearman's ρ is the rank correlation between the table's subset scores of the "+
 		"clean and adversarial utterances and their length in samples, for each layer in the table's order.\n\n")
