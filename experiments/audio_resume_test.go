@@ -36,7 +36,7 @@ func TestAudioAttackSetResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := ac.utterances(asr.PoolAttack, 5, asr.DSSamples, r.Condition, 1)
+	src, err := ac.utterances(asr.PoolAttack, 5, asr.DSSamples, r.Condition, 1, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestCommittedAudioSets(t *testing.T) {
 	checkNoStaleSets(t, sets, cfg.Settings.(*audioSettings).Rows)
 	for _, r := range cfg.Settings.(*audioSettings).Rows {
 		arch, _ := nn.ArchByName(r.Model.Arch)
-		src, err := ac.utterances(asr.PoolAttack, r.Counts.Attack, arch.Input[0], r.Condition, cfg.Seed)
+		src, err := ac.utterances(asr.PoolAttack, r.Counts.Attack, arch.Input[0], r.Condition, cfg.Seed, true)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,10 +21,15 @@ type audioRowData struct {
 	r                       *audioRow
 	model                   *nn.Model
 	bg, clean, sources, adv []fsdd.Utterance
-	targets                 [][]int
-	items                   []attack.AudioExample
-	advSource               []int       // the source of each adversarial utterance
-	hyps                    [2][]string // the clean and adversarial transcripts (transcripts)
+	// drawn are the clean utterances drawn; clean is the subset matched to
+	// the adversarial ones by digit count (matchClean), which the table's
+	// comparisons use; unmatched counts the successes left without one.
+	drawn     []fsdd.Utterance
+	unmatched int
+	targets   [][]int
+	items     []attack.AudioExample
+	advSource []int       // the source of each adversarial utterance
+	hyps      [2][]string // the clean and adversarial transcripts (transcripts)
 	// bgActs are the background's activations in the scanned layers, kept
 	// from the scans for the control's (the same background); nil after.
 	bgActs map[string]*data.Array
@@ -82,15 +87,31 @@ func prepareAudioRow(ctx context.Context, cfg *Config, r *audioRow, ac *audioCor
 		pool string
 		n    int
 		dst  *[]fsdd.Utterance
-	}{{asr.PoolBackground, r.Counts.Background, &d.bg}, {asr.PoolClean, r.Counts.Clean, &d.clean}, {asr.PoolAttack, r.Counts.Attack, &d.sources}} {
-		if *p.dst, err = ac.utterances(p.pool, p.n, samples, r.Condition, cfg.Seed); err != nil {
+	}{{asr.PoolBackground, r.Counts.Background, &d.bg}, {asr.PoolClean, r.Counts.Clean, &d.drawn}, {asr.PoolAttack, r.Counts.Attack, &d.sources}} {
+		if *p.dst, err = ac.utterances(p.pool, p.n, samples, r.Condition, cfg.Seed, p.pool != asr.PoolBackground); err != nil {
 			return nil, err
 		}
 	}
-	env.logf("row %s: %d background, %d clean utterances and %d attack sources (%s)", r.Name, len(d.bg), len(d.clean), len(d.sources), r.Condition.describe())
+	env.logf("row %s: %d background, %d clean utterances and %d attack sources (%s)", r.Name, len(d.bg), len(d.drawn), len(d.sources), r.Condition.describe())
 	if d.targets, d.items, err = audioAttackSet(ctx, r, m, d.sources, cfg.Seed, env); err != nil {
 		return nil, err
 	}
+	if err := d.keepSuccesses(); err != nil {
+		return nil, err
+	}
+	if len(d.adv) < 2 {
+		return nil, fmt.Errorf("the attack succeeded on %d of the %d sources; the scans need at least 2", len(d.adv), len(d.sources))
+	}
+	return d, nil
+}
+
+// keepSuccesses sets d.adv to the successful adversarial utterances that
+// have a clean utterance of as many digits (matchClean, the nearest in
+// length), d.clean to those
+// clean utterances, in the same order.
+func (d *audioRowData) keepSuccesses() error {
+	var adv []fsdd.Utterance
+	var src, digits, samples []int
 	for i, it := range d.items {
 		if !it.Success {
 			continue
@@ -98,15 +119,18 @@ func prepareAudioRow(ctx context.Context, cfg *Config, r *audioRow, ac *audioCor
 		u := d.sources[i]
 		u.Samples, u.Digits, u.Transcript = attack.Dequantize16(it.Samples), d.targets[i], asr.Transcript(d.targets[i])
 		if len(u.Samples) != len(d.sources[i].Samples) {
-			return nil, fmt.Errorf("attack set: source %d has %d adversarial samples, not its %d", i, len(u.Samples), len(d.sources[i].Samples))
+			return fmt.Errorf("attack set: source %d has %d adversarial samples, not its %d", i, len(u.Samples), len(d.sources[i].Samples))
 		}
-		d.adv = append(d.adv, u)
-		d.advSource = append(d.advSource, i)
+		adv, src, digits = append(adv, u), append(src, i), append(digits, len(d.sources[i].Digits))
+		samples = append(samples, len(u.Samples))
 	}
-	if len(d.adv) < 2 {
-		return nil, fmt.Errorf("the attack succeeded on %d of the %d sources; the scans need at least 2", len(d.adv), len(d.sources))
+	clean, kept := matchClean(d.drawn, digits, samples)
+	d.clean, d.unmatched = clean, len(adv)-len(kept)
+	d.adv, d.advSource = nil, nil
+	for _, j := range kept {
+		d.adv, d.advSource = append(d.adv, adv[j]), append(d.advSource, src[j])
 	}
-	return d, nil
+	return nil
 }
 
 // describe returns the condition as the report prints it.
@@ -126,13 +150,12 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 	}
 	row := report.AudioRow{Name: r.Name, Model: r.Model.Arch, Weights: wsum, Condition: r.Condition.describe(),
 		Attack:     r.Attack.describe(),
-		Background: len(d.bg), Clean: len(d.clean), Sources: len(d.sources), Adversarial: len(d.adv), Tail: r.Tail}
-	for _, it := range d.items {
-		if it.Success {
-			row.DBx = append(row.DBx, it.DBx)
-		}
+		Background: len(d.bg), Clean: len(d.clean), Sources: len(d.sources), Adversarial: len(d.adv), Tail: r.Tail,
+		Drawn: len(d.drawn), Unmatched: d.unmatched}
+	for _, i := range d.advSource {
+		row.DBx = append(row.DBx, d.items[i].DBx)
 	}
-	sc, err := asr.Evaluate(d.model, d.clean, 0, env.Workers)
+	sc, err := asr.Evaluate(d.model, d.drawn, 0, env.Workers)
 	if err != nil {
 		return row, err
 	}
@@ -140,6 +163,7 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 	if row.Layers, err = d.scans(ctx, cfg, env); err != nil {
 		return row, err
 	}
+	row.Length = d.lengths(row.Layers)
 	if r.ControlSNR != nil {
 		if row.Control, err = d.control(ctx, cfg, env); err != nil {
 			return row, fmt.Errorf("control: %w", err)

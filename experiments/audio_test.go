@@ -92,14 +92,22 @@ func TestAudioKind(t *testing.T) {
 		t.Fatalf("audio results %+v", a)
 	}
 	row := a.Rows[0]
-	if row.Background != 30 || row.Clean != 12 || row.Sources != 6 || row.Adversarial < 2 || len(row.DBx) != row.Adversarial {
-		t.Errorf("counts: %d background, %d clean, %d of %d adversarial, %d dB_x", row.Background, row.Clean, row.Adversarial, row.Sources, len(row.DBx))
+	// 6 sources and 12 clean utterances: every success has a clean
+	// partner of as many digits, so the compared sets are equally many
+	// and of the same mean digit count.
+	if row.Background != 30 || row.Drawn != 12 || row.Clean != row.Adversarial || row.Unmatched != 0 || row.Sources != 6 ||
+		row.Adversarial < 2 || len(row.DBx) != row.Adversarial {
+		t.Errorf("counts: %d background, %d of %d clean, %d (%d unmatched) of %d adversarial, %d dB_x",
+			row.Background, row.Clean, row.Drawn, row.Adversarial, row.Unmatched, row.Sources, len(row.DBx))
+	}
+	if l := row.Length; l.Digits[1] != l.Digits[2] || len(l.Spearman) != 2 || !(l.Seconds[1] > 0) {
+		t.Errorf("lengths %+v: want the clean and adversarial digit counts equal, 2 correlations", l)
 	}
 	if len(row.Layers) != 2 || len(row.Layers[0].Scans) != 1 || len(row.Layers[1].Scans) != 2 || row.Layers[1].Scans[1].Tail != 2 {
 		t.Fatalf("layers %+v: want dense_1 with one tail, bilstm_1 with both", row.Layers)
 	}
 	for _, l := range row.Layers {
-		if s := l.Scans[0]; !(s.AUC >= 0 && s.AUC <= 1) || len(s.Clean) != 12 || len(s.Adversarial) != row.Adversarial {
+		if s := l.Scans[0]; !(s.AUC >= 0 && s.AUC <= 1) || len(s.Clean) != row.Clean || len(s.Adversarial) != row.Adversarial {
 			t.Errorf("layer %s: AUC %v, %d clean and %d adversarial scores", l.Layer, s.AUC, len(s.Clean), len(s.Adversarial))
 		}
 	}

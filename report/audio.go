@@ -23,11 +23,19 @@ type AudioRow struct {
 	Condition string `json:"condition"`
 	Attack    string `json:"attack"`
 	// Background, Clean and Sources are the numbers of utterances; the
-	// adversarial ones are the successes among the sources.
+	// adversarial ones are the successes among the sources that have a
+	// clean utterance of as many digits, Clean those clean utterances (a
+	// length-matched subset of the Drawn ones); Unmatched counts the
+	// successes left without one.
 	Background  int `json:"background"`
 	Clean       int `json:"clean"`
+	Drawn       int `json:"drawn"`
 	Sources     int `json:"sources"`
 	Adversarial int `json:"adversarial"`
+	Unmatched   int `json:"unmatched"`
+	// Length are the utterances' lengths and the scores' dependence on
+	// them.
+	Length AudioLength `json:"length"`
 	// DBx are the dB_x distortions of the successful examples, in order.
 	DBx []float64 `json:"db_x"`
 	// WER and CER are the model's error rates (greedy decoding) on the
@@ -43,6 +51,18 @@ type AudioRow struct {
 	Control *AudioControl `json:"control,omitempty"`
 	// Published is the paper's row beside this one; nil when none.
 	Published *AudioPublished `json:"published,omitempty"`
+}
+
+// AudioLength are the mean lengths of a row's background, clean and
+// adversarial utterances (in that order), in digits and in seconds, and
+// for each scanned layer the Spearman correlation between the table's
+// subset scores of the clean and adversarial utterances and their length
+// in samples: the scans see the padded input, so that longer utterances
+// can score higher whatever their content.
+type AudioLength struct {
+	Digits   [3]float64 `json:"digits"`
+	Seconds  [3]float64 `json:"seconds"`
+	Spearman []float64  `json:"spearman"`
 }
 
 // AudioLayer is one scanned layer of a row: the subset scans of the clean
@@ -137,15 +157,22 @@ type AudioExample struct {
 // its TD AUC, DU accuracy and AUC, and an SS AUC with its interval for
 // every layer, all finite and in range, and as many layers as its
 // published row), and that the sample counts agree with each other (the
-// scores of each scan, the dB_x of the successes, the balanced DU set).
+// scores of each scan, the dB_x of the successes, the balanced DU set, the
+// clean utterances drawn and the successes, one length correlation per
+// layer).
 // It returns the number of cells checked and a line per problem.
 func (a *Audio) Check() (cells int, problems []string) {
 	bad := func(row, format string, args ...any) {
 		problems = append(problems, row+": "+fmt.Sprintf(format, args...))
 	}
 	for _, r := range a.Rows {
-		if r.Background < 2 || r.Clean < 2 || r.Adversarial < 2 || r.Adversarial > r.Sources || len(r.DBx) != r.Adversarial {
-			bad(r.Name, "counts: %d background, %d clean, %d of %d sources adversarial, %d dB_x", r.Background, r.Clean, r.Adversarial, r.Sources, len(r.DBx))
+		if r.Background < 2 || r.Clean < 2 || r.Adversarial < 2 || r.Adversarial+r.Unmatched > r.Sources || len(r.DBx) != r.Adversarial ||
+			r.Clean > r.Drawn || r.Unmatched < 0 {
+			bad(r.Name, "counts: %d background, %d of %d clean, %d (and %d unmatched) of %d sources adversarial, %d dB_x",
+				r.Background, r.Clean, r.Drawn, r.Adversarial, r.Unmatched, r.Sources, len(r.DBx))
+		}
+		if len(r.Length.Spearman) != len(r.Layers) {
+			bad(r.Name, "%d Spearman correlations with the length for %d layers", len(r.Length.Spearman), len(r.Layers))
 		}
 		if p := r.Published; p != nil && (len(p.SS) != len(r.Layers) || len(p.Dims) != len(r.Layers)) {
 			bad(r.Name, "%d layers beside a published row of %d", len(r.Layers), len(p.SS))

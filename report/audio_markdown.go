@@ -9,12 +9,13 @@ import (
 
 // audioSections are the sections of an audio study's report, in order:
 // the header, what the analog is, the table beside the published one,
-// both tails of the recurrent layers, the baselines' details, the models'
+// the utterances' lengths, both tails of the recurrent layers, the
+// baselines' details, the models'
 // error rates, the attacks, what carries over, notes, warnings, figures
 // and timings.
 func (r *Results) audioSections(figures []Figure) []func(*bytes.Buffer) error {
 	return []func(*bytes.Buffer) error{
-		r.writeHeader, r.writeAudioAnalog, r.writeAudioTable, r.writeAudioTails, r.writeAudioControl, r.writeAudioBaselines,
+		r.writeHeader, r.writeAudioAnalog, r.writeAudioTable, r.writeAudioLength, r.writeAudioTails, r.writeAudioControl, r.writeAudioBaselines,
 		r.writeAudioModels, r.writeAudioAttacks, r.writeAudioCarries, r.writeNotes, r.writeWarnings,
 		func(b *bytes.Buffer) error { return writeFigures(b, figures) }, r.writeTimings,
 	}
@@ -128,9 +129,43 @@ func (r *Results) writeAudioTable(b *bytes.Buffer) error {
 		"after down/up-sampling\" on a balanced set of clean and adversarial utterances; SS the AUC of the individual-scan subset "+
 		"scores, clean vs adversarial, with its confidence interval (%s), scans %s (both tails of the recurrent layers below). "+
 		"Dims are time steps × units (time × frequency × channels for convolutions). The published columns are the paper's rows, "+
-		"its layers in its order beside this project's.\n\n",
+		"its layers in its order beside this project's. Cl and Ad are the utterances compared (by SS, TD and DU alike), "+
+		"matched by length (below).\n\n",
 		strings.ToUpper(tdUsedOf(a)), tdKs(a), r.CIMethod, strings.Join(tails, ", "))
 	return WriteMarkdownTable(b, a.AudioTable())
+}
+
+// writeAudioLength says how the clean and adversarial utterances are
+// matched by length and shows, from the data, that they are: their mean
+// lengths beside the background's, and how much the subset scores follow
+// the length.
+func (r *Results) writeAudioLength(b *bytes.Buffer) error {
+	fmt.Fprintf(b, "\n### The comparison, matched by length\n\n"+
+		"The scans see the whole padded input: where an utterance has ended its frames are silence, as are those of most "+
+		"background utterances at late frames, so that a longer utterance holds more nodes with low p-values and tends to score "+
+		"higher whatever its content. Compared with sets of different lengths, the AUCs would measure length. So the clean "+
+		"utterances and the attack sources take their numbers of digits from one seeded sequence (clean utterance i and source i "+
+		"have as many digits; their recordings come from disjoint pools), and since only the successful attacks are kept, each "+
+		"adversarial utterance is compared with the unused clean utterance of as many digits whose length in samples is the "+
+		"nearest to its own: the clean (Cl) and adversarial (Ad) utterances of the table have identical digit counts and "+
+		"lengths as near as the clean utterances drawn allow (the seconds below show what remains). The clean utterances drawn, and the successes "+
+		"left without a clean one of their length (dropped), are counted below; the means are in digits and seconds "+
+		"(own samples, before padding). Spearman's ρ is the rank correlation between the table's subset scores of the "+
+		"clean and adversarial utterances and their length in samples, for each layer in the table's order.\n\n")
+	t := Table{Header: []string{"row", "drawn clean", "Cl", "successes", "Ad", "unmatched", "digits: Bg / Cl / Ad",
+		"seconds: Bg / Cl / Ad", "Spearman ρ(score, length) per layer"}}
+	for _, row := range r.Audio.Rows {
+		l := row.Length
+		rho := make([]string, len(l.Spearman))
+		for i, v := range l.Spearman {
+			rho[i] = fmt.Sprintf("%.2f", v)
+		}
+		t.Rows = append(t.Rows, []string{row.Name, fmt.Sprint(row.Drawn), fmt.Sprint(row.Clean),
+			fmt.Sprintf("%d of %d", row.Adversarial+row.Unmatched, row.Sources), fmt.Sprint(row.Adversarial), fmt.Sprint(row.Unmatched),
+			fmt.Sprintf("%.2f / %.2f / %.2f", l.Digits[0], l.Digits[1], l.Digits[2]),
+			fmt.Sprintf("%.2f / %.2f / %.2f", l.Seconds[0], l.Seconds[1], l.Seconds[2]), strings.Join(rho, ", ")})
+	}
+	return WriteMarkdownTable(b, t)
 }
 
 // tdUsedOf returns the TD metric the table uses (the rows agree).
@@ -222,7 +257,7 @@ func (r *Results) writeAudioModels(b *bytes.Buffer) error {
 	t := Table{Header: []string{"row", "model", "weights (SHA-256)", "condition", "utterances", "WER %", "CER %"}}
 	for _, row := range r.Audio.Rows {
 		t.Rows = append(t.Rows, []string{row.Name, row.Model, row.Weights[:min(12, len(row.Weights))], row.Condition,
-			fmt.Sprint(row.Clean), fmt.Sprintf("%.2f", 100*row.WER), fmt.Sprintf("%.2f", 100*row.CER)})
+			fmt.Sprint(row.Drawn), fmt.Sprintf("%.2f", 100*row.WER), fmt.Sprintf("%.2f", 100*row.CER)})
 	}
 	return WriteMarkdownTable(b, t)
 }
@@ -248,7 +283,7 @@ func (r *Results) writeAudioAttacks(b *bytes.Buffer) error {
 		if lo != "" {
 			rng = "[" + lo + ", " + hi + "]"
 		}
-		t.Rows = append(t.Rows, []string{row.Name, row.Attack, fmt.Sprintf("%d of %d", row.Adversarial, row.Sources), med, rng})
+		t.Rows = append(t.Rows, []string{row.Name, row.Attack, fmt.Sprintf("%d of %d", row.Adversarial+row.Unmatched, row.Sources), med, rng})
 	}
 	return WriteMarkdownTable(b, t)
 }

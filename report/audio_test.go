@@ -39,7 +39,8 @@ func audioSample() *report.Results {
 		Audio: &report.Audio{
 			Rows: []report.AudioRow{
 				{Name: "ds-noisy-cw", Model: "ds-fsdd", Weights: "0123456789abcdef", Condition: "noisy, SNR 10–30 dB", Attack: "CW, 150 steps from -10 dB_x",
-					Background: 6, Clean: 3, Sources: 3, Adversarial: 2, DBx: []float64{-30, -20}, WER: 0.05, CER: 0.04, Tail: 1,
+					Background: 6, Clean: 3, Drawn: 4, Sources: 3, Adversarial: 2, DBx: []float64{-30, -20}, WER: 0.05, CER: 0.04, Tail: 1,
+					Length: report.AudioLength{Digits: [3]float64{3.5, 3, 3}, Seconds: [3]float64{1.6, 1.4, 1.45}, Spearman: []float64{0.1, -0.25}},
 					Layers: []report.AudioLayer{
 						{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(1, 0.4)}},
 						{Layer: "bilstm_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(1, 0.9), scan(2, 0.8)}},
@@ -50,7 +51,8 @@ func audioSample() *report.Results {
 					Published: &report.AudioPublished{Row: "DeepSpeech, CommonVoice, CW", Counts: [3]int{800, 200, 90}, Dims: []string{"80, 2048", "80, 4096"},
 						TD: ptr(0.936), DU: ptr(91.5), SS: []float64{0.283, 0.973}}},
 				{Name: "ds-clean-ia", Model: "ds-fsdd", Weights: "0123456789abcdef", Condition: "clean", Attack: "IA, stage 1 150 steps from -10 dB_x, stage 2 100 steps",
-					Background: 6, Clean: 3, Sources: 4, Adversarial: 2, DBx: []float64{-25, -35}, WER: 0, CER: 0, Tail: 1,
+					Background: 6, Clean: 3, Drawn: 3, Sources: 4, Adversarial: 2, Unmatched: 1, DBx: []float64{-25, -35}, WER: 0, CER: 0, Tail: 1,
+					Length: report.AudioLength{Digits: [3]float64{3.5, 2.5, 2.5}, Seconds: [3]float64{1.6, 1.2, 1.25}, Spearman: []float64{0.9, 0.7}},
 					Layers: []report.AudioLayer{
 						{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(1, 0.3)}},
 						{Layer: "dense_2", Dims: []int{179, 128}, Scans: []report.SSTail{scan(1, 0.55)}},
@@ -141,7 +143,10 @@ func TestAudioCheck(t *testing.T) {
 		{"scores", func(a *report.Audio) { a.Rows[0].Layers[0].Scans[0].Clean = nil }, "0 clean and 2 adversarial scores"},
 		{"TD", func(a *report.Audio) { a.Rows[0].TD.AUC["cer"] = 1.5 }, "ds-noisy-cw: TD AUC (cer) 1.5"},
 		{"published", func(a *report.Audio) { a.Rows[1].Published.SS = a.Rows[1].Published.SS[:1] }, "2 layers beside a published row of 1"},
-		{"dB_x", func(a *report.Audio) { a.Rows[0].DBx = nil }, "2 of 3 sources adversarial, 0 dB_x"},
+		{"dB_x", func(a *report.Audio) { a.Rows[0].DBx = nil }, "2 (and 0 unmatched) of 3 sources adversarial, 0 dB_x"},
+		{"unmatched", func(a *report.Audio) { a.Rows[1].Unmatched = 3 }, "2 (and 3 unmatched) of 4 sources"},
+		{"drawn", func(a *report.Audio) { a.Rows[0].Drawn = 2 }, "3 of 2 clean"},
+		{"Spearman", func(a *report.Audio) { a.Rows[0].Length.Spearman = nil }, "0 Spearman correlations with the length for 2 layers"},
 	} {
 		a := audioSample().Audio
 		tc.spoil(a)
