@@ -4,7 +4,6 @@ import (
 	"flag"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -33,13 +32,7 @@ var (
 // fails without it when CI=true).
 func dsSetup(tb testing.TB, n int) (*nn.Model, *asr.Batch, [][]int, []int) {
 	tb.Helper()
-	dir := filepath.Join(refdata.Root(), "..", "shared", "datasets", "free-spoken-digit-dataset")
-	if _, err := os.Stat(filepath.Join(dir, "recordings")); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("data set %s is missing; CI=true requires it", dir)
-		}
-		tb.Skipf("data set %s is missing", dir)
-	}
+	dir := refdata.FSDD(tb)
 	m, err := nn.Load(asr.DSArch, filepath.Join(refdata.Root(), "configs", "models", "ds-fsdd.npz"))
 	if err != nil {
 		tb.Fatal(err)

@@ -157,12 +157,5 @@ func checkNoStaleSets(t *testing.T, dir string, rows []audioRow) {
 // the test without it (failing it when CI=true).
 func sharedFSDD(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join(refdata.Root(), "..", "shared", "datasets", "free-spoken-digit-dataset")
-	if _, err := os.Stat(filepath.Join(dir, "recordings")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("data set %s is missing; CI=true requires it", dir)
-		}
-		t.Skipf("data set %s is missing", dir)
-	}
-	return dir
+	return refdata.FSDD(t)
 }

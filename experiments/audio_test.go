@@ -21,12 +21,9 @@ import (
 // skip (decoding does not read it).
 func audioVars(t *testing.T, needData bool) experiments.Vars {
 	t.Helper()
-	dir := filepath.Join(refdata.Root(), "..", "shared", "datasets", "free-spoken-digit-dataset")
-	if _, err := os.Stat(filepath.Join(dir, "recordings")); err != nil && needData {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("data set %s is missing; CI=true requires it", dir)
-		}
-		t.Skipf("data set %s is missing", dir)
+	dir, _ := refdata.FSDDDir()
+	if needData {
+		dir = refdata.FSDD(t)
 	}
 	models, err := configs.ExtractModels(t.TempDir())
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,13 +36,7 @@ func TestTrainASRUsage(t *testing.T) {
 // TestTrainASRTiny trains ds-fsdd for one epoch of 8 strings of the shared
 // FSDD copy and checks the output and the weights file.
 func TestTrainASRTiny(t *testing.T) {
-	dir := filepath.Join(refdata.Root(), "..", "shared", "datasets", "free-spoken-digit-dataset")
-	if _, err := os.Stat(filepath.Join(dir, "recordings")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("data set %s is missing; CI=true requires it", dir)
-		}
-		t.Skipf("data set %s is missing", dir)
-	}
+	dir := refdata.FSDD(t)
 	out := filepath.Join(t.TempDir(), "ds.npz")
 	code, stdout, stderr := runCLI(t, "train-asr", "-data", dir, "-epochs", "1", "-epoch-size", "8", "-batch", "8",
 		"-test-n", "4", "-beam", "4", "-o", out)

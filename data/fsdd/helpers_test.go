@@ -9,27 +9,12 @@ import (
 	"subsetscan/internal/refdata"
 )
 
-// EnvDatasets overrides the directory of the shared data sets.
-const EnvDatasets = "SUBSETSCAN_DATASETS"
-
 // sharedDir returns the shared copy of FSDD v1.0.10,
 // ../shared/datasets/free-spoken-digit-dataset beside the project (or under
-// $SUBSETSCAN_DATASETS). When it is missing it skips the test, or fails it
-// when CI=true, as refdata.Path does for the reference artefacts.
+// $SUBSETSCAN_DATASETS): refdata.FSDD.
 func sharedDir(tb testing.TB) string {
 	tb.Helper()
-	root := os.Getenv(EnvDatasets)
-	if root == "" {
-		root = filepath.Join(refdata.Root(), "..", "shared", "datasets")
-	}
-	dir := filepath.Join(root, "free-spoken-digit-dataset")
-	if fi, err := os.Stat(filepath.Join(dir, "recordings")); err != nil || !fi.IsDir() {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("data set %s is missing; CI=true requires ../shared/datasets beside the project", dir)
-		}
-		tb.Skipf("data set %s is missing; skipping", dir)
-	}
-	return dir
+	return refdata.FSDD(tb)
 }
 
 // wavSpec describes a WAV file written by hand: a canonical 44-byte header

@@ -1,7 +1,6 @@
 package asr_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -11,19 +10,8 @@ import (
 	"subsetscan/nn/asr"
 )
 
-// fsddDir returns the shared FSDD copy beside the project, skipping the
-// test without it (failing it when CI=true).
-func fsddDir(tb testing.TB) string {
-	tb.Helper()
-	dir := filepath.Join(refdata.Root(), "..", "shared", "datasets", "free-spoken-digit-dataset")
-	if _, err := os.Stat(filepath.Join(dir, "recordings")); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("data set %s is missing; CI=true requires it", dir)
-		}
-		tb.Skipf("data set %s is missing", dir)
-	}
-	return dir
-}
+// fsddDir returns the shared FSDD copy (refdata.FSDD).
+func fsddDir(tb testing.TB) string { tb.Helper(); return refdata.FSDD(tb) }
 
 // TestCommittedModel loads the committed weights of each recogniser and
 // transcribes the first 40 held-out test strings of train-asr (seed 1):
