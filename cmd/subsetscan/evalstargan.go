@@ -51,11 +51,19 @@ func runEvalStarGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdout
 	}
 	x, labels = x.Slice(0, *n), labels[:*n]
 	opt.Labels = labels
-	domains, err := strokeDomains(x, labels)
+	train, trainLabels, err := data.LoadMNIST("train")
 	if err != nil {
 		return err
 	}
-	rule := func(edit *data.Array) ([]int, error) { return strokeDomains(edit, labels) }
+	edges, err := gan.StrokeEdges(train, trainLabels)
+	if err != nil {
+		return err
+	}
+	domains, err := data.ClassInkGroups(x, labels, edges)
+	if err != nil {
+		return err
+	}
+	rule := func(edit *data.Array) ([]int, error) { return data.ClassInkGroups(edit, labels, edges) }
 	ev, err := gan.EvaluateEdits(g, d, x, domains, rule, opt)
 	if err != nil {
 		return err

@@ -21,21 +21,6 @@ func init() {
 	})
 }
 
-// strokeDomains returns the stroke-thickness domains of the MNIST images
-// x with labels: thin (0) or thick (1), their ink mass against the median
-// of their class among the MNIST training images (data.ClassInkEdges).
-func strokeDomains(x *data.Array, labels []int) ([]int, error) {
-	train, trainLabels, err := data.LoadMNIST("train")
-	if err != nil {
-		return nil, err
-	}
-	edges, err := data.ClassInkEdges(train, trainLabels, 10, gan.Domains)
-	if err != nil {
-		return nil, err
-	}
-	return data.ClassInkGroups(x, labels, edges)
-}
-
 func runTrainStarGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	f := addPairFlags(fs, "stargan", 1, 32, "seed of the initialisations, the shuffling and the target domains")
 	if err := f.parse(fs, args); err != nil {
@@ -45,10 +30,14 @@ func runTrainStarGAN(ctx context.Context, fs *flag.FlagSet, args []string, stdou
 	if err != nil {
 		return err
 	}
+	edges, err := gan.StrokeEdges(real, labels) // of all the training images, whatever -train-n
+	if err != nil {
+		return err
+	}
 	if *f.nTrain > 0 && *f.nTrain < real.Len() {
 		real, labels = real.Slice(0, *f.nTrain), labels[:*f.nTrain]
 	}
-	domains, err := strokeDomains(real, labels)
+	domains, err := data.ClassInkGroups(real, labels, edges)
 	if err != nil {
 		return err
 	}

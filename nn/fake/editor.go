@@ -80,10 +80,10 @@ func Clipped(edit EditFunc) EditFunc {
 // (held-out fakes), with their stroke domains, thin or thick by ink mass
 // against the median of their class in the MNIST training images train
 // (labels trainLabels), the rule train-stargan trains with
-// (data.ClassInkEdges with gan.Domains bins). Its errors are
-// data.ClassInkEdges' and data.ClassInkGroups'.
+// (gan.StrokeEdges). Its errors are data.ClassInkEdges' and
+// data.ClassInkGroups'.
 func StrokeSources(real Real, train *data.Array, trainLabels []int) (map[Role]EditSource, error) {
-	edges, err := data.ClassInkEdges(train, trainLabels, 10, gan.Domains)
+	edges, err := gan.StrokeEdges(train, trainLabels)
 	if err != nil {
 		return nil, err
 	}

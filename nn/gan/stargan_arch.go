@@ -3,6 +3,7 @@ package gan
 import (
 	"fmt"
 
+	"subsetscan/data"
 	"subsetscan/nn"
 )
 
@@ -93,4 +94,12 @@ func StarGANDiscriminator(h, w, k int) nn.Arch {
 func init() {
 	nn.RegisterArch("stargan_g", StarGANGenerator(28, 28, Domains))
 	nn.RegisterArch("stargan_d", StarGANDiscriminator(28, 28, Domains))
+}
+
+// StrokeEdges returns the per-class ink-mass medians of the MNIST training
+// images train (with labels) that define the editor's domains, thin (0) or
+// thick (1): data.ClassInkEdges with Domains bins. Classify images with
+// data.ClassInkGroups. Its errors are data.ClassInkEdges'.
+func StrokeEdges(train *data.Array, labels []int) ([][]float64, error) {
+	return data.ClassInkEdges(train, labels, 10, Domains)
 }
