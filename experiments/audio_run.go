@@ -33,6 +33,8 @@ type audioRowData struct {
 	// bgActs are the background's activations in the scanned layers, kept
 	// from the scans for the control's (the same background); nil after.
 	bgActs map[string]*data.Array
+	// bgFrames are the background utterances' own frames.
+	bgFrames []int
 }
 
 // Run runs the audio study: first every row's attack set (generated or
@@ -150,7 +152,7 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 	}
 	row := report.AudioRow{Name: r.Name, Model: r.Model.Arch, Weights: wsum, Condition: r.Condition.describe(),
 		Attack:     r.Attack.describe(),
-		Background: len(d.bg), Clean: len(d.clean), Sources: len(d.sources), Adversarial: len(d.adv), Tail: r.Tail,
+		Background: len(d.bg), Clean: len(d.clean), Sources: len(d.sources), Adversarial: len(d.adv), Columns: r.columns(),
 		Drawn: len(d.drawn), Unmatched: d.unmatched}
 	for _, i := range d.advSource {
 		row.DBx = append(row.DBx, d.items[i].DBx)
@@ -160,16 +162,16 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 		return row, err
 	}
 	row.WER, row.CER = sc.WER, sc.CER
-	if row.Layers, err = d.scans(ctx, cfg, env); err != nil {
+	if row.Layers, err = d.scans(ctx, cfg, env, true); err != nil {
 		return row, err
 	}
-	row.Length = d.lengths(row.Layers)
+	row.Length = d.lengths(row.Columns, row.Layers)
 	if r.ControlSNR != nil {
 		if row.Control, err = d.control(ctx, cfg, env); err != nil {
 			return row, fmt.Errorf("control: %w", err)
 		}
 	}
-	d.bgActs = nil
+	d.bgActs, d.bgFrames = nil, nil
 	if row.TD, err = d.temporalDependency(env.Workers); err != nil {
 		return row, fmt.Errorf("TD: %w", err)
 	}
@@ -226,15 +228,14 @@ func (d *audioRowData) control(ctx context.Context, cfg *Config, env Env) (*repo
 	c := *d
 	c.adv = noisy
 	env.logf("row %s: control, the clean utterances against themselves with noise at %g dB SNR", d.r.Name, snr)
-	layers, err := c.scans(ctx, cfg, env)
+	layers, err := c.scans(ctx, cfg, env, false)
 	if err != nil {
 		return nil, err
 	}
-	out := &report.AudioControl{SNR: snr}
-	for _, l := range layers {
-		out.Layers = append(out.Layers, l.Layer)
-		out.AUC = append(out.AUC, l.Scans[0].AUC)
-		out.CI = append(out.CI, l.Scans[0].CI)
+	for i := range layers {
+		for k := range layers[i].Scans {
+			layers[i].Scans[k].Clean, layers[i].Scans[k].Adversarial = nil, nil
+		}
 	}
-	return out, nil
+	return &report.AudioControl{SNR: snr, Layers: layers}, nil
 }
