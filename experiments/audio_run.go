@@ -162,15 +162,14 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 		return row, err
 	}
 	row.WER, row.CER = sc.WER, sc.CER
-	if row.Layers, err = d.scans(ctx, cfg, env, true); err != nil {
+	var control []report.AudioLayer
+	if row.Layers, control, err = d.scans(ctx, cfg, env); err != nil {
 		return row, err
 	}
-	row.Length = d.lengths(row.Columns, row.Layers)
-	if r.ControlSNR != nil {
-		if row.Control, err = d.control(ctx, cfg, env); err != nil {
-			return row, fmt.Errorf("control: %w", err)
-		}
+	if control != nil {
+		row.Control = &report.AudioControl{SNR: *r.ControlSNR, Layers: control}
 	}
+	row.Length = d.lengths(row.Columns, row.Layers)
 	d.bgActs, d.bgFrames = nil, nil
 	if row.TD, err = d.temporalDependency(env.Workers); err != nil {
 		return row, fmt.Errorf("TD: %w", err)
@@ -211,31 +210,4 @@ func (a audioAttack) describe() string {
 		s = fmt.Sprintf("IA, stage 1 %d steps from %g dB_x, stage 2 %d steps", a.Steps, a.StartDB, a.Stage2Steps)
 	}
 	return s
-}
-
-// control scans the clean utterances against themselves with white noise
-// at the row's control SNR (a stream of the seed named "audio control"),
-// quantised to 16 bits.
-func (d *audioRowData) control(ctx context.Context, cfg *Config, env Env) (*report.AudioControl, error) {
-	snr := *d.r.ControlSNR
-	noisy, err := fsdd.AddNoise(d.clean, snr, snr, stream(cfg.Seed, "audio control"))
-	if err != nil {
-		return nil, err
-	}
-	for i := range noisy {
-		quantise(noisy[i].Samples)
-	}
-	c := *d
-	c.adv = noisy
-	env.logf("row %s: control, the clean utterances against themselves with noise at %g dB SNR", d.r.Name, snr)
-	layers, err := c.scans(ctx, cfg, env, false)
-	if err != nil {
-		return nil, err
-	}
-	for i := range layers {
-		for k := range layers[i].Scans {
-			layers[i].Scans[k].Clean, layers[i].Scans[k].Adversarial = nil, nil
-		}
-	}
-	return &report.AudioControl{SNR: snr, Layers: layers}, nil
 }

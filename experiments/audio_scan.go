@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"subsetscan/data"
+	"subsetscan/data/fsdd"
 	"subsetscan/internal/par"
 	"subsetscan/nn/asr"
 	"subsetscan/report"
@@ -26,44 +27,70 @@ import (
 // like with like whatever the length and alignment, and two-tailed it
 // tells that control at AUC 0.95–1. The table prints both.
 
-// scans scans the clean and adversarial utterances individually in every
-// scanned layer against the background, for each of the row's columns
-// (node design and tail); with allTails each design is also scanned with
-// its other tail (flat: in the recurrent layers, whose outputs are signed;
-// summary: in every layer). The background's activations are computed
-// once, kept in d.bgActs for the control's scans.
-func (d *audioRowData) scans(ctx context.Context, cfg *Config, env Env, allTails bool) ([]report.AudioLayer, error) {
+// scans scans the clean and adversarial utterances and, when the row has
+// a control, the noisy ones (controlSet) individually in every scanned
+// layer against the background, in one pass: the background's p-values
+// serve all three. It scans each of the row's columns (node design and
+// tail) and each design with its other tail too (flat: in the recurrent
+// layers, whose outputs are signed; summary: in every layer); the control
+// gets the columns' scans, without scores. The background's activations
+// are computed once (background).
+func (d *audioRowData) scans(ctx context.Context, cfg *Config, env Env) (main, control []report.AudioLayer, err error) {
 	r := d.r
-	ev, err := asr.Assemble(d.model.Arch, append(d.clean[:len(d.clean):len(d.clean)], d.adv...))
+	eval := append(d.clean[:len(d.clean):len(d.clean)], d.adv...)
+	im := &Images{Sets: []string{"adversarial"}, Timings: map[string]float64{},
+		Samples: map[string]int{"background": len(d.bg), "clean": len(d.clean), "adversarial": len(d.adv)}}
+	if r.ControlSNR != nil {
+		noisy, err := d.controlSet(cfg.Seed)
+		if err != nil {
+			return nil, nil, fmt.Errorf("control: %w", err)
+		}
+		eval = append(eval, noisy...)
+		im.Sets, im.Samples["control"] = append(im.Sets, "control"), len(noisy)
+	}
+	ev, err := asr.Assemble(d.model.Arch, eval)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := d.background(env); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	im := &Images{Eval: ev.X, Sets: []string{"adversarial"}, Timings: map[string]float64{},
-		Samples: map[string]int{"background": len(d.bg), "clean": len(d.clean), "adversarial": len(d.adv)}}
-	env.logf("row %s: activations of %d evaluation utterances, %d layers", r.Name, ev.X.Len(), len(r.Layers))
-	evActs, err := d.model.Forward(ev.X, r.Layers, env.Workers)
+	env.logf("row %s: activations of %d evaluation utterances (clean, adversarial, control), %d layers", r.Name, ev.X.Len(), len(r.Layers))
+	logits := d.model.Arch.Layers[len(d.model.Arch.Layers)-1].Name // the CTC logits (audioModel.check)
+	want := r.Layers
+	if !slices.Contains(want, logits) {
+		want = append(slices.Clip(want), logits)
+	}
+	evActs, err := d.model.Forward(ev.X, want, env.Workers)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make([]report.AudioLayer, len(r.Layers))
+	// The same pass gives the transcripts TD and DU compare with.
+	hyps := asr.DecodeLogits(evActs[logits], ev.Frames, 0)
+	d.hyps = [2][]string{hyps[:len(d.clean)], hyps[len(d.clean) : len(d.clean)+len(d.adv)]}
+	im.Eval = ev.X
+	main = make([]report.AudioLayer, len(r.Layers))
 	for i, l := range r.Layers {
-		out[i].Layer = l
-		out[i].Dims, _ = d.model.OutputShape(l)
+		main[i].Layer = l
+		main[i].Dims, _ = d.model.OutputShape(l)
+	}
+	if r.ControlSNR != nil {
+		control = make([]report.AudioLayer, len(r.Layers))
+		for i := range main {
+			control[i].Layer, control[i].Dims = main[i].Layer, main[i].Dims
+		}
 	}
 	for _, col := range r.columns() {
 		acts := &Activations{Background: d.bgActs, Eval: evActs}
 		if col.Nodes == nodesSummary {
 			if acts, err = d.summaries(evActs, ev.Frames, env.Workers); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		for k, tail := range []int{col.Tail, 3 - col.Tail} {
 			acts.Layers = nil
 			for _, l := range r.Layers {
-				if k == 0 || allTails && (col.Nodes == nodesSummary || recurrent(d.model.Arch, l)) {
+				if k == 0 || col.Nodes == nodesSummary || recurrent(d.model.Arch, l) {
 					acts.Layers = append(acts.Layers, l)
 				}
 			}
@@ -74,16 +101,34 @@ func (d *audioRowData) scans(ctx context.Context, cfg *Config, env Env, allTails
 			c.Scan.Tail, c.Published = tail, nil
 			layers, err := ScanIndividual(ctx, &c, im, acts, env, nil)
 			if err != nil {
-				return nil, fmt.Errorf("%s nodes: %w", col.Nodes, err)
+				return nil, nil, fmt.Errorf("%s nodes: %w", col.Nodes, err)
 			}
 			for _, l := range layers {
 				i := slices.Index(r.Layers, l.Layer)
-				out[i].Scans = append(out[i].Scans, report.SSTail{Nodes: col.Nodes, Tail: tail, AUC: l.AUC["adversarial"], CI: l.CI["adversarial"],
+				main[i].Scans = append(main[i].Scans, report.SSTail{Nodes: col.Nodes, Tail: tail, AUC: l.AUC["adversarial"], CI: l.CI["adversarial"],
 					Clean: l.Scores["clean"], Adversarial: l.Scores["adversarial"]})
+				if control != nil && k == 0 {
+					control[i].Scans = append(control[i].Scans, report.SSTail{Nodes: col.Nodes, Tail: tail, AUC: l.AUC["control"], CI: l.CI["control"]})
+				}
 			}
 		}
 	}
-	return out, nil
+	return main, control, nil
+}
+
+// controlSet returns the scans' control: the clean utterances with white
+// noise at the row's control SNR (a stream of the seed named "audio
+// control"), quantised to 16 bits.
+func (d *audioRowData) controlSet(seed uint64) ([]fsdd.Utterance, error) {
+	snr := *d.r.ControlSNR
+	noisy, err := fsdd.AddNoise(d.clean, snr, snr, stream(seed, "audio control"))
+	if err != nil {
+		return nil, err
+	}
+	for i := range noisy {
+		quantise(noisy[i].Samples)
+	}
+	return noisy, nil
 }
 
 // background computes the background's activations in the scanned layers
