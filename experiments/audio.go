@@ -57,10 +57,11 @@ type audioRow struct {
 	// since a unit's minimum or spread has no direction of its own); they
 	// are also scanned with the other tail, printed beside.
 	SummaryTail int `yaml:"summary_tail" json:"summary_tail,omitempty"`
-	// ControlSNR, when given, adds the scans' control: the clean
-	// utterances against themselves with white noise at this SNR (dB), a
-	// change of the input far louder than the attacks'.
-	ControlSNR *float64 `yaml:"control_snr" json:"control_snr,omitempty"`
+	// ControlSNR, when given, adds the scans' controls: the clean
+	// utterances against themselves with white noise at each of these
+	// SNRs (dB), from a change far louder than the attacks' to one as
+	// loud (the report prints the perturbations' SNR).
+	ControlSNR []float64 `yaml:"control_snr" json:"control_snr,omitempty"`
 	// TDK is the fraction k of each waveform the TD baseline transcribes
 	// (in (0, 1); left out: 1/2).
 	TDK float64 `yaml:"td_k" json:"td_k,omitempty"`
@@ -201,6 +202,18 @@ func (r *audioRow) check(cfg *Config, key string) error {
 	if err := r.checkNodes(key); err != nil {
 		return err
 	}
+	if r.ControlSNR != nil && len(r.ControlSNR) == 0 {
+		return keyErr(key+".control_snr", "is empty: list SNRs in dB, or leave the key out for no control")
+	}
+	for i, v := range r.ControlSNR {
+		k := fmt.Sprintf("%s.control_snr[%d]", key, i)
+		switch {
+		case !(v >= -20 && v <= 80):
+			return keyErr(k, "must lie in [-20, 80] dB, got %v", v)
+		case slices.Contains(r.ControlSNR[:i], v):
+			return keyErr(k, "%v dB is listed twice", v)
+		}
+	}
 	if r.TDK == 0 {
 		r.TDK = audioTDK
 	}
@@ -213,8 +226,6 @@ func (r *audioRow) check(cfg *Config, key string) error {
 		return keyErr(key+".tail", "must be 1 or 2, got %d", r.Tail)
 	case r.SummaryTail != 1 && r.SummaryTail != 2:
 		return keyErr(key+".summary_tail", "must be 1 or 2, got %d", r.SummaryTail)
-	case r.ControlSNR != nil && !(*r.ControlSNR >= -20 && *r.ControlSNR <= 80):
-		return keyErr(key+".control_snr", "must lie in [-20, 80] dB, got %v", *r.ControlSNR)
 	case !(r.TDK > 0 && r.TDK < 1):
 		return keyErr(key+".td_k", "must lie in (0, 1), got %v", r.TDK)
 	case r.DURate < 1000 || r.DURate >= mel.Rate:

@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"context"
+	"math"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -154,20 +155,20 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 		Attack:     r.Attack.describe(),
 		Background: len(d.bg), Clean: len(d.clean), Sources: len(d.sources), Adversarial: len(d.adv), Columns: r.columns(),
 		Drawn: len(d.drawn), Unmatched: d.unmatched}
-	for _, i := range d.advSource {
-		row.DBx = append(row.DBx, d.items[i].DBx)
+	for k, i := range d.advSource {
+		snr, ok := perturbationSNR(d.sources[i].Samples, d.adv[k].Samples)
+		if !ok {
+			return row, fmt.Errorf("attack set: the success on source %d equals its source (no perturbation)", i)
+		}
+		row.DBx, row.SNR = append(row.DBx, d.items[i].DBx), append(row.SNR, snr)
 	}
 	sc, err := asr.Evaluate(d.model, d.drawn, 0, env.Workers)
 	if err != nil {
 		return row, err
 	}
 	row.WER, row.CER = sc.WER, sc.CER
-	var control []report.AudioLayer
-	if row.Layers, control, err = d.scans(ctx, cfg, env); err != nil {
+	if row.Layers, row.Controls, err = d.scans(ctx, cfg, env); err != nil {
 		return row, err
-	}
-	if control != nil {
-		row.Control = &report.AudioControl{SNR: *r.ControlSNR, Layers: control}
 	}
 	row.Length = d.lengths(row.Columns, row.Layers)
 	d.bgActs, d.bgFrames = nil, nil
@@ -210,4 +211,15 @@ func (a audioAttack) describe() string {
 		s = fmt.Sprintf("IA, stage 1 %d steps from %g dB_x, stage 2 %d steps", a.Steps, a.StartDB, a.Stage2Steps)
 	}
 	return s
+}
+
+// perturbationSNR returns 10·log10(Σx²/Σδ²) in dB for the perturbation
+// δ = adv − x, and false when δ or x is 0 (no finite ratio).
+func perturbationSNR(x, adv []float32) (float64, bool) {
+	var px, pd float64
+	for i, v := range x {
+		e := float64(adv[i]) - float64(v)
+		px, pd = px+float64(v)*float64(v), pd+e*e
+	}
+	return 10 * math.Log10(px/pd), px > 0 && pd > 0
 }

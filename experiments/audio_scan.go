@@ -27,26 +27,27 @@ import (
 // like with like whatever the length and alignment, and two-tailed it
 // tells that control at AUC 0.95–1. The table prints both.
 
-// scans scans the clean and adversarial utterances and, when the row has
-// a control, the noisy ones (controlSet) individually in every scanned
+// scans scans the clean and adversarial utterances and the row's controls
+// (controlSet, one per control SNR) individually in every scanned
 // layer against the background, in one pass: the background's p-values
 // serve all three. It scans each of the row's columns (node design and
 // tail) and each design with its other tail too (flat: in the recurrent
-// layers, whose outputs are signed; summary: in every layer); the control
-// gets the columns' scans, without scores. The background's activations
+// layers, whose outputs are signed; summary: in every layer); the controls
+// get the columns' scans, without scores. The background's activations
 // are computed once (background).
-func (d *audioRowData) scans(ctx context.Context, cfg *Config, env Env) (main, control []report.AudioLayer, err error) {
+func (d *audioRowData) scans(ctx context.Context, cfg *Config, env Env) (main []report.AudioLayer, controls []report.AudioControl, err error) {
 	r := d.r
 	eval := append(d.clean[:len(d.clean):len(d.clean)], d.adv...)
 	im := &Images{Sets: []string{"adversarial"}, Timings: map[string]float64{},
 		Samples: map[string]int{"background": len(d.bg), "clean": len(d.clean), "adversarial": len(d.adv)}}
-	if r.ControlSNR != nil {
-		noisy, err := d.controlSet(cfg.Seed)
+	for _, snr := range r.ControlSNR {
+		noisy, err := d.controlSet(cfg.Seed, snr)
 		if err != nil {
-			return nil, nil, fmt.Errorf("control: %w", err)
+			return nil, nil, fmt.Errorf("control at %g dB: %w", snr, err)
 		}
 		eval = append(eval, noisy...)
-		im.Sets, im.Samples["control"] = append(im.Sets, "control"), len(noisy)
+		name := controlName(snr)
+		im.Sets, im.Samples[name] = append(im.Sets, name), len(noisy)
 	}
 	ev, err := asr.Assemble(d.model.Arch, eval)
 	if err != nil {
@@ -74,10 +75,11 @@ func (d *audioRowData) scans(ctx context.Context, cfg *Config, env Env) (main, c
 		main[i].Layer = l
 		main[i].Dims, _ = d.model.OutputShape(l)
 	}
-	if r.ControlSNR != nil {
-		control = make([]report.AudioLayer, len(r.Layers))
+	controls = make([]report.AudioControl, len(r.ControlSNR))
+	for k, snr := range r.ControlSNR {
+		controls[k] = report.AudioControl{SNR: snr, Layers: make([]report.AudioLayer, len(r.Layers))}
 		for i := range main {
-			control[i].Layer, control[i].Dims = main[i].Layer, main[i].Dims
+			controls[k].Layers[i].Layer, controls[k].Layers[i].Dims = main[i].Layer, main[i].Dims
 		}
 	}
 	for _, col := range r.columns() {
@@ -107,20 +109,25 @@ func (d *audioRowData) scans(ctx context.Context, cfg *Config, env Env) (main, c
 				i := slices.Index(r.Layers, l.Layer)
 				main[i].Scans = append(main[i].Scans, report.SSTail{Nodes: col.Nodes, Tail: tail, AUC: l.AUC["adversarial"], CI: l.CI["adversarial"],
 					Clean: l.Scores["clean"], Adversarial: l.Scores["adversarial"]})
-				if control != nil && k == 0 {
-					control[i].Scans = append(control[i].Scans, report.SSTail{Nodes: col.Nodes, Tail: tail, AUC: l.AUC["control"], CI: l.CI["control"]})
+				for c := range controls {
+					if k == 0 {
+						name := controlName(controls[c].SNR)
+						controls[c].Layers[i].Scans = append(controls[c].Layers[i].Scans, report.SSTail{Nodes: col.Nodes, Tail: tail, AUC: l.AUC[name], CI: l.CI[name]})
+					}
 				}
 			}
 		}
 	}
-	return main, control, nil
+	return main, controls, nil
 }
 
-// controlSet returns the scans' control: the clean utterances with white
-// noise at the row's control SNR (a stream of the seed named "audio
-// control"), quantised to 16 bits.
-func (d *audioRowData) controlSet(seed uint64) ([]fsdd.Utterance, error) {
-	snr := *d.r.ControlSNR
+// controlName names the control set at snr dB among the scans' sets.
+func controlName(snr float64) string { return fmt.Sprintf("control %g dB", snr) }
+
+// controlSet returns a control of the scans: the clean utterances with
+// white noise at snr dB (from a stream of the seed named "audio control",
+// the same noise at every SNR but for its level), quantised to 16 bits.
+func (d *audioRowData) controlSet(seed uint64, snr float64) ([]fsdd.Utterance, error) {
 	noisy, err := fsdd.AddNoise(d.clean, snr, snr, stream(seed, "audio control"))
 	if err != nil {
 		return nil, err

@@ -65,12 +65,15 @@ func TestAudioConfigErrors(t *testing.T) {
 		{"row name", "name: ds-noisy-cw", "name: a/b", "audio.rows[0].name: must be a non-empty file name"},
 		{"no rows", "rows:", "rows: []\n  old:", "audio.old: unknown key"},
 		{"scan mode", "mode: individual", "mode: group", "scan.mode"},
-		{"control", "control_snr: 0", "control_snr: 100", "audio.rows[0].control_snr: must lie in [-20, 80] dB"},
-		{"nodes", "control_snr: 0", "control_snr: 0\n      nodes: [flat, frames]", `audio.rows[0].nodes[1]: unknown node design "frames"`},
-		{"nodes twice", "control_snr: 0", "control_snr: 0\n      nodes: [summary, summary]", "audio.rows[0].nodes[1]: summary is listed twice"},
-		{"no nodes", "control_snr: 0", "control_snr: 0\n      nodes: []", "audio.rows[0].nodes: is empty"},
-		{"summary tail", "control_snr: 0", "control_snr: 0\n      summary_tail: 0.5", "audio.rows[0].summary_tail"},
-		{"summary tail value", "control_snr: 0", "control_snr: 0\n      summary_tail: 3", "audio.rows[0].summary_tail: must be 1 or 2, got 3"},
+		{"control", "control_snr: [0, 20]", "control_snr: [0, 100]", "audio.rows[0].control_snr[1]: must lie in [-20, 80] dB"},
+		{"control twice", "control_snr: [0, 20]", "control_snr: [0, 0]", "audio.rows[0].control_snr[1]: 0 dB is listed twice"},
+		{"control empty", "control_snr: [0, 20]", "control_snr: []", "audio.rows[0].control_snr: is empty"},
+		{"control scalar", "control_snr: [0, 20]", "control_snr: 0", "audio.rows[0].control_snr"},
+		{"nodes", "control_snr: [0, 20]", "control_snr: [0, 20]\n      nodes: [flat, frames]", `audio.rows[0].nodes[1]: unknown node design "frames"`},
+		{"nodes twice", "control_snr: [0, 20]", "control_snr: [0, 20]\n      nodes: [summary, summary]", "audio.rows[0].nodes[1]: summary is listed twice"},
+		{"no nodes", "control_snr: [0, 20]", "control_snr: [0, 20]\n      nodes: []", "audio.rows[0].nodes: is empty"},
+		{"summary tail", "control_snr: [0, 20]", "control_snr: [0, 20]\n      summary_tail: 0.5", "audio.rows[0].summary_tail"},
+		{"summary tail value", "control_snr: [0, 20]", "control_snr: [0, 20]\n      summary_tail: 3", "audio.rows[0].summary_tail: must be 1 or 2, got 3"},
 	})
 }
 
@@ -129,8 +132,13 @@ func TestAudioKind(t *testing.T) {
 			t.Errorf("dB_x %v not below the start bound -10", db)
 		}
 	}
-	if c := row.Control; c == nil || len(c.Layers) != 2 || len(c.Layers[0].Scans) != 2 || c.Layers[0].Scans[0].Clean != nil {
-		t.Errorf("control %+v: want 2 layers of the 2 columns' scans, without scores", c)
+	if c := row.Controls; len(c) != 2 || c[1].SNR != 20 || len(c[1].Layers) != 2 || len(c[1].Layers[0].Scans) != 2 || c[1].Layers[0].Scans[0].Clean != nil {
+		t.Errorf("controls %+v: want 0 and 20 dB, each 2 layers of the 2 columns' scans, without scores", c)
+	}
+	for i, v := range row.SNR {
+		if !(v > 0 && v < 80) {
+			t.Errorf("success %d: SNR %v dB", i, v)
+		}
 	}
 	if row.DU.Balanced != row.Adversarial || !(row.TD.AUC["cer"] >= 0 && row.TD.AUC["cer"] <= 1) || row.Published == nil {
 		t.Errorf("DU %+v, TD %v, published %v", row.DU, row.TD.AUC, row.Published)

@@ -38,6 +38,10 @@ type AudioRow struct {
 	Length AudioLength `json:"length"`
 	// DBx are the dB_x distortions of the successful examples, in order.
 	DBx []float64 `json:"db_x"`
+	// SNR are the successes' signal-to-perturbation ratios in dB,
+	// 10·log10(Σx²/Σδ²), in order: the perturbations' power, comparable
+	// with the controls' noise.
+	SNR []float64 `json:"snr"`
 	// WER and CER are the model's error rates (greedy decoding) on the
 	// clean utterances of the row's condition.
 	WER float64 `json:"wer"`
@@ -47,8 +51,9 @@ type AudioRow struct {
 	Layers  []AudioLayer `json:"layers"`
 	TD      AudioTD      `json:"td"`
 	DU      AudioDU      `json:"du"`
-	// Control is the scans' control; nil when not asked for.
-	Control *AudioControl `json:"control,omitempty"`
+	// Controls are the scans' controls, one per SNR; none when not asked
+	// for.
+	Controls []AudioControl `json:"controls,omitempty"`
 	// Published is the paper's row beside this one; nil when none.
 	Published *AudioPublished `json:"published,omitempty"`
 }
@@ -184,8 +189,8 @@ type AudioExample struct {
 // the paper's models: that every cell of the table exists (each row has
 // its TD AUC, DU accuracy and AUC, and an SS AUC with its interval for
 // every layer and column, all finite and in range, and as many layers as
-// its published row; its control, when it has one, a scan of every
-// column in every layer), and that the sample counts agree with each
+// its published row; each of its controls a scan of every column in
+// every layer), and that the sample counts agree with each
 // other (the scores of each scan, the dB_x of the successes, the balanced
 // DU set, the clean utterances drawn and the successes, one length
 // correlation per column and layer).
@@ -195,10 +200,10 @@ func (a *Audio) Check() (cells int, problems []string) {
 		problems = append(problems, row+": "+fmt.Sprintf(format, args...))
 	}
 	for _, r := range a.Rows {
-		if r.Background < 2 || r.Clean < 2 || r.Adversarial < 2 || r.Adversarial+r.Unmatched > r.Sources || len(r.DBx) != r.Adversarial ||
+		if r.Background < 2 || r.Clean < 2 || r.Adversarial < 2 || r.Adversarial+r.Unmatched > r.Sources || len(r.DBx) != r.Adversarial || len(r.SNR) != r.Adversarial ||
 			r.Clean > r.Drawn || r.Unmatched < 0 {
-			bad(r.Name, "counts: %d background, %d of %d clean, %d (and %d unmatched) of %d sources adversarial, %d dB_x",
-				r.Background, r.Clean, r.Drawn, r.Adversarial, r.Unmatched, r.Sources, len(r.DBx))
+			bad(r.Name, "counts: %d background, %d of %d clean, %d (and %d unmatched) of %d sources adversarial, %d dB_x, %d SNR",
+				r.Background, r.Clean, r.Drawn, r.Adversarial, r.Unmatched, r.Sources, len(r.DBx), len(r.SNR))
 		}
 		if len(r.Columns) == 0 {
 			bad(r.Name, "no SS column")
@@ -222,11 +227,13 @@ func (a *Audio) Check() (cells int, problems []string) {
 			bad(r.Name, "DU accuracy %v %%, AUC %v, balanced set of %d", r.DU.Accuracy, r.DU.AUC, r.DU.Balanced)
 		}
 		cells += r.checkScans(r.Layers, true, bad)
-		if r.Control != nil {
-			if len(r.Control.Layers) != len(r.Layers) {
-				bad(r.Name, "control of %d layers for %d", len(r.Control.Layers), len(r.Layers))
+		for _, c := range r.Controls {
+			if len(c.Layers) != len(r.Layers) {
+				bad(r.Name, "control at %g dB of %d layers for %d", c.SNR, len(c.Layers), len(r.Layers))
 			}
-			cells += r.checkScans(r.Control.Layers, false, func(row, format string, args ...any) { bad(row, "control: "+format, args...) })
+			cells += r.checkScans(c.Layers, false, func(row, format string, args ...any) {
+				bad(row, fmt.Sprintf("control at %g dB: ", c.SNR)+format, args...)
+			})
 		}
 	}
 	return cells, problems

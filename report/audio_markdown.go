@@ -298,7 +298,7 @@ func (r *Results) writeAudioTails(b *bytes.Buffer) error {
 	return WriteMarkdownTable(b, t)
 }
 
-// writeAudioControl writes the scans' control, where the rows have one.
+// writeAudioControl writes the scans' controls, where the rows have them.
 func (r *Results) writeAudioControl(b *bytes.Buffer) error {
 	designs := r.Audio.AudioDesigns()
 	t := Table{Header: []string{"row", "noise SNR (dB)", "layer"}}
@@ -306,31 +306,30 @@ func (r *Results) writeAudioControl(b *bytes.Buffer) error {
 		t.Header = append(t.Header, "SS "+d+" AUC, clean vs clean + noise")
 	}
 	for _, row := range r.Audio.Rows {
-		c := row.Control
-		if c == nil {
-			continue
-		}
-		for _, l := range c.Layers {
-			line := []string{row.Name, fmt.Sprintf("%g", c.SNR), l.Layer}
-			for _, d := range designs {
-				cell := "–"
-				if col, ok := row.Column(d); ok {
-					if s := l.Scan(col); s != nil {
-						cell = ssCell(*s)
+		for _, c := range row.Controls {
+			for _, l := range c.Layers {
+				line := []string{row.Name, fmt.Sprintf("%g", c.SNR), l.Layer}
+				for _, d := range designs {
+					cell := "–"
+					if col, ok := row.Column(d); ok {
+						if s := l.Scan(col); s != nil {
+							cell = ssCell(*s)
+						}
 					}
+					line = append(line, cell)
 				}
-				line = append(line, cell)
+				t.Rows = append(t.Rows, line)
 			}
-			t.Rows = append(t.Rows, line)
 		}
 	}
 	if len(t.Rows) == 0 {
 		return nil
 	}
-	fmt.Fprintf(b, "\n### Control: the scans against plain noise\n\nThe same scans (same background, layers, node designs "+
-		"and tails as the table) of the clean utterances against themselves with white noise added at the SNR given, a change "+
-		"of the input far louder than the attacks' perturbations: how well the scans tell the clean utterances from a "+
-		"blatantly changed version of them. A design that fails this cannot be expected to find the attacks.\n\n")
+	fmt.Fprintf(b, "\n### Controls: the scans against plain noise\n\nThe same scans (same background, layers, node designs "+
+		"and tails as the table) of the clean utterances against themselves with white noise added at each SNR given, the "+
+		"same noise at every SNR but for its level: at 0 dB a change far louder than the attacks', which any design fit for "+
+		"the task must tell apart; near the attacks' own SNR (the attacks' table below) a change as loud as theirs but "+
+		"without their aim, against which their AUCs can be read.\n\n")
 	return WriteMarkdownTable(b, t)
 }
 
@@ -372,23 +371,20 @@ func (r *Results) writeAudioModels(b *bytes.Buffer) error {
 func (r *Results) writeAudioAttacks(b *bytes.Buffer) error {
 	fmt.Fprintf(b, "\n## Attacks\n\nTargeted: each source's target is another digit string of its length. A success is a "+
 		"16-bit adversarial waveform greedily transcribed as its target; only successes are scanned. "+
-		"dB_x(δ) = 20·log10 max|δ| − 20·log10 max|x| (lower is quieter).\n\n")
-	t := Table{Header: []string{"row", "attack", "successful", "dB_x median", "dB_x range"}}
+		"dB_x(δ) = 20·log10 max|δ| − 20·log10 max|x| (lower is quieter), the attacks' measure; SNR = 10·log10(Σx²/Σδ²), the "+
+		"perturbation's power against the utterance's (higher is quieter), the controls' measure: a perturbation spread over "+
+		"the pauses has far more power than its peak suggests.\n\n")
+	t := Table{Header: []string{"row", "attack", "successful", "dB_x median", "dB_x range", "SNR median (dB)", "SNR range (dB)"}}
 	for _, row := range r.Audio.Rows {
-		med, lo, hi := "–", "", ""
-		if len(row.DBx) > 0 {
-			s := slices.Sorted(slices.Values(row.DBx))
-			m := s[len(s)/2]
-			if len(s)%2 == 0 {
-				m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+		line := []string{row.Name, row.Attack, fmt.Sprintf("%d of %d", row.Adversarial+row.Unmatched, row.Sources)}
+		for _, v := range [][]float64{row.DBx, row.SNR} {
+			if len(v) == 0 {
+				line = append(line, "–", "–")
+				continue
 			}
-			med, lo, hi = fmt.Sprintf("%.1f", m), fmt.Sprintf("%.1f", s[0]), fmt.Sprintf("%.1f", s[len(s)-1])
+			line = append(line, fmt.Sprintf("%.1f", median(v)), fmt.Sprintf("[%.1f, %.1f]", slices.Min(v), slices.Max(v)))
 		}
-		rng := "–"
-		if lo != "" {
-			rng = "[" + lo + ", " + hi + "]"
-		}
-		t.Rows = append(t.Rows, []string{row.Name, row.Attack, fmt.Sprintf("%d of %d", row.Adversarial+row.Unmatched, row.Sources), med, rng})
+		t.Rows = append(t.Rows, line)
 	}
 	return WriteMarkdownTable(b, t)
 }
@@ -467,20 +463,8 @@ func (a *Audio) AudioParagraph() string {
 				para += ", TD not printed"
 			}
 		}
-		if c := row.Control; c != nil && len(c.Layers) > 0 {
-			var ranges []string
-			for _, col := range row.Columns {
-				var aucs []float64
-				for _, l := range c.Layers {
-					if sc := l.Scan(col); sc != nil {
-						aucs = append(aucs, sc.AUC)
-					}
-				}
-				if len(aucs) > 0 {
-					ranges = append(ranges, fmt.Sprintf("%.3f to %.3f with %s nodes", slices.Min(aucs), slices.Max(aucs), col.Nodes))
-				}
-			}
-			para += fmt.Sprintf(". The control (the clean utterances with noise at %g dB SNR) gets SS AUC %s", c.SNR, strings.Join(ranges, " and "))
+		if ctl := controlSentence(row); ctl != "" {
+			para += ". " + ctl
 		}
 		parts = append(parts, para+".")
 	}
@@ -491,6 +475,45 @@ func (a *Audio) AudioParagraph() string {
 	parts = append(parts, fmt.Sprintf("Some layer beats TD in %s here, and in %d of the %d published rows that print TD.",
 		strings.Join(counts, " and "), pubBeats, pubTD))
 	return strings.Join(parts, " ")
+}
+
+// controlSentence says how the row's controls fare beside the attack's
+// SNR: the range of each column's AUCs over the layers, at each SNR.
+func controlSentence(row AudioRow) string {
+	var parts []string
+	for _, c := range row.Controls {
+		var ranges []string
+		for _, col := range row.Columns {
+			var aucs []float64
+			for _, l := range c.Layers {
+				if sc := l.Scan(col); sc != nil {
+					aucs = append(aucs, sc.AUC)
+				}
+			}
+			if len(aucs) > 0 {
+				ranges = append(ranges, fmt.Sprintf("%.3f to %.3f with %s nodes", slices.Min(aucs), slices.Max(aucs), col.Nodes))
+			}
+		}
+		parts = append(parts, fmt.Sprintf("at %g dB SNR %s", c.SNR, strings.Join(ranges, " and ")))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	s := "The controls (the clean utterances with white noise) get SS AUC " + strings.Join(parts, "; ")
+	if len(row.SNR) > 0 {
+		s += fmt.Sprintf(", where the attack's perturbations have a median SNR of %.1f dB", median(row.SNR))
+	}
+	return s
+}
+
+// median returns the median of v (not empty).
+func median(v []float64) float64 {
+	s := slices.Sorted(slices.Values(v))
+	m := s[len(s)/2]
+	if len(s)%2 == 0 {
+		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return m
 }
 
 // designSentence says how the scans of column c of row fare: the best

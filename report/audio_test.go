@@ -48,7 +48,7 @@ func audioSample() *report.Results {
 		Audio: &report.Audio{
 			Rows: []report.AudioRow{
 				{Name: "ds-noisy-cw", Model: "ds-fsdd", Weights: "0123456789abcdef", Condition: "noisy, SNR 10–30 dB", Attack: "CW, 150 steps from -10 dB_x",
-					Background: 6, Clean: 3, Drawn: 4, Sources: 3, Adversarial: 2, DBx: []float64{-30, -20}, WER: 0.05, CER: 0.04, Columns: cols,
+					Background: 6, Clean: 3, Drawn: 4, Sources: 3, Adversarial: 2, DBx: []float64{-30, -20}, SNR: []float64{18, 24}, WER: 0.05, CER: 0.04, Columns: cols,
 					Length: report.AudioLength{Digits: [3]float64{3.5, 3, 3}, Seconds: [3]float64{1.6, 1.4, 1.45}, Spearman: [][]float64{{0.1, -0.25}, {0.05, 0.15}}},
 					Layers: []report.AudioLayer{
 						{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(flat, 1, 0.4), scan(summary, 2, 0.85), scan(summary, 1, 0.2)}},
@@ -56,14 +56,20 @@ func audioSample() *report.Results {
 					},
 					TD: td([]float64{0, 0, 0.5}, []float64{0, 1}, 0.6),
 					DU: report.AudioDU{Rate: 4000, Balanced: 2, Accuracy: 75, AUC: 0.7, CI: [2]float64{0.4, 1}, Clean: []float64{0, 0, 0.2}, Adv: []float64{0.5, 0}},
-					Control: &report.AudioControl{SNR: 0, Layers: []report.AudioLayer{
-						{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{control(flat, 1, 0.95), control(summary, 2, 0.99)}},
-						{Layer: "bilstm_1", Dims: []int{179, 128}, Scans: []report.SSTail{control(flat, 1, 0.6), control(summary, 2, 1)}},
-					}},
+					Controls: []report.AudioControl{
+						{SNR: 0, Layers: []report.AudioLayer{
+							{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{control(flat, 1, 0.95), control(summary, 2, 0.99)}},
+							{Layer: "bilstm_1", Dims: []int{179, 128}, Scans: []report.SSTail{control(flat, 1, 0.6), control(summary, 2, 1)}},
+						}},
+						{SNR: 20, Layers: []report.AudioLayer{
+							{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{control(flat, 1, 0.5), control(summary, 2, 0.7)}},
+							{Layer: "bilstm_1", Dims: []int{179, 128}, Scans: []report.SSTail{control(flat, 1, 0.45), control(summary, 2, 0.8)}},
+						}},
+					},
 					Published: &report.AudioPublished{Row: "DeepSpeech, CommonVoice, CW", Counts: [3]int{800, 200, 90}, Dims: []string{"80, 2048", "80, 4096"},
 						TD: ptr(0.936), DU: ptr(91.5), SS: []float64{0.283, 0.973}}},
 				{Name: "ds-clean-ia", Model: "ds-fsdd", Weights: "0123456789abcdef", Condition: "clean", Attack: "IA, stage 1 150 steps from -10 dB_x, stage 2 100 steps",
-					Background: 6, Clean: 3, Drawn: 3, Sources: 4, Adversarial: 2, Unmatched: 1, DBx: []float64{-25, -35}, WER: 0, CER: 0, Columns: cols[:1],
+					Background: 6, Clean: 3, Drawn: 3, Sources: 4, Adversarial: 2, Unmatched: 1, DBx: []float64{-25, -35}, SNR: []float64{21, 30.5}, WER: 0, CER: 0, Columns: cols[:1],
 					Length: report.AudioLength{Digits: [3]float64{3.5, 2.5, 2.5}, Seconds: [3]float64{1.6, 1.2, 1.25}, Spearman: [][]float64{{0.9, 0.7}}},
 					Layers: []report.AudioLayer{
 						{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(flat, 1, 0.3)}},
@@ -107,7 +113,7 @@ func TestAudioGolden(t *testing.T) {
 		"| ds-noisy-cw | bilstm_1 | flat    | 0.900 [0.800, 1.000] | 0.800 [0.700, 0.900] | 1-tailed     |",
 		"| ds-noisy-cw | dense_1  | summary | 0.200 [0.100, 0.300] | 0.850 [0.750, 0.950] | 2-tailed     |",
 		"- **summary**: each unit's mean, maximum, minimum and standard deviation",
-		"| ds-noisy-cw | CW, 150 steps from -10 dB_x                            | 2 of 3     | -25.0       | [-30.0, -20.0] |",
+		"| ds-noisy-cw | CW, 150 steps from -10 dB_x                            | 2 of 3     | -25.0       | [-30.0, -20.0] | 21.0            | [18.0, 24.0]   |",
 		"row ds-clean-ia runs ds-fsdd where the paper's row (Lingvo, LibriSpeech, IA) has another model",
 		"In ds-noisy-cw, with flat nodes (1-tailed) the best layer, bilstm_1 (the second, AUC 0.900 [0.800, 1.000]), beats TD (0.600)",
 		"and of the 2 layers 1 detect the adversarial utterances (interval above 0.5) and 0 rank them below the clean ones (interval below 0.5)",
@@ -116,7 +122,8 @@ func TestAudioGolden(t *testing.T) {
 		"Some layer beats TD in 2 of 2 rows with flat nodes and 1 of 2 rows with summary nodes here, and in 1 of the 1 published rows that print TD.",
 		"![audio_example](audio_example.png)",
 		"| ds-noisy-cw | 0              | dense_1  | 0.950 [0.850, 1.000]",
-		"The control (the clean utterances with noise at 0 dB SNR) gets SS AUC 0.600 to 0.950 with flat nodes and 0.990 to 1.000 with summary nodes.",
+		"The controls (the clean utterances with white noise) get SS AUC at 0 dB SNR 0.600 to 0.950 with flat nodes and 0.990 to 1.000 with summary nodes; at 20 dB SNR 0.450 to 0.500 with flat nodes and 0.700 to 0.800 with summary nodes, where the attack's perturbations have a median SNR of 21.0 dB.",
+		"| ds-noisy-cw | 20             | bilstm_1 | 0.450 [0.350, 0.550]                | 0.800 [0.700, 0.900]                   |",
 	} {
 		if !strings.Contains(string(got), w) {
 			t.Errorf("report lacks %q", w)
@@ -147,10 +154,10 @@ func TestAudioParagraphNoTD(t *testing.T) {
 // sample's cells is missing, and a missing scan, an AUC that is NaN, a
 // score short and a published row of another length are each found.
 func TestAudioCheck(t *testing.T) {
-	// TD and DU, then a cell per layer and column: 2 + 2×2 + 2×2 (the
-	// first row, with its control) and 2 + 2×1.
-	if cells, problems := audioSample().Audio.Check(); cells != 14 || len(problems) != 0 {
-		t.Fatalf("sample: %d cells, problems %v; want 14 and none", cells, problems)
+	// TD and DU, then a cell per layer and column: 2 + 2×2 + 2×2×2 (the
+	// first row, with its two controls) and 2 + 2×1.
+	if cells, problems := audioSample().Audio.Check(); cells != 18 || len(problems) != 0 {
+		t.Fatalf("sample: %d cells, problems %v; want 18 and none", cells, problems)
 	}
 	for _, tc := range []struct {
 		name  string
@@ -158,7 +165,8 @@ func TestAudioCheck(t *testing.T) {
 		want  string
 	}{
 		{"no scan", func(a *report.Audio) { a.Rows[0].Layers[1].Scans = a.Rows[0].Layers[1].Scans[:2] }, "ds-noisy-cw: layer bilstm_1 has no summary 2-tailed scan"},
-		{"control", func(a *report.Audio) { a.Rows[0].Control.Layers[0].Scans = a.Rows[0].Control.Layers[0].Scans[1:] }, "ds-noisy-cw: control: layer dense_1 has no flat 1-tailed scan"},
+		{"control", func(a *report.Audio) { a.Rows[0].Controls[1].Layers[0].Scans = a.Rows[0].Controls[1].Layers[0].Scans[1:] }, "ds-noisy-cw: control at 20 dB: layer dense_1 has no flat 1-tailed scan"},
+		{"SNR", func(a *report.Audio) { a.Rows[1].SNR = a.Rows[1].SNR[:1] }, "2 dB_x, 1 SNR"},
 		{"NaN", func(a *report.Audio) { a.Rows[1].Layers[0].Scans[0].AUC = math.NaN() }, "ds-clean-ia: layer dense_1, flat 1-tailed: AUC NaN"},
 		{"scores", func(a *report.Audio) { a.Rows[0].Layers[0].Scans[0].Clean = nil }, "0 clean and 2 adversarial scores"},
 		{"TD", func(a *report.Audio) { a.Rows[0].TD.AUC["cer"] = 1.5 }, "ds-noisy-cw: TD AUC (cer) 1.5"},
