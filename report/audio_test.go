@@ -165,7 +165,9 @@ func TestAudioCheck(t *testing.T) {
 		want  string
 	}{
 		{"no scan", func(a *report.Audio) { a.Rows[0].Layers[1].Scans = a.Rows[0].Layers[1].Scans[:2] }, "ds-noisy-cw: layer bilstm_1 has no summary 2-tailed scan"},
-		{"control", func(a *report.Audio) { a.Rows[0].Controls[1].Layers[0].Scans = a.Rows[0].Controls[1].Layers[0].Scans[1:] }, "ds-noisy-cw: control at 20 dB: layer dense_1 has no flat 1-tailed scan"},
+		{"control", func(a *report.Audio) {
+			a.Rows[0].Controls[1].Layers[0].Scans = a.Rows[0].Controls[1].Layers[0].Scans[1:]
+		}, "ds-noisy-cw: control at 20 dB: layer dense_1 has no flat 1-tailed scan"},
 		{"SNR", func(a *report.Audio) { a.Rows[1].SNR = a.Rows[1].SNR[:1] }, "2 dB_x, 1 SNR"},
 		{"NaN", func(a *report.Audio) { a.Rows[1].Layers[0].Scans[0].AUC = math.NaN() }, "ds-clean-ia: layer dense_1, flat 1-tailed: AUC NaN"},
 		{"scores", func(a *report.Audio) { a.Rows[0].Layers[0].Scans[0].Clean = nil }, "0 clean and 2 adversarial scores"},
