@@ -359,14 +359,11 @@ func (r *audioRow) checkLayers(arch nn.Arch, key string) error {
 	return nil
 }
 
-// The node designs of the audio scans.
+// The node designs of the audio scans (report's: the report describes
+// them).
 const (
-	// nodesFlat are the paper's nodes: each time step × unit of the
-	// layer's output over the whole padded input.
-	nodesFlat = "flat"
-	// nodesSummary are each unit's mean, maximum, minimum and standard
-	// deviation over the utterance's own frames (summaryStats).
-	nodesSummary = "summary"
+	nodesFlat    = report.NodesFlat
+	nodesSummary = report.NodesSummary
 )
 
 // checkNodes checks the node designs of the row whose key is key and

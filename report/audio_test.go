@@ -118,7 +118,7 @@ func TestAudioGolden(t *testing.T) {
 		"In ds-noisy-cw, with flat nodes (1-tailed) the best layer, bilstm_1 (the second, AUC 0.900 [0.800, 1.000]), beats TD (0.600)",
 		"and of the 2 layers 1 detect the adversarial utterances (interval above 0.5) and 0 rank them below the clean ones (interval below 0.5)",
 		"; with summary nodes (2-tailed) the best layer, dense_1 (the first, AUC 0.850 [0.750, 0.950]), beats TD (0.600)",
-		"the best layer is the second (0.973, the position of the flat scans' best here)",
+		"the best layer is the second (0.973; the best here with flat nodes is at that position, with summary nodes not)",
 		"Some layer beats TD in 2 of 2 rows with flat nodes and 1 of 2 rows with summary nodes here, and in 1 of the 1 published rows that print TD.",
 		"![audio_example](audio_example.png)",
 		"| ds-noisy-cw | 0              | dense_1  | 0.950 [0.850, 1.000]",
