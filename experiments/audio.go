@@ -7,6 +7,7 @@ import (
 
 	"subsetscan/nn"
 	"subsetscan/nn/asr"
+	"subsetscan/report"
 )
 
 func init() { Register(audioKind{}) }
@@ -19,8 +20,11 @@ func init() { Register(audioKind{}) }
 // condition and one attack: its background, clean and attack-source
 // utterances come from the disjoint pools of asr.Pools; the successful
 // adversarial utterances are scanned individually in each scanned layer
-// (flattened time × units) against the clean ones, beside the temporal
-// dependency (TD) and down/up-sampling (DU) baselines.
+// against the clean ones, beside the temporal dependency (TD) and
+// down/up-sampling (DU) baselines. The scans' nodes are the paper's
+// (nodesFlat: the layer's time steps × units over the whole padded input)
+// and, because those fail the scans' own control (see audio_scan.go), each
+// unit's statistics over the utterance's own frames (nodesSummary).
 type audioKind struct{}
 
 // audioSettings are the section of kind audio.
@@ -42,14 +46,22 @@ type audioRow struct {
 	Counts    audioCounts    `yaml:"counts" json:"counts" cfg:"required"`
 	// Layers are the scanned layers, in the table's order.
 	Layers []string `yaml:"layers" json:"layers" cfg:"required"`
-	// Tail is the tail of the table's scans (1 or 2; left out: scan.tail).
-	// Recurrent layers, whose outputs are signed, are also scanned with
-	// the other tail, printed beside.
+	// Nodes are the node designs scanned, the table's SS columns in this
+	// order: nodesFlat and nodesSummary (left out: both).
+	Nodes []string `yaml:"nodes" json:"nodes,omitempty"`
+	// Tail is the tail of the table's flat scans (1 or 2; left out:
+	// scan.tail). Recurrent layers, whose outputs are signed, are also
+	// scanned with the other tail, printed beside.
 	Tail int `yaml:"tail" json:"tail,omitempty"`
-	// ControlSNR, when given, adds the scans' control: the clean
-	// utterances against themselves with white noise at this SNR (dB), a
-	// change of the input far louder than the attacks'.
-	ControlSNR *float64 `yaml:"control_snr" json:"control_snr,omitempty"`
+	// SummaryTail is the tail of the table's summary scans (left out: 2,
+	// since a unit's minimum or spread has no direction of its own); they
+	// are also scanned with the other tail, printed beside.
+	SummaryTail int `yaml:"summary_tail" json:"summary_tail,omitempty"`
+	// ControlSNR, when given, adds the scans' controls: the clean
+	// utterances against themselves with white noise at each of these
+	// SNRs (dB), from a change far louder than the attacks' to one as
+	// loud (the report prints the perturbations' SNR).
+	ControlSNR []float64 `yaml:"control_snr" json:"control_snr,omitempty"`
 	// TDK is the fraction k of each waveform the TD baseline transcribes
 	// (in (0, 1); left out: 1/2).
 	TDK float64 `yaml:"td_k" json:"td_k,omitempty"`
@@ -184,6 +196,24 @@ func (r *audioRow) check(cfg *Config, key string) error {
 	if r.Tail == 0 {
 		r.Tail = cfg.Scan.Tail
 	}
+	if r.SummaryTail == 0 {
+		r.SummaryTail = 2
+	}
+	if err := r.checkNodes(key); err != nil {
+		return err
+	}
+	if r.ControlSNR != nil && len(r.ControlSNR) == 0 {
+		return keyErr(key+".control_snr", "is empty: list SNRs in dB, or leave the key out for no control")
+	}
+	for i, v := range r.ControlSNR {
+		k := fmt.Sprintf("%s.control_snr[%d]", key, i)
+		switch {
+		case !(v >= -20 && v <= 80):
+			return keyErr(k, "must lie in [-20, 80] dB, got %v", v)
+		case slices.Contains(r.ControlSNR[:i], v):
+			return keyErr(k, "%v dB is listed twice", v)
+		}
+	}
 	if r.TDK == 0 {
 		r.TDK = audioTDK
 	}
@@ -194,8 +224,8 @@ func (r *audioRow) check(cfg *Config, key string) error {
 	switch {
 	case r.Tail != 1 && r.Tail != 2:
 		return keyErr(key+".tail", "must be 1 or 2, got %d", r.Tail)
-	case r.ControlSNR != nil && !(*r.ControlSNR >= -20 && *r.ControlSNR <= 80):
-		return keyErr(key+".control_snr", "must lie in [-20, 80] dB, got %v", *r.ControlSNR)
+	case r.SummaryTail != 1 && r.SummaryTail != 2:
+		return keyErr(key+".summary_tail", "must be 1 or 2, got %d", r.SummaryTail)
 	case !(r.TDK > 0 && r.TDK < 1):
 		return keyErr(key+".td_k", "must lie in (0, 1), got %v", r.TDK)
 	case r.DURate < 1000 || r.DURate >= mel.Rate:
@@ -327,6 +357,48 @@ func (r *audioRow) checkLayers(arch nn.Arch, key string) error {
 		}
 	}
 	return nil
+}
+
+// The node designs of the audio scans (report's: the report describes
+// them).
+const (
+	nodesFlat    = report.NodesFlat
+	nodesSummary = report.NodesSummary
+)
+
+// checkNodes checks the node designs of the row whose key is key and
+// fills the default.
+func (r *audioRow) checkNodes(key string) error {
+	if r.Nodes == nil {
+		r.Nodes = []string{nodesFlat, nodesSummary}
+	}
+	if len(r.Nodes) == 0 {
+		return keyErr(key+".nodes", "is empty: list %s, %s or both", nodesFlat, nodesSummary)
+	}
+	for i, n := range r.Nodes {
+		k := fmt.Sprintf("%s.nodes[%d]", key, i)
+		switch {
+		case n != nodesFlat && n != nodesSummary:
+			return keyErr(k, "unknown node design %q: known are %s (the paper's time × units) and %s (each unit's statistics over the utterance's frames)", n, nodesFlat, nodesSummary)
+		case slices.Contains(r.Nodes[:i], n):
+			return keyErr(k, "%s is listed twice", n)
+		}
+	}
+	return nil
+}
+
+// columns returns the table's SS columns of the row: its node designs,
+// each with its tail.
+func (r *audioRow) columns() []report.SSColumn {
+	var out []report.SSColumn
+	for _, n := range r.Nodes {
+		tail := r.Tail
+		if n == nodesSummary {
+			tail = r.SummaryTail
+		}
+		out = append(out, report.SSColumn{Nodes: n, Tail: tail})
+	}
+	return out
 }
 
 // recurrent reports whether the layer called name of arch is recurrent

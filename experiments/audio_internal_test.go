@@ -2,7 +2,10 @@ package experiments
 
 import (
 	"math"
+	"strings"
 	"testing"
+
+	"subsetscan/data"
 )
 
 // TestTDScores checks the temporal-dependency scores on constructed
@@ -50,6 +53,45 @@ func TestDUMeasures(t *testing.T) {
 	} {
 		if got := duAccuracy(tc.clean, tc.adv); got != tc.want {
 			t.Errorf("duAccuracy(%v, %v) = %v, want %v", tc.clean, tc.adv, got, tc.want)
+		}
+	}
+}
+
+// TestSummaryStats checks the summary nodes on a case worked by hand: two
+// utterances of 3 time steps × 2 units, the second with 2 own frames (its
+// padding, a large value, must not count), and the errors.
+func TestSummaryStats(t *testing.T) {
+	a := data.NewArray(2, 6)
+	copy(a.Row(0), []float32{1, -2, 3, 0, 5, 2})
+	copy(a.Row(1), []float32{4, 1, 4, 3, 99, 99})
+	got, err := summaryStats(a, []int{3, 2}, 3, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]float64{
+		// means, maxima, minima, deviations of the two units
+		{3, 0, 5, 2, 1, -2, math.Sqrt(8.0 / 3), math.Sqrt(8.0 / 3)},
+		{4, 2, 4, 3, 4, 1, 0, 1},
+	}
+	for i, w := range want {
+		for k, v := range got.Row(i) {
+			if math.Abs(float64(v)-w[k]) > 1e-6 {
+				t.Errorf("utterance %d, node %d: %v, want %v", i, k, v, w[k])
+			}
+		}
+	}
+	for _, tc := range []struct {
+		frames []int
+		steps  int
+		want   string
+	}{
+		{[]int{3, 0}, 3, "utterance 1 has 0 frames, want 1 to 3"},
+		{[]int{3, 4}, 3, "utterance 1 has 4 frames"},
+		{[]int{3}, 3, "1 frame counts for 2 utterances"},
+		{[]int{3, 2}, 4, "rows of 6 values are not 4 time steps"},
+	} {
+		if _, err := summaryStats(a, tc.frames, tc.steps, 1); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("frames %v, steps %d: error %v, want %q", tc.frames, tc.steps, err, tc.want)
 		}
 	}
 }

@@ -9,11 +9,11 @@ import (
 )
 
 // lengths returns the mean lengths of the row's background, clean and
-// adversarial utterances and, for each scanned layer, the Spearman
-// correlation between the table's subset scores of the clean and
-// adversarial utterances (clean first, as the scans return them) and
-// their lengths in samples.
-func (d *audioRowData) lengths(layers []report.AudioLayer) report.AudioLength {
+// adversarial utterances and, for each of the table's columns and each
+// scanned layer, the Spearman correlation between the column's subset
+// scores of the clean and adversarial utterances (clean first, as the
+// scans return them) and their lengths in samples.
+func (d *audioRowData) lengths(cols []report.SSColumn, layers []report.AudioLayer) report.AudioLength {
 	var out report.AudioLength
 	for k, us := range [][]fsdd.Utterance{d.bg, d.clean, d.adv} {
 		out.Digits[k], out.Seconds[k] = meanLength(us)
@@ -24,9 +24,15 @@ func (d *audioRowData) lengths(layers []report.AudioLayer) report.AudioLength {
 			n = append(n, float64(len(u.Samples)))
 		}
 	}
-	for _, l := range layers {
-		s := l.Scans[0]
-		out.Spearman = append(out.Spearman, spearman(append(slices.Clip(s.Clean), s.Adversarial...), n))
+	for _, c := range cols {
+		rho := make([]float64, len(layers))
+		for i, l := range layers {
+			rho[i] = math.NaN()
+			if s := l.Scan(c); s != nil {
+				rho[i] = spearman(append(slices.Clip(s.Clean), s.Adversarial...), n)
+			}
+		}
+		out.Spearman = append(out.Spearman, rho)
 	}
 	return out
 }

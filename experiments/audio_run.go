@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"os"
 	"time"
 
@@ -33,6 +34,8 @@ type audioRowData struct {
 	// bgActs are the background's activations in the scanned layers, kept
 	// from the scans for the control's (the same background); nil after.
 	bgActs map[string]*data.Array
+	// bgFrames are the background utterances' own frames.
+	bgFrames []int
 }
 
 // Run runs the audio study: first every row's attack set (generated or
@@ -150,26 +153,25 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 	}
 	row := report.AudioRow{Name: r.Name, Model: r.Model.Arch, Weights: wsum, Condition: r.Condition.describe(),
 		Attack:     r.Attack.describe(),
-		Background: len(d.bg), Clean: len(d.clean), Sources: len(d.sources), Adversarial: len(d.adv), Tail: r.Tail,
+		Background: len(d.bg), Clean: len(d.clean), Sources: len(d.sources), Adversarial: len(d.adv), Columns: r.columns(),
 		Drawn: len(d.drawn), Unmatched: d.unmatched}
-	for _, i := range d.advSource {
-		row.DBx = append(row.DBx, d.items[i].DBx)
+	for k, i := range d.advSource {
+		snr, ok := perturbationSNR(d.sources[i].Samples, d.adv[k].Samples)
+		if !ok {
+			return row, fmt.Errorf("attack set: the success on source %d equals its source (no perturbation)", i)
+		}
+		row.DBx, row.SNR = append(row.DBx, d.items[i].DBx), append(row.SNR, snr)
 	}
 	sc, err := asr.Evaluate(d.model, d.drawn, 0, env.Workers)
 	if err != nil {
 		return row, err
 	}
 	row.WER, row.CER = sc.WER, sc.CER
-	if row.Layers, err = d.scans(ctx, cfg, env); err != nil {
+	if row.Layers, row.Controls, err = d.scans(ctx, cfg, env); err != nil {
 		return row, err
 	}
-	row.Length = d.lengths(row.Layers)
-	if r.ControlSNR != nil {
-		if row.Control, err = d.control(ctx, cfg, env); err != nil {
-			return row, fmt.Errorf("control: %w", err)
-		}
-	}
-	d.bgActs = nil
+	row.Length = d.lengths(row.Columns, row.Layers)
+	d.bgActs, d.bgFrames = nil, nil
 	if row.TD, err = d.temporalDependency(env.Workers); err != nil {
 		return row, fmt.Errorf("TD: %w", err)
 	}
@@ -211,30 +213,13 @@ func (a audioAttack) describe() string {
 	return s
 }
 
-// control scans the clean utterances against themselves with white noise
-// at the row's control SNR (a stream of the seed named "audio control"),
-// quantised to 16 bits.
-func (d *audioRowData) control(ctx context.Context, cfg *Config, env Env) (*report.AudioControl, error) {
-	snr := *d.r.ControlSNR
-	noisy, err := fsdd.AddNoise(d.clean, snr, snr, stream(cfg.Seed, "audio control"))
-	if err != nil {
-		return nil, err
+// perturbationSNR returns 10·log10(Σx²/Σδ²) in dB for the perturbation
+// δ = adv − x, and false when δ or x is 0 (no finite ratio).
+func perturbationSNR(x, adv []float32) (float64, bool) {
+	var px, pd float64
+	for i, v := range x {
+		e := float64(adv[i]) - float64(v)
+		px, pd = px+float64(v)*float64(v), pd+e*e
 	}
-	for i := range noisy {
-		quantise(noisy[i].Samples)
-	}
-	c := *d
-	c.adv = noisy
-	env.logf("row %s: control, the clean utterances against themselves with noise at %g dB SNR", d.r.Name, snr)
-	layers, err := c.scans(ctx, cfg, env)
-	if err != nil {
-		return nil, err
-	}
-	out := &report.AudioControl{SNR: snr}
-	for _, l := range layers {
-		out.Layers = append(out.Layers, l.Layer)
-		out.AUC = append(out.AUC, l.Scans[0].AUC)
-		out.CI = append(out.CI, l.Scans[0].CI)
-	}
-	return out, nil
+	return 10 * math.Log10(px/pd), px > 0 && pd > 0
 }

@@ -65,7 +65,15 @@ func TestAudioConfigErrors(t *testing.T) {
 		{"row name", "name: ds-noisy-cw", "name: a/b", "audio.rows[0].name: must be a non-empty file name"},
 		{"no rows", "rows:", "rows: []\n  old:", "audio.old: unknown key"},
 		{"scan mode", "mode: individual", "mode: group", "scan.mode"},
-		{"control", "control_snr: 0", "control_snr: 100", "audio.rows[0].control_snr: must lie in [-20, 80] dB"},
+		{"control", "control_snr: [0, 20]", "control_snr: [0, 100]", "audio.rows[0].control_snr[1]: must lie in [-20, 80] dB"},
+		{"control twice", "control_snr: [0, 20]", "control_snr: [0, 0]", "audio.rows[0].control_snr[1]: 0 dB is listed twice"},
+		{"control empty", "control_snr: [0, 20]", "control_snr: []", "audio.rows[0].control_snr: is empty"},
+		{"control scalar", "control_snr: [0, 20]", "control_snr: 0", "audio.rows[0].control_snr"},
+		{"nodes", "control_snr: [0, 20]", "control_snr: [0, 20]\n      nodes: [flat, frames]", `audio.rows[0].nodes[1]: unknown node design "frames"`},
+		{"nodes twice", "control_snr: [0, 20]", "control_snr: [0, 20]\n      nodes: [summary, summary]", "audio.rows[0].nodes[1]: summary is listed twice"},
+		{"no nodes", "control_snr: [0, 20]", "control_snr: [0, 20]\n      nodes: []", "audio.rows[0].nodes: is empty"},
+		{"summary tail", "control_snr: [0, 20]", "control_snr: [0, 20]\n      summary_tail: 0.5", "audio.rows[0].summary_tail"},
+		{"summary tail value", "control_snr: [0, 20]", "control_snr: [0, 20]\n      summary_tail: 3", "audio.rows[0].summary_tail: must be 1 or 2, got 3"},
 	})
 }
 
@@ -97,24 +105,40 @@ func TestAudioKind(t *testing.T) {
 		t.Errorf("counts: %d background, %d of %d clean, %d (%d unmatched) of %d adversarial, %d dB_x",
 			row.Background, row.Clean, row.Drawn, row.Adversarial, row.Unmatched, row.Sources, len(row.DBx))
 	}
-	if l := row.Length; l.Digits[1] != l.Digits[2] || len(l.Spearman) != 2 || !(l.Seconds[1] > 0) {
-		t.Errorf("lengths %+v: want the clean and adversarial digit counts equal, 2 correlations", l)
+	if l := row.Length; l.Digits[1] != l.Digits[2] || len(l.Spearman) != 2 || len(l.Spearman[1]) != 2 || !(l.Seconds[1] > 0) {
+		t.Errorf("lengths %+v: want the clean and adversarial digit counts equal, 2 × 2 correlations", l)
 	}
-	if len(row.Layers) != 2 || len(row.Layers[0].Scans) != 1 || len(row.Layers[1].Scans) != 2 || row.Layers[1].Scans[1].Tail != 2 {
-		t.Fatalf("layers %+v: want dense_1 with one tail, bilstm_1 with both", row.Layers)
+	// Both node designs by default, flat 1-tailed (scan.tail) with the
+	// recurrent layer's other tail, summary 2-tailed with the other tail
+	// in every layer.
+	wantCols := []report.SSColumn{{Nodes: report.NodesFlat, Tail: 1}, {Nodes: report.NodesSummary, Tail: 2}}
+	if !slices.Equal(row.Columns, wantCols) || len(row.Layers) != 2 || len(row.Layers[0].Scans) != 3 || len(row.Layers[1].Scans) != 4 ||
+		row.Layers[1].Scan(report.SSColumn{Nodes: report.NodesFlat, Tail: 2}) == nil ||
+		row.Layers[0].Scan(report.SSColumn{Nodes: report.NodesSummary, Tail: 1}) == nil {
+		t.Fatalf("columns %v, layers %+v: want dense_1 flat with one tail, bilstm_1 with both, summary with both", row.Columns, row.Layers)
 	}
 	for _, l := range row.Layers {
-		if s := l.Scans[0]; !(s.AUC >= 0 && s.AUC <= 1) || len(s.Clean) != row.Clean || len(s.Adversarial) != row.Adversarial {
-			t.Errorf("layer %s: AUC %v, %d clean and %d adversarial scores", l.Layer, s.AUC, len(s.Clean), len(s.Adversarial))
+		for _, s := range l.Scans {
+			if !(s.AUC >= 0 && s.AUC <= 1) || len(s.Clean) != row.Clean || len(s.Adversarial) != row.Adversarial {
+				t.Errorf("layer %s, %s %d-tailed: AUC %v, %d clean and %d adversarial scores", l.Layer, s.Nodes, s.Tail, s.AUC, len(s.Clean), len(s.Adversarial))
+			}
 		}
+	}
+	if _, problems := a.Check(); len(problems) > 0 {
+		t.Errorf("check: %v", problems)
 	}
 	for _, db := range row.DBx {
 		if !(db < -10) {
 			t.Errorf("dB_x %v not below the start bound -10", db)
 		}
 	}
-	if c := row.Control; c == nil || len(c.AUC) != 2 || !(c.AUC[0] >= 0 && c.AUC[0] <= 1) {
-		t.Errorf("control %+v", c)
+	if c := row.Controls; len(c) != 2 || c[1].SNR != 20 || len(c[1].Layers) != 2 || len(c[1].Layers[0].Scans) != 2 || c[1].Layers[0].Scans[0].Clean != nil {
+		t.Errorf("controls %+v: want 0 and 20 dB, each 2 layers of the 2 columns' scans, without scores", c)
+	}
+	for i, v := range row.SNR {
+		if !(v > 0 && v < 80) {
+			t.Errorf("success %d: SNR %v dB", i, v)
+		}
 	}
 	if row.DU.Balanced != row.Adversarial || !(row.TD.AUC["cer"] >= 0 && row.TD.AUC["cer"] <= 1) || row.Published == nil {
 		t.Errorf("DU %+v, TD %v, published %v", row.DU, row.TD.AUC, row.Published)

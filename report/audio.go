@@ -38,49 +38,84 @@ type AudioRow struct {
 	Length AudioLength `json:"length"`
 	// DBx are the dB_x distortions of the successful examples, in order.
 	DBx []float64 `json:"db_x"`
+	// SNR are the successes' signal-to-perturbation ratios in dB,
+	// 10·log10(Σx²/Σδ²), in order: the perturbations' power, comparable
+	// with the controls' noise.
+	SNR []float64 `json:"snr"`
 	// WER and CER are the model's error rates (greedy decoding) on the
 	// clean utterances of the row's condition.
 	WER float64 `json:"wer"`
 	CER float64 `json:"cer"`
-	// Tail is the tail of the table's scans.
-	Tail   int          `json:"tail"`
-	Layers []AudioLayer `json:"layers"`
-	TD     AudioTD      `json:"td"`
-	DU     AudioDU      `json:"du"`
-	// Control is the scans' control; nil when not asked for.
-	Control *AudioControl `json:"control,omitempty"`
+	// Columns are the table's SS columns: a node design and a tail each.
+	Columns []SSColumn   `json:"columns"`
+	Layers  []AudioLayer `json:"layers"`
+	TD      AudioTD      `json:"td"`
+	DU      AudioDU      `json:"du"`
+	// Controls are the scans' controls, one per SNR; none when not asked
+	// for.
+	Controls []AudioControl `json:"controls,omitempty"`
 	// Published is the paper's row beside this one; nil when none.
 	Published *AudioPublished `json:"published,omitempty"`
 }
 
 // AudioLength are the mean lengths of a row's background, clean and
 // adversarial utterances (in that order), in digits and in seconds, and
-// for each scanned layer the Spearman correlation between the table's
+// for each SS column of the table (Spearman[c], in the row's Columns'
+// order) and each scanned layer the Spearman correlation between the
 // subset scores of the clean and adversarial utterances and their length
-// in samples: the scans see the padded input, so that longer utterances
-// can score higher whatever their content.
+// in samples: the flat scans see the padded input, so that longer
+// utterances can score higher whatever their content.
 type AudioLength struct {
-	Digits   [3]float64 `json:"digits"`
-	Seconds  [3]float64 `json:"seconds"`
-	Spearman []float64  `json:"spearman"`
+	Digits   [3]float64  `json:"digits"`
+	Seconds  [3]float64  `json:"seconds"`
+	Spearman [][]float64 `json:"spearman"`
+}
+
+// The node designs of the audio scans (SSColumn.Nodes).
+const (
+	// NodesFlat are the paper's: each time step × unit of the layer's
+	// output over the whole padded input.
+	NodesFlat = "flat"
+	// NodesSummary are each unit's mean, maximum, minimum and standard
+	// deviation over the utterance's own frames.
+	NodesSummary = "summary"
+)
+
+// SSColumn is an SS column of the audio table: a node design (NodesFlat
+// or NodesSummary) and the tail of its scans.
+type SSColumn struct {
+	Nodes string `json:"nodes"`
+	Tail  int    `json:"tail"`
 }
 
 // AudioLayer is one scanned layer of a row: the subset scans of the clean
-// and adversarial utterances, with the table's tail and, for recurrent
-// layers (signed outputs), with the other tail too.
+// and adversarial utterances, for each of the row's columns and, where
+// the run scanned them, with the other tail too.
 type AudioLayer struct {
 	Layer string `json:"layer"`
 	// Dims is the layer's output shape: time steps × units (or time ×
 	// frequency × channels).
 	Dims  []int    `json:"dims"`
-	Scans []SSTail `json:"scans"` // the table's tail first
+	Scans []SSTail `json:"scans"`
 }
 
-// SSTail is the individual-scan result of one layer with one tail.
+// Scan returns the layer's scan of column c, nil when there is none.
+func (l *AudioLayer) Scan(c SSColumn) *SSTail {
+	for i, s := range l.Scans {
+		if s.Nodes == c.Nodes && s.Tail == c.Tail {
+			return &l.Scans[i]
+		}
+	}
+	return nil
+}
+
+// SSTail is the individual-scan result of one layer with one node design
+// and one tail.
 type SSTail struct {
-	Tail int        `json:"tail"`
-	AUC  float64    `json:"auc"`
-	CI   [2]float64 `json:"ci"`
+	Nodes string     `json:"nodes"`
+	Tail  int        `json:"tail"`
+	AUC   float64    `json:"auc"`
+	CI    [2]float64 `json:"ci"`
 	// Clean and Adversarial are the subset scores.
 	Clean       []float64 `json:"clean"`
 	Adversarial []float64 `json:"adversarial"`
@@ -117,14 +152,12 @@ type AudioDU struct {
 	Adv      []float64  `json:"adversarial"`
 }
 
-// AudioControl is the scans' control of a row: the AUC (the table's
-// tail) of its clean utterances against themselves with white noise at
-// SNR dB, per layer.
+// AudioControl is the scans' control of a row: the scans (the table's
+// columns, without their scores) of its clean utterances against
+// themselves with white noise at SNR dB, per layer.
 type AudioControl struct {
 	SNR    float64      `json:"snr"`
-	Layers []string     `json:"layers"`
-	AUC    []float64    `json:"auc"`
-	CI     [][2]float64 `json:"ci"`
+	Layers []AudioLayer `json:"layers"`
 }
 
 // AudioPublished is the published row a row stands beside: the paper's
@@ -155,24 +188,33 @@ type AudioExample struct {
 // Check checks what an audio study's results can be checked for without
 // the paper's models: that every cell of the table exists (each row has
 // its TD AUC, DU accuracy and AUC, and an SS AUC with its interval for
-// every layer, all finite and in range, and as many layers as its
-// published row), and that the sample counts agree with each other (the
-// scores of each scan, the dB_x of the successes, the balanced DU set, the
-// clean utterances drawn and the successes, one length correlation per
-// layer).
+// every layer and column, all finite and in range, and as many layers as
+// its published row; each of its controls a scan of every column in
+// every layer), and that the sample counts agree with each
+// other (the scores of each scan, the dB_x of the successes, the balanced
+// DU set, the clean utterances drawn and the successes, one length
+// correlation per column and layer).
 // It returns the number of cells checked and a line per problem.
 func (a *Audio) Check() (cells int, problems []string) {
 	bad := func(row, format string, args ...any) {
 		problems = append(problems, row+": "+fmt.Sprintf(format, args...))
 	}
 	for _, r := range a.Rows {
-		if r.Background < 2 || r.Clean < 2 || r.Adversarial < 2 || r.Adversarial+r.Unmatched > r.Sources || len(r.DBx) != r.Adversarial ||
+		if r.Background < 2 || r.Clean < 2 || r.Adversarial < 2 || r.Adversarial+r.Unmatched > r.Sources || len(r.DBx) != r.Adversarial || len(r.SNR) != r.Adversarial ||
 			r.Clean > r.Drawn || r.Unmatched < 0 {
-			bad(r.Name, "counts: %d background, %d of %d clean, %d (and %d unmatched) of %d sources adversarial, %d dB_x",
-				r.Background, r.Clean, r.Drawn, r.Adversarial, r.Unmatched, r.Sources, len(r.DBx))
+			bad(r.Name, "counts: %d background, %d of %d clean, %d (and %d unmatched) of %d sources adversarial, %d dB_x, %d SNR",
+				r.Background, r.Clean, r.Drawn, r.Adversarial, r.Unmatched, r.Sources, len(r.DBx), len(r.SNR))
 		}
-		if len(r.Length.Spearman) != len(r.Layers) {
-			bad(r.Name, "%d Spearman correlations with the length for %d layers", len(r.Length.Spearman), len(r.Layers))
+		if len(r.Columns) == 0 {
+			bad(r.Name, "no SS column")
+		}
+		if len(r.Length.Spearman) != len(r.Columns) {
+			bad(r.Name, "Spearman correlations with the length for %d columns, not %d", len(r.Length.Spearman), len(r.Columns))
+		}
+		for c, rho := range r.Length.Spearman {
+			if len(rho) != len(r.Layers) {
+				bad(r.Name, "column %d: %d Spearman correlations with the length for %d layers", c, len(rho), len(r.Layers))
+			}
 		}
 		if p := r.Published; p != nil && (len(p.SS) != len(r.Layers) || len(p.Dims) != len(r.Layers)) {
 			bad(r.Name, "%d layers beside a published row of %d", len(r.Layers), len(p.SS))
@@ -184,20 +226,38 @@ func (a *Audio) Check() (cells int, problems []string) {
 		if !(r.DU.Accuracy >= 0 && r.DU.Accuracy <= 100) || !unitAUC(r.DU.AUC) || r.DU.Balanced != min(r.Clean, r.Adversarial) {
 			bad(r.Name, "DU accuracy %v %%, AUC %v, balanced set of %d", r.DU.Accuracy, r.DU.AUC, r.DU.Balanced)
 		}
-		for _, l := range r.Layers {
-			cells++
-			if len(l.Scans) == 0 {
-				bad(r.Name, "layer %s has no scan", l.Layer)
-				continue
+		cells += r.checkScans(r.Layers, true, bad)
+		for _, c := range r.Controls {
+			if len(c.Layers) != len(r.Layers) {
+				bad(r.Name, "control at %g dB of %d layers for %d", c.SNR, len(c.Layers), len(r.Layers))
 			}
-			for _, s := range l.Scans {
-				if !unitAUC(s.AUC) || !(s.CI[0] <= s.AUC && s.AUC <= s.CI[1]) || len(s.Clean) != r.Clean || len(s.Adversarial) != r.Adversarial {
-					bad(r.Name, "layer %s, %d-tailed: AUC %v, CI %v, %d clean and %d adversarial scores", l.Layer, s.Tail, s.AUC, s.CI, len(s.Clean), len(s.Adversarial))
-				}
-			}
+			cells += r.checkScans(c.Layers, false, func(row, format string, args ...any) {
+				bad(row, fmt.Sprintf("control at %g dB: ", c.SNR)+format, args...)
+			})
 		}
 	}
 	return cells, problems
+}
+
+// checkScans checks that each of layers has a scan of every column of r,
+// and each scan a valid AUC and interval and, with scores, one score per
+// clean and adversarial utterance; it returns the cells checked.
+func (r *AudioRow) checkScans(layers []AudioLayer, scores bool, bad func(row, format string, args ...any)) int {
+	cells := 0
+	for _, l := range layers {
+		for _, c := range r.Columns {
+			cells++
+			if l.Scan(c) == nil {
+				bad(r.Name, "layer %s has no %s %d-tailed scan", l.Layer, c.Nodes, c.Tail)
+			}
+		}
+		for _, s := range l.Scans {
+			if !unitAUC(s.AUC) || !(s.CI[0] <= s.AUC && s.AUC <= s.CI[1]) || scores && (len(s.Clean) != r.Clean || len(s.Adversarial) != r.Adversarial) {
+				bad(r.Name, "layer %s, %s %d-tailed: AUC %v, CI %v, %d clean and %d adversarial scores", l.Layer, s.Nodes, s.Tail, s.AUC, s.CI, len(s.Clean), len(s.Adversarial))
+			}
+		}
+	}
+	return cells
 }
 
 // unitAUC reports whether v is an AUC: in [0, 1] (so not NaN).

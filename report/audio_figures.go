@@ -22,17 +22,20 @@ func (r *Results) audioFigures(dir string) ([]Figure, error) {
 		return nil, nil
 	}
 	var figs []Figure
-	if err := r.audioLayersFigure(filepath.Join(dir, "audio_layers.png")); err != nil {
-		return nil, err
+	for _, d := range r.Audio.AudioDesigns() {
+		name := "audio_layers_" + d + ".png"
+		if err := r.audioLayersFigure(filepath.Join(dir, name), d); err != nil {
+			return nil, err
+		}
+		figs = append(figs, Figure{File: name, Caption: "SS AUC per layer for each row group, " + d + " nodes (the table's tail), " +
+			"with confidence intervals; the paper's rows (its flat nodes) dashed, by layer position"})
 	}
-	figs = append(figs, Figure{File: "audio_layers.png", Caption: "SS AUC per layer for each row group (the table's tail), " +
-		"with confidence intervals; the paper's rows dashed, by layer position"})
 	for _, row := range r.Audio.Rows {
 		name := "audio_roc_" + row.Name + ".png"
 		if err := r.audioROCFigure(filepath.Join(dir, name), row); err != nil {
 			return nil, err
 		}
-		figs = append(figs, Figure{File: name, Caption: "ROC curves of " + row.Name + ": the best SS layer, TD and DU"})
+		figs = append(figs, Figure{File: name, Caption: "ROC curves of " + row.Name + ": the best SS layer of each node design, TD and DU"})
 	}
 	if ex := r.Audio.Example; ex != nil {
 		if err := r.audioExampleFigure(filepath.Join(dir, "audio_example.png"), ex); err != nil {
@@ -44,8 +47,9 @@ func (r *Results) audioFigures(dir string) ([]Figure, error) {
 	return figs, nil
 }
 
-// audioLayersFigure writes the SS AUC of each row's layers by position.
-func (r *Results) audioLayersFigure(path string) error {
+// audioLayersFigure writes the SS AUC of each row's layers by position,
+// with the node design nodes.
+func (r *Results) audioLayersFigure(path, nodes string) error {
 	p := plot.New()
 	p.X.Label.Text = "scanned layer (position)"
 	p.Y.Label.Text = "AUC, clean vs adversarial"
@@ -55,11 +59,18 @@ func (r *Results) audioLayersFigure(path string) error {
 	legend := newSideLegend("row group")
 	var ticks plot.ConstantTicks
 	for k, row := range r.Audio.Rows {
+		c, ok := row.Column(nodes)
+		if !ok {
+			continue
+		}
 		col := plotutil.Color(k)
 		var got plotter.XYs
 		var bars errorBars
 		for i, l := range row.Layers {
-			s := l.Scans[0]
+			s := l.Scan(c)
+			if s == nil {
+				return fmt.Errorf("report: audio layers figure, row %s: layer %s has no %s %d-tailed scan", row.Name, l.Layer, c.Nodes, c.Tail)
+			}
 			got = append(got, plotter.XY{X: float64(i + 1), Y: s.AUC})
 			bars.XYs = append(bars.XYs, plotter.XY{X: float64(i + 1), Y: s.AUC})
 			bars.YErrors = append(bars.YErrors, struct{ Low, High float64 }{s.AUC - s.CI[0], s.CI[1] - s.AUC})
@@ -95,27 +106,31 @@ func (r *Results) audioLayersFigure(path string) error {
 	}
 	p.X.Tick.Marker = ticks
 	p.X.Min, p.X.Max = 0.8, float64(len(ticks))+0.2
-	return saveLegendFigure(path, r.Experiment+": SS AUC per layer", p, legend, aucPlotWidth*0.7, aucPlotHeight)
+	return saveLegendFigure(path, r.Experiment+": SS AUC per layer, "+nodes+" nodes", p, legend, aucPlotWidth*0.7, aucPlotHeight)
 }
 
-// audioROCFigure writes the ROC curves of row's best SS layer, TD (the
-// table's metric) and DU (CER).
+// audioROCFigure writes the ROC curves of row's best SS layer of each
+// node design, TD (the table's metric) and DU (CER).
 func (r *Results) audioROCFigure(path string, row AudioRow) error {
 	p, err := newROCPlot()
 	if err != nil {
 		return err
 	}
 	legend := newSideLegend("detector")
-	best := row.Layers[bestSS(row)]
-	curves := []struct {
+	type curve struct {
 		name       string
 		clean, adv []float64
 		auc        float64
-	}{
-		{"SS " + best.Layer, best.Scans[0].Clean, best.Scans[0].Adversarial, best.Scans[0].AUC},
-		{"TD (" + row.TD.Used + ")", row.TD.Clean[row.TD.Used], row.TD.Adv[row.TD.Used], row.TD.AUC[row.TD.Used]},
-		{"DU (CER)", row.DU.Clean, row.DU.Adv, row.DU.AUC},
 	}
+	var curves []curve
+	for _, c := range row.Columns {
+		if i := bestSS(row, c); i >= 0 {
+			s := row.Layers[i].Scan(c)
+			curves = append(curves, curve{"SS " + c.Nodes + " " + row.Layers[i].Layer, s.Clean, s.Adversarial, s.AUC})
+		}
+	}
+	curves = append(curves, curve{"TD (" + row.TD.Used + ")", row.TD.Clean[row.TD.Used], row.TD.Adv[row.TD.Used], row.TD.AUC[row.TD.Used]},
+		curve{"DU (CER)", row.DU.Clean, row.DU.Adv, row.DU.AUC})
 	for k, c := range curves {
 		fpr, tpr := ROC(c.clean, c.adv)
 		xy := make(plotter.XYs, len(fpr))

@@ -9,7 +9,7 @@ import (
 
 // audioSections are the sections of an audio study's report, in order:
 // the header, what the analog is, the table beside the published one,
-// the utterances' lengths, both tails of the recurrent layers, the
+// the node designs, the utterances' lengths, both tails, the control, the
 // baselines' details, the models'
 // error rates, the attacks, what carries over, notes, warnings, figures
 // and timings.
@@ -35,7 +35,9 @@ func (r *Results) writeAudioAnalog(b *bytes.Buffer) error {
 		"small CTC networks trained here on spoken digit strings (2–5 recordings of one speaker from the Free Spoken Digit Dataset, "+
 		"8 kHz, digit words as the vocabulary); CommonVoice's crowd-sourced noise is stood for by white noise at a seeded SNR "+
 		"and LibriSpeech's read speech by the clean strings; dense and recurrent layers are a few hundred units, not thousands; "+
-		"the counts are this run's, listed beside the paper's.")
+		"the counts are this run's, listed beside the paper's. **Added here:** a second node design, each unit's statistics "+
+		"over the utterance's own frames, since the paper's flattened time × units fail the scans' own control on padded "+
+		"utterances of different lengths (\"The scans' nodes\" and the control below); the published SS stands beside the flat column.")
 	var subs, extra []string
 	for _, row := range r.Audio.Rows {
 		if p := row.Published; p != nil && !strings.HasPrefix(p.Row, modelFamily(row.Model)) {
@@ -68,33 +70,78 @@ func modelFamily(arch string) string {
 // AudioTable returns the table in the published shape: one line per
 // scanned layer, the row group's model, condition, attack and counts on
 // its first line, then the layer's dimensions, TD AUC, DU accuracy and
-// SS AUC, and the published row's beside.
+// an SS AUC per node design (AudioDesigns' order; "–" where a row did not
+// scan a design), and the published row's beside.
 func (a *Audio) AudioTable() Table {
-	t := Table{Header: []string{"M, D, A (Bg, Cl, Ad)", "layer", "dims", "TD (AUC)", "DU (ACC %)", "SS (AUC)",
-		"published M, D, A (Bg, Cl, Ad)", "dims", "TD", "DU", "SS"}}
+	designs := a.AudioDesigns()
+	t := Table{Header: []string{"M, D, A (Bg, Cl, Ad)", "layer", "dims", "TD (AUC)", "DU (ACC %)"}}
+	for _, d := range designs {
+		t.Header = append(t.Header, "SS "+d+" (AUC)")
+	}
+	pub := len(t.Header)
+	t.Header = append(t.Header, "published M, D, A (Bg, Cl, Ad)", "dims", "TD", "DU", "SS")
 	for _, row := range a.Rows {
 		for i, l := range row.Layers {
 			line := make([]string, len(t.Header))
 			line[1], line[2] = l.Layer, joinInts(l.Dims)
-			line[5] = fmt.Sprintf("%.3f [%.3f, %.3f]", l.Scans[0].AUC, l.Scans[0].CI[0], l.Scans[0].CI[1])
+			for k, d := range designs {
+				line[5+k] = "–"
+				if c, ok := row.Column(d); ok {
+					if s := l.Scan(c); s != nil {
+						line[5+k] = ssCell(*s)
+					}
+				}
+			}
 			if i == 0 {
 				line[0] = fmt.Sprintf("%s, %s, %s (%d, %d, %d)", row.Model, row.Condition, row.Attack, row.Background, row.Clean, row.Adversarial)
 				line[3] = f3(row.TD.AUC[row.TD.Used])
 				line[4] = fmt.Sprintf("%.1f", row.DU.Accuracy)
 			}
 			if p := row.Published; p == nil && i == 0 {
-				line[6] = noPublished
+				line[pub] = noPublished
 			} else if p != nil {
 				if i == 0 {
-					line[6] = fmt.Sprintf("%s (%d, %d, %d)", p.Row, p.Counts[0], p.Counts[1], p.Counts[2])
-					line[8], line[9] = naOr(p.TD, "%.3f"), naOr(p.DU, "%.1f")
+					line[pub] = fmt.Sprintf("%s (%d, %d, %d)", p.Row, p.Counts[0], p.Counts[1], p.Counts[2])
+					line[pub+2], line[pub+3] = naOr(p.TD, "%.3f"), naOr(p.DU, "%.1f")
 				}
-				line[7], line[10] = p.Dims[i], f3(p.SS[i])
+				line[pub+1], line[pub+4] = p.Dims[i], f3(p.SS[i])
 			}
 			t.Rows = append(t.Rows, line)
 		}
 	}
 	return t
+}
+
+// AudioDesigns returns the node designs the rows scanned, in the order
+// of their first appearance.
+func (a *Audio) AudioDesigns() []string {
+	var out []string
+	for _, row := range a.Rows {
+		for _, c := range row.Columns {
+			if !slices.Contains(out, c.Nodes) {
+				out = append(out, c.Nodes)
+			}
+		}
+	}
+	return out
+}
+
+// Column returns the row's column of the node design nodes.
+func (row *AudioRow) Column(nodes string) (SSColumn, bool) {
+	for _, c := range row.Columns {
+		if c.Nodes == nodes {
+			return c, true
+		}
+	}
+	return SSColumn{}, false
+}
+
+// designText says what each node design's nodes are.
+var designText = map[string]string{
+	NodesFlat: "each time step × unit of the layer's output over the whole padded input, the paper's nodes " +
+		"(as many as the dims' product)",
+	NodesSummary: "each unit's mean, maximum, minimum and standard deviation over the utterance's own frames, " +
+		"the padding left out (4 × the units of a time step: 512 nodes for 128 units, 5120 for 40 × 32), added here",
 }
 
 // noPublished fills the published columns of a row that stands beside
@@ -123,16 +170,47 @@ func (r *Results) writeAudioTable(b *bytes.Buffer) error {
 	fmt.Fprintf(b, "\n## The table, beside the published one\n\n")
 	var tails []string
 	for _, row := range a.Rows {
-		tails = append(tails, fmt.Sprintf("%s %d-tailed", row.Name, row.Tail))
+		var ts []string
+		for _, c := range row.Columns {
+			ts = append(ts, fmt.Sprintf("%s %d-tailed", c.Nodes, c.Tail))
+		}
+		tails = append(tails, row.Name+" "+strings.Join(ts, " and "))
 	}
 	fmt.Fprintf(b, "TD is the AUC of the temporal-dependency score %s (k = %s); DU the accuracy in %% of \"the transcript changed "+
 		"after down/up-sampling\" on a balanced set of clean and adversarial utterances; SS the AUC of the individual-scan subset "+
-		"scores, clean vs adversarial, with its confidence interval (%s), scans %s (both tails of the recurrent layers below). "+
-		"Dims are time steps × units (time × frequency × channels for convolutions). The published columns are the paper's rows, "+
-		"its layers in its order beside this project's. Cl and Ad are the utterances compared (by SS, TD and DU alike), "+
-		"matched by length (below).\n\n",
-		strings.ToUpper(tdUsedOf(a)), tdKs(a), r.CIMethod, strings.Join(tails, ", "))
-	return WriteMarkdownTable(b, a.AudioTable())
+		"scores, clean vs adversarial, with its confidence interval (%s), for each node design (below): scans %s (the other "+
+		"tails below). Dims are time steps × units (time × frequency × channels for convolutions). The published columns are "+
+		"the paper's rows, its layers in its order beside this project's; its scans are of flat nodes. Cl and Ad are the "+
+		"utterances compared (by SS, TD and DU alike), matched by length (below).\n\n",
+		strings.ToUpper(tdUsedOf(a)), tdKs(a), r.CIMethod, strings.Join(tails, "; "))
+	if err := WriteMarkdownTable(b, a.AudioTable()); err != nil {
+		return err
+	}
+	return r.writeAudioDesigns(b)
+}
+
+// writeAudioDesigns says what the nodes of each design are and why the
+// study has more than the paper's.
+func (r *Results) writeAudioDesigns(b *bytes.Buffer) error {
+	designs := r.Audio.AudioDesigns()
+	fmt.Fprintf(b, "\n### The scans' nodes\n\n")
+	for _, d := range designs {
+		fmt.Fprintf(b, "- **%s**: %s.\n", d, designText[d])
+	}
+	if slices.Contains(designs, NodesSummary) {
+		fmt.Fprintf(b, "\nWhy a second design: the utterances are padded with silence to the model's input, so a flat node (t, u) "+
+			"compares an utterance's frame t with whatever the background utterances have at t, speech, a pause or padding. A "+
+			"frame made unusual, even by loud noise, is seldom extreme among that mixture, and longer utterances hold more "+
+			"late frames unlike the background's whatever their content. The control (below) measures this: the scans of the "+
+			"clean utterances against themselves with white noise, which should be told apart at once. Summary nodes compare "+
+			"each utterance's own frames, whatever its length and timing, with the background's; they are this project's "+
+			"design, not the paper's, and the published SS stands beside the flat column. The design was chosen after others "+
+			"were tried on these rows (the frames common to all utterances; per-frame nodes against all the background's "+
+			"frames; each unit's mean alone; frames against the background frames of their own most probable digit): of "+
+			"those, it told the 0 dB control apart best. Their AUCs against the attacks were seen too, so the summary column "+
+			"is an exploration of this analog, not a test fixed in advance.\n")
+	}
+	return nil
 }
 
 // writeAudioLength says how the clean and adversarial utterances are
@@ -141,7 +219,7 @@ func (r *Results) writeAudioTable(b *bytes.Buffer) error {
 // the length.
 func (r *Results) writeAudioLength(b *bytes.Buffer) error {
 	fmt.Fprintf(b, "\n### The comparison, matched by length\n\n"+
-		"The scans see the whole padded input: where an utterance has ended its frames are silence, as are those of most "+
+		"The flat scans see the whole padded input: where an utterance has ended its frames are silence, as are those of most "+
 		"background utterances at late frames, so that a longer utterance holds more nodes with low p-values and tends to score "+
 		"higher whatever its content. Compared with sets of different lengths, the AUCs would measure length. So the clean "+
 		"utterances and the attack sources take their numbers of digits from one seeded sequence (clean utterance i and source i "+
@@ -151,19 +229,30 @@ func (r *Results) writeAudioLength(b *bytes.Buffer) error {
 		"lengths as near as the clean utterances drawn allow (the seconds below show what remains). The clean utterances drawn, and the successes "+
 		"left without a clean one of their length (dropped), are counted below; the means are in digits and seconds "+
 		"(own samples, before padding). Spearman's ρ is the rank correlation between the table's subset scores of the "+
-		"clean and adversarial utterances and their length in samples, for each layer in the table's order.\n\n")
-	t := Table{Header: []string{"row", "drawn clean", "Cl", "successes", "Ad", "unmatched", "digits: Bg / Cl / Ad",
-		"seconds: Bg / Cl / Ad", "Spearman ρ(score, length) per layer"}}
+		"clean and adversarial utterances and their length in samples, for each layer in the table's order, by node design.\n\n")
+	designs := r.Audio.AudioDesigns()
+	t := Table{Header: []string{"row", "drawn clean", "Cl", "successes", "Ad", "unmatched", "digits: Bg / Cl / Ad", "seconds: Bg / Cl / Ad"}}
+	for _, d := range designs {
+		t.Header = append(t.Header, "ρ(score, length) per layer, "+d)
+	}
 	for _, row := range r.Audio.Rows {
 		l := row.Length
-		rho := make([]string, len(l.Spearman))
-		for i, v := range l.Spearman {
-			rho[i] = fmt.Sprintf("%.2f", v)
-		}
-		t.Rows = append(t.Rows, []string{row.Name, fmt.Sprint(row.Drawn), fmt.Sprint(row.Clean),
+		line := []string{row.Name, fmt.Sprint(row.Drawn), fmt.Sprint(row.Clean),
 			fmt.Sprintf("%d of %d", row.Adversarial+row.Unmatched, row.Sources), fmt.Sprint(row.Adversarial), fmt.Sprint(row.Unmatched),
 			fmt.Sprintf("%.2f / %.2f / %.2f", l.Digits[0], l.Digits[1], l.Digits[2]),
-			fmt.Sprintf("%.2f / %.2f / %.2f", l.Seconds[0], l.Seconds[1], l.Seconds[2]), strings.Join(rho, ", ")})
+			fmt.Sprintf("%.2f / %.2f / %.2f", l.Seconds[0], l.Seconds[1], l.Seconds[2])}
+		for _, d := range designs {
+			cell := "–"
+			if c := slices.IndexFunc(row.Columns, func(c SSColumn) bool { return c.Nodes == d }); c >= 0 && c < len(l.Spearman) {
+				rho := make([]string, len(l.Spearman[c]))
+				for i, v := range l.Spearman[c] {
+					rho[i] = fmt.Sprintf("%.2f", v)
+				}
+				cell = strings.Join(rho, ", ")
+			}
+			line = append(line, cell)
+		}
+		t.Rows = append(t.Rows, line)
 	}
 	return WriteMarkdownTable(b, t)
 }
@@ -187,45 +276,64 @@ func tdKs(a *Audio) string {
 	return strings.Join(ks, ", ")
 }
 
-// writeAudioTails writes both tails' AUCs of the layers scanned with both.
+// writeAudioTails writes both tails' AUCs of the layers scanned with
+// both, by node design.
 func (r *Results) writeAudioTails(b *bytes.Buffer) error {
-	t := Table{Header: []string{"row", "layer", "1-tailed AUC", "2-tailed AUC", "in the table"}}
+	t := Table{Header: []string{"row", "layer", "nodes", "1-tailed AUC", "2-tailed AUC", "in the table"}}
 	for _, row := range r.Audio.Rows {
-		for _, l := range row.Layers {
-			if len(l.Scans) < 2 {
-				continue
+		for _, c := range row.Columns {
+			for _, l := range row.Layers {
+				one, two := l.Scan(SSColumn{c.Nodes, 1}), l.Scan(SSColumn{c.Nodes, 2})
+				if one == nil || two == nil {
+					continue
+				}
+				t.Rows = append(t.Rows, []string{row.Name, l.Layer, c.Nodes, ssCell(*one), ssCell(*two), fmt.Sprintf("%d-tailed", c.Tail)})
 			}
-			byTail := map[int]SSTail{}
-			for _, s := range l.Scans {
-				byTail[s.Tail] = s
-			}
-			t.Rows = append(t.Rows, []string{row.Name, l.Layer, ssCell(byTail[1]), ssCell(byTail[2]), fmt.Sprintf("%d-tailed", l.Scans[0].Tail)})
 		}
 	}
 	if len(t.Rows) == 0 {
 		return nil
 	}
-	fmt.Fprintf(b, "\n### Recurrent layers, both tails\n\nThe outputs of recurrent layers are signed: a one-tailed scan "+
-		"looks for activations higher than the background's only, a two-tailed one for both higher and lower.\n\n")
+	fmt.Fprintf(b, "\n### Both tails\n\nA one-tailed scan looks for activations higher than the background's only, a "+
+		"two-tailed one for both higher and lower. The outputs of recurrent layers are signed, so their flat nodes are scanned "+
+		"with both tails; summary nodes (a minimum, a spread) have no direction of their own, so every layer's are. An AUC well "+
+		"below 0.5 one-tailed means the adversarial utterances' values are lower than the clean ones', which only the "+
+		"two-tailed scan counts as anomalous.\n\n")
 	return WriteMarkdownTable(b, t)
 }
 
-// writeAudioControl writes the scans' control, where the rows have one.
+// writeAudioControl writes the scans' controls, where the rows have them.
 func (r *Results) writeAudioControl(b *bytes.Buffer) error {
-	t := Table{Header: []string{"row", "noise SNR (dB)", "layer", "SS AUC, clean vs clean + noise"}}
+	designs := r.Audio.AudioDesigns()
+	t := Table{Header: []string{"row", "noise SNR (dB)", "layer"}}
+	for _, d := range designs {
+		t.Header = append(t.Header, "SS "+d+" AUC, clean vs clean + noise")
+	}
 	for _, row := range r.Audio.Rows {
-		if c := row.Control; c != nil {
-			for i, l := range c.Layers {
-				t.Rows = append(t.Rows, []string{row.Name, fmt.Sprintf("%g", c.SNR), l, fmt.Sprintf("%.3f [%.3f, %.3f]", c.AUC[i], c.CI[i][0], c.CI[i][1])})
+		for _, c := range row.Controls {
+			for _, l := range c.Layers {
+				line := []string{row.Name, fmt.Sprintf("%g", c.SNR), l.Layer}
+				for _, d := range designs {
+					cell := "–"
+					if col, ok := row.Column(d); ok {
+						if s := l.Scan(col); s != nil {
+							cell = ssCell(*s)
+						}
+					}
+					line = append(line, cell)
+				}
+				t.Rows = append(t.Rows, line)
 			}
 		}
 	}
 	if len(t.Rows) == 0 {
 		return nil
 	}
-	fmt.Fprintf(b, "\n### Control: the scans against plain noise\n\nThe same scans (same background, layers and tail) of the "+
-		"clean utterances against themselves with white noise added at the SNR given, a change of the input far louder "+
-		"than the attacks' perturbations: how well the scans tell the clean utterances from a blatantly changed version of them.\n\n")
+	fmt.Fprintf(b, "\n### Controls: the scans against plain noise\n\nThe same scans (same background, layers, node designs "+
+		"and tails as the table) of the clean utterances against themselves with white noise added at each SNR given, the "+
+		"same noise at every SNR but for its level: at 0 dB a change far louder than the attacks', which any design fit for "+
+		"the task must tell apart; near the attacks' own SNR (the attacks' table below) a change as loud as theirs but "+
+		"without their aim, against which their AUCs can be read.\n\n")
 	return WriteMarkdownTable(b, t)
 }
 
@@ -267,34 +375,31 @@ func (r *Results) writeAudioModels(b *bytes.Buffer) error {
 func (r *Results) writeAudioAttacks(b *bytes.Buffer) error {
 	fmt.Fprintf(b, "\n## Attacks\n\nTargeted: each source's target is another digit string of its length. A success is a "+
 		"16-bit adversarial waveform greedily transcribed as its target; only successes are scanned. "+
-		"dB_x(δ) = 20·log10 max|δ| − 20·log10 max|x| (lower is quieter).\n\n")
-	t := Table{Header: []string{"row", "attack", "successful", "dB_x median", "dB_x range"}}
+		"dB_x(δ) = 20·log10 max|δ| − 20·log10 max|x| (lower is quieter), the attacks' measure; SNR = 10·log10(Σx²/Σδ²), the "+
+		"perturbation's power against the utterance's (higher is quieter), the controls' measure: a perturbation spread over "+
+		"the pauses has far more power than its peak suggests.\n\n")
+	t := Table{Header: []string{"row", "attack", "successful", "dB_x median", "dB_x range", "SNR median (dB)", "SNR range (dB)"}}
 	for _, row := range r.Audio.Rows {
-		med, lo, hi := "–", "", ""
-		if len(row.DBx) > 0 {
-			s := slices.Sorted(slices.Values(row.DBx))
-			m := s[len(s)/2]
-			if len(s)%2 == 0 {
-				m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+		line := []string{row.Name, row.Attack, fmt.Sprintf("%d of %d", row.Adversarial+row.Unmatched, row.Sources)}
+		for _, v := range [][]float64{row.DBx, row.SNR} {
+			if len(v) == 0 {
+				line = append(line, "–", "–")
+				continue
 			}
-			med, lo, hi = fmt.Sprintf("%.1f", m), fmt.Sprintf("%.1f", s[0]), fmt.Sprintf("%.1f", s[len(s)-1])
+			line = append(line, fmt.Sprintf("%.1f", median(v)), fmt.Sprintf("[%.1f, %.1f]", slices.Min(v), slices.Max(v)))
 		}
-		rng := "–"
-		if lo != "" {
-			rng = "[" + lo + ", " + hi + "]"
-		}
-		t.Rows = append(t.Rows, []string{row.Name, row.Attack, fmt.Sprintf("%d of %d", row.Adversarial+row.Unmatched, row.Sources), med, rng})
+		t.Rows = append(t.Rows, line)
 	}
 	return WriteMarkdownTable(b, t)
 }
 
 // bestSS returns the index of the layer of row with the highest AUC of
-// the table's tail (the first on ties), -1 when it has none.
-func bestSS(row AudioRow) int {
-	best := -1
+// column c (the first on ties), -1 when it has none.
+func bestSS(row AudioRow, c SSColumn) int {
+	best, auc := -1, 0.0
 	for i, l := range row.Layers {
-		if best < 0 || l.Scans[0].AUC > row.Layers[best].Scans[0].AUC {
-			best = i
+		if s := l.Scan(c); s != nil && (best < 0 || s.AUC > auc) {
+			best, auc = i, s.AUC
 		}
 	}
 	return best
@@ -311,38 +416,34 @@ func ordinal(i int) string {
 }
 
 // AudioParagraph says, from the numbers, what carries over from the
-// paper: for each row whether its best layer beats TD and DU here and in
-// the paper's row, whether the best layer is at the same position, how
-// many layers detect the attack or rank it below the clean utterances
-// here (confidence interval above or below 0.5), and how many published
-// AUCs are below 0.5 (the paper prints no intervals).
+// paper, in a paragraph per row and a last one: for each row and node
+// design whether its best layer beats TD and DU, how many layers detect
+// the attack or rank it below the clean utterances (confidence interval
+// above or below 0.5); the paper's row: its best layer, with which node
+// designs the best here is at its position, how many published AUCs are
+// below 0.5 (the paper prints no intervals) and whether it beats TD; the
+// controls' ranges beside the attack's SNR.
 func (a *Audio) AudioParagraph() string {
 	var parts []string
-	beats, pubBeats, pubTD := 0, 0, 0
+	designs := a.AudioDesigns()
+	beats := map[string]int{}
+	pubBeats, pubTD := 0, 0
 	for _, row := range a.Rows {
-		i := bestSS(row)
-		if i < 0 {
+		var s []string
+		for _, c := range row.Columns {
+			text, beat := designSentence(row, c)
+			if text == "" {
+				continue
+			}
+			s = append(s, text)
+			if beat {
+				beats[c.Nodes]++
+			}
+		}
+		if len(s) == 0 {
 			continue
 		}
-		ss, td := row.Layers[i].Scans[0].AUC, row.TD.AUC[row.TD.Used]
-		ci := row.Layers[i].Scans[0].CI
-		s := fmt.Sprintf("In %s the best layer, %s (the %s, AUC %.3f [%.3f, %.3f]), %s TD (%.3f) and %s DU (AUC %.3f, accuracy %.1f %%)",
-			row.Name, row.Layers[i].Layer, ordinal(i), ss, ci[0], ci[1], verb(ss > td, "beats", "does not beat"), td,
-			verb(ss > row.DU.AUC, "beats", "does not beat"), row.DU.AUC, row.DU.Accuracy)
-		if ss > td {
-			beats++
-		}
-		above, below := 0, 0
-		for _, l := range row.Layers {
-			if l.Scans[0].CI[0] > 0.5 {
-				above++
-			}
-			if l.Scans[0].CI[1] < 0.5 {
-				below++
-			}
-		}
-		s += fmt.Sprintf("; of its %d layers, %d detect the adversarial utterances (interval above 0.5) and %d rank them below the clean ones (interval below 0.5)",
-			len(row.Layers), above, below)
+		para := fmt.Sprintf("In %s, %s", row.Name, strings.Join(s, "; "))
 		if p := row.Published; p != nil && len(p.SS) > 0 {
 			pi := slices.Index(p.SS, slices.Max(p.SS))
 			pb := 0
@@ -351,27 +452,109 @@ func (a *Audio) AudioParagraph() string {
 					pb++
 				}
 			}
-			s += fmt.Sprintf(". The paper's row (%s): the best layer is the %s (%.3f, %s position as here), %d of %d below 0.5",
-				p.Row, ordinal(pi), p.SS[pi], verb(pi == i, "the same", "not the same"), pb, len(p.SS))
+			var same, other []string
+			for _, c := range row.Columns {
+				if bestSS(row, c) == pi {
+					same = append(same, c.Nodes)
+				} else {
+					other = append(other, c.Nodes)
+				}
+			}
+			pos := "the best here with " + strings.Join(same, " and ") + " nodes is at that position"
+			switch {
+			case len(same) == 0:
+				pos = "no best here is at that position"
+			case len(other) > 0:
+				pos += ", with " + strings.Join(other, " and ") + " nodes not"
+			}
+			para += fmt.Sprintf(". The paper's row (%s): the best layer is the %s (%.3f; %s), %d of %d below 0.5",
+				p.Row, ordinal(pi), p.SS[pi], pos, pb, len(p.SS))
 			if p.TD != nil {
 				pubTD++
 				if p.SS[pi] > *p.TD {
 					pubBeats++
 				}
-				s += fmt.Sprintf(", and it %s TD (%.3f)", verb(p.SS[pi] > *p.TD, "beats", "does not beat"), *p.TD)
+				para += fmt.Sprintf(", and it %s TD (%.3f)", verb(p.SS[pi] > *p.TD, "beats", "does not beat"), *p.TD)
 			} else {
-				s += ", TD not printed"
+				para += ", TD not printed"
 			}
 		}
-		if c := row.Control; c != nil && len(c.AUC) > 0 {
-			s += fmt.Sprintf(". The control (the clean utterances with noise at %g dB SNR) gets SS AUC %.3f to %.3f",
-				c.SNR, slices.Min(c.AUC), slices.Max(c.AUC))
+		if ctl := controlSentence(row); ctl != "" {
+			para += ". " + ctl
 		}
-		parts = append(parts, s+".")
+		parts = append(parts, para+".")
 	}
-	parts = append(parts, fmt.Sprintf("Some layer beats TD in %d of %d rows here, and in %d of the %d published rows that print TD.",
-		beats, len(a.Rows), pubBeats, pubTD))
-	return strings.Join(parts, " ")
+	var counts []string
+	for _, d := range designs {
+		counts = append(counts, fmt.Sprintf("%d of %d rows with %s nodes", beats[d], len(a.Rows), d))
+	}
+	parts = append(parts, fmt.Sprintf("Some layer beats TD in %s here, and in %d of the %d published rows that print TD.",
+		strings.Join(counts, " and "), pubBeats, pubTD))
+	return strings.Join(parts, "\n\n")
+}
+
+// controlSentence says how the row's controls fare beside the attack's
+// SNR: the range of each column's AUCs over the layers, at each SNR.
+func controlSentence(row AudioRow) string {
+	var parts []string
+	for _, c := range row.Controls {
+		var ranges []string
+		for _, col := range row.Columns {
+			var aucs []float64
+			for _, l := range c.Layers {
+				if sc := l.Scan(col); sc != nil {
+					aucs = append(aucs, sc.AUC)
+				}
+			}
+			if len(aucs) > 0 {
+				ranges = append(ranges, fmt.Sprintf("%.3f to %.3f with %s nodes", slices.Min(aucs), slices.Max(aucs), col.Nodes))
+			}
+		}
+		parts = append(parts, fmt.Sprintf("at %g dB SNR %s", c.SNR, strings.Join(ranges, " and ")))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	s := "The controls (the clean utterances with white noise) get SS AUC " + strings.Join(parts, "; ")
+	if len(row.SNR) > 0 {
+		s += fmt.Sprintf(", where the attack's perturbations have a median SNR of %.1f dB", median(row.SNR))
+	}
+	return s
+}
+
+// median returns the median of v (not empty).
+func median(v []float64) float64 {
+	s := slices.Sorted(slices.Values(v))
+	m := s[len(s)/2]
+	if len(s)%2 == 0 {
+		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return m
+}
+
+// designSentence says how the scans of column c of row fare: the best
+// layer against TD and DU, and how many layers detect the attack or rank
+// it below the clean utterances; beat reports whether the best beats TD.
+func designSentence(row AudioRow, c SSColumn) (text string, beat bool) {
+	i := bestSS(row, c)
+	if i < 0 {
+		return "", false
+	}
+	sc := row.Layers[i].Scan(c)
+	ss, td := sc.AUC, row.TD.AUC[row.TD.Used]
+	above, below := 0, 0
+	for _, l := range row.Layers {
+		if s := l.Scan(c); s != nil && s.CI[0] > 0.5 {
+			above++
+		} else if s != nil && s.CI[1] < 0.5 {
+			below++
+		}
+	}
+	return fmt.Sprintf("with %s nodes (%d-tailed) the best layer, %s (the %s, AUC %.3f [%.3f, %.3f]), %s TD (%.3f) and %s DU "+
+		"(AUC %.3f, accuracy %.1f %%), and of the %d layers %d detect the adversarial utterances (interval above 0.5) and %d "+
+		"rank them below the clean ones (interval below 0.5)",
+		c.Nodes, c.Tail, row.Layers[i].Layer, ordinal(i), ss, sc.CI[0], sc.CI[1], verb(ss > td, "beats", "does not beat"), td,
+		verb(ss > row.DU.AUC, "beats", "does not beat"), row.DU.AUC, row.DU.Accuracy, len(row.Layers), above, below), ss > td
 }
 
 func verb(ok bool, yes, no string) string {

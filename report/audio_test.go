@@ -13,9 +13,11 @@ import (
 
 func ptr(v float64) *float64 { return &v }
 
-// audioSample is a synthetic audio study: two rows, the first with a
-// recurrent layer scanned with both tails and a published row with TD and
-// DU, the second against a published row of another model without them.
+// audioSample is a synthetic audio study: two rows, the first with both
+// node designs, a recurrent layer's flat nodes and every summary scanned
+// with both tails, a control and a published row with TD and DU, the
+// second with flat nodes only against a published row of another model
+// without them.
 func audioSample() *report.Results {
 	tone := make([]float32, 800)
 	adv := make([]float32, 800)
@@ -29,9 +31,16 @@ func audioSample() *report.Results {
 			CI:    map[string][2]float64{"wer": {0.2, 0.8}, "cer": {0.3, 0.9}, "lcp": {0.25, 0.85}},
 			Clean: map[string][]float64{"cer": c}, Adv: map[string][]float64{"cer": a}}
 	}
-	scan := func(tail int, auc float64) report.SSTail {
-		return report.SSTail{Tail: tail, AUC: auc, CI: [2]float64{auc - 0.1, min(1, auc+0.1)}, Clean: []float64{1, 2, 3}, Adversarial: []float64{2.5, 4}}
+	scan := func(nodes string, tail int, auc float64) report.SSTail {
+		return report.SSTail{Nodes: nodes, Tail: tail, AUC: auc, CI: [2]float64{auc - 0.1, min(1, auc+0.1)}, Clean: []float64{1, 2, 3}, Adversarial: []float64{2.5, 4}}
 	}
+	control := func(nodes string, tail int, auc float64) report.SSTail {
+		s := scan(nodes, tail, auc)
+		s.Clean, s.Adversarial = nil, nil
+		return s
+	}
+	cols := []report.SSColumn{{Nodes: report.NodesFlat, Tail: 1}, {Nodes: report.NodesSummary, Tail: 2}}
+	const flat, summary = report.NodesFlat, report.NodesSummary
 	return &report.Results{
 		Experiment: "audio-toy", Description: "A synthetic audio study for the report golden files.",
 		Config: []byte(`{"name":"audio-toy"}`), Provenance: report.Provenance{Seed: 3, ConfigHash: "feed", GoVersion: "go1.x", Revision: "r2"},
@@ -39,23 +48,32 @@ func audioSample() *report.Results {
 		Audio: &report.Audio{
 			Rows: []report.AudioRow{
 				{Name: "ds-noisy-cw", Model: "ds-fsdd", Weights: "0123456789abcdef", Condition: "noisy, SNR 10–30 dB", Attack: "CW, 150 steps from -10 dB_x",
-					Background: 6, Clean: 3, Drawn: 4, Sources: 3, Adversarial: 2, DBx: []float64{-30, -20}, WER: 0.05, CER: 0.04, Tail: 1,
-					Length: report.AudioLength{Digits: [3]float64{3.5, 3, 3}, Seconds: [3]float64{1.6, 1.4, 1.45}, Spearman: []float64{0.1, -0.25}},
+					Background: 6, Clean: 3, Drawn: 4, Sources: 3, Adversarial: 2, DBx: []float64{-30, -20}, SNR: []float64{18, 24}, WER: 0.05, CER: 0.04, Columns: cols,
+					Length: report.AudioLength{Digits: [3]float64{3.5, 3, 3}, Seconds: [3]float64{1.6, 1.4, 1.45}, Spearman: [][]float64{{0.1, -0.25}, {0.05, 0.15}}},
 					Layers: []report.AudioLayer{
-						{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(1, 0.4)}},
-						{Layer: "bilstm_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(1, 0.9), scan(2, 0.8)}},
+						{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(flat, 1, 0.4), scan(summary, 2, 0.85), scan(summary, 1, 0.2)}},
+						{Layer: "bilstm_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(flat, 1, 0.9), scan(flat, 2, 0.8), scan(summary, 2, 0.7), scan(summary, 1, 0.65)}},
 					},
-					TD:      td([]float64{0, 0, 0.5}, []float64{0, 1}, 0.6),
-					DU:      report.AudioDU{Rate: 4000, Balanced: 2, Accuracy: 75, AUC: 0.7, CI: [2]float64{0.4, 1}, Clean: []float64{0, 0, 0.2}, Adv: []float64{0.5, 0}},
-					Control: &report.AudioControl{SNR: 0, Layers: []string{"dense_1", "bilstm_1"}, AUC: []float64{0.95, 0.6}, CI: [][2]float64{{0.9, 1}, {0.4, 0.8}}},
+					TD: td([]float64{0, 0, 0.5}, []float64{0, 1}, 0.6),
+					DU: report.AudioDU{Rate: 4000, Balanced: 2, Accuracy: 75, AUC: 0.7, CI: [2]float64{0.4, 1}, Clean: []float64{0, 0, 0.2}, Adv: []float64{0.5, 0}},
+					Controls: []report.AudioControl{
+						{SNR: 0, Layers: []report.AudioLayer{
+							{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{control(flat, 1, 0.95), control(summary, 2, 0.99)}},
+							{Layer: "bilstm_1", Dims: []int{179, 128}, Scans: []report.SSTail{control(flat, 1, 0.6), control(summary, 2, 1)}},
+						}},
+						{SNR: 20, Layers: []report.AudioLayer{
+							{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{control(flat, 1, 0.5), control(summary, 2, 0.7)}},
+							{Layer: "bilstm_1", Dims: []int{179, 128}, Scans: []report.SSTail{control(flat, 1, 0.45), control(summary, 2, 0.8)}},
+						}},
+					},
 					Published: &report.AudioPublished{Row: "DeepSpeech, CommonVoice, CW", Counts: [3]int{800, 200, 90}, Dims: []string{"80, 2048", "80, 4096"},
 						TD: ptr(0.936), DU: ptr(91.5), SS: []float64{0.283, 0.973}}},
 				{Name: "ds-clean-ia", Model: "ds-fsdd", Weights: "0123456789abcdef", Condition: "clean", Attack: "IA, stage 1 150 steps from -10 dB_x, stage 2 100 steps",
-					Background: 6, Clean: 3, Drawn: 3, Sources: 4, Adversarial: 2, Unmatched: 1, DBx: []float64{-25, -35}, WER: 0, CER: 0, Tail: 1,
-					Length: report.AudioLength{Digits: [3]float64{3.5, 2.5, 2.5}, Seconds: [3]float64{1.6, 1.2, 1.25}, Spearman: []float64{0.9, 0.7}},
+					Background: 6, Clean: 3, Drawn: 3, Sources: 4, Adversarial: 2, Unmatched: 1, DBx: []float64{-25, -35}, SNR: []float64{21, 30.5}, WER: 0, CER: 0, Columns: cols[:1],
+					Length: report.AudioLength{Digits: [3]float64{3.5, 2.5, 2.5}, Seconds: [3]float64{1.6, 1.2, 1.25}, Spearman: [][]float64{{0.9, 0.7}}},
 					Layers: []report.AudioLayer{
-						{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(1, 0.3)}},
-						{Layer: "dense_2", Dims: []int{179, 128}, Scans: []report.SSTail{scan(1, 0.55)}},
+						{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(flat, 1, 0.3)}},
+						{Layer: "dense_2", Dims: []int{179, 128}, Scans: []report.SSTail{scan(flat, 1, 0.55)}},
 					},
 					TD: td([]float64{0, 0, 0}, []float64{0, 0}, 0.5),
 					DU: report.AudioDU{Rate: 4000, Balanced: 2, Accuracy: 50, AUC: 0.5, CI: [2]float64{0.2, 0.8}, Clean: []float64{0, 0, 0}, Adv: []float64{0, 0}},
@@ -90,22 +108,28 @@ func TestAudioGolden(t *testing.T) {
 	compareGolden(t, got, "audio.md.golden")
 	for _, w := range []string{
 		"## An analog, not a reproduction",
-		"| dense_1  | 179, 128 | 0.600    | 75.0       | 0.400 [0.300, 0.500] | DeepSpeech, CommonVoice, CW (800, 200, 90) | 80, 2048    | 0.936 | 91.5 | 0.283 |",
-		"| ds-noisy-cw | bilstm_1 | 0.900 [0.800, 1.000] | 0.800 [0.700, 0.900] | 1-tailed     |",
-		"| ds-noisy-cw | CW, 150 steps from -10 dB_x                            | 2 of 3     | -25.0       | [-30.0, -20.0] |",
+		"| dense_1  | 179, 128 | 0.600    | 75.0       | 0.400 [0.300, 0.500] | 0.850 [0.750, 0.950] | DeepSpeech, CommonVoice, CW (800, 200, 90) | 80, 2048    | 0.936 | 91.5 | 0.283 |",
+		"| dense_2  | 179, 128 |          |            | 0.550 [0.450, 0.650] | –                    |",
+		"| ds-noisy-cw | bilstm_1 | flat    | 0.900 [0.800, 1.000] | 0.800 [0.700, 0.900] | 1-tailed     |",
+		"| ds-noisy-cw | dense_1  | summary | 0.200 [0.100, 0.300] | 0.850 [0.750, 0.950] | 2-tailed     |",
+		"- **summary**: each unit's mean, maximum, minimum and standard deviation",
+		"| ds-noisy-cw | CW, 150 steps from -10 dB_x                            | 2 of 3     | -25.0       | [-30.0, -20.0] | 21.0            | [18.0, 24.0]   |",
 		"row ds-clean-ia runs ds-fsdd where the paper's row (Lingvo, LibriSpeech, IA) has another model",
-		"In ds-noisy-cw the best layer, bilstm_1 (the second, AUC 0.900 [0.800, 1.000]), beats TD (0.600)",
-		"of its 2 layers, 1 detect the adversarial utterances (interval above 0.5) and 0 rank them below the clean ones (interval below 0.5)",
-		"Some layer beats TD in 2 of 2 rows here, and in 1 of the 1 published rows that print TD.",
+		"In ds-noisy-cw, with flat nodes (1-tailed) the best layer, bilstm_1 (the second, AUC 0.900 [0.800, 1.000]), beats TD (0.600)",
+		"and of the 2 layers 1 detect the adversarial utterances (interval above 0.5) and 0 rank them below the clean ones (interval below 0.5)",
+		"; with summary nodes (2-tailed) the best layer, dense_1 (the first, AUC 0.850 [0.750, 0.950]), beats TD (0.600)",
+		"the best layer is the second (0.973; the best here with flat nodes is at that position, with summary nodes not)",
+		"Some layer beats TD in 2 of 2 rows with flat nodes and 1 of 2 rows with summary nodes here, and in 1 of the 1 published rows that print TD.",
 		"![audio_example](audio_example.png)",
-		"| ds-noisy-cw | 0              | dense_1  | 0.950 [0.900, 1.000]           |",
-		"The control (the clean utterances with noise at 0 dB SNR) gets SS AUC 0.600 to 0.950.",
+		"| ds-noisy-cw | 0              | dense_1  | 0.950 [0.850, 1.000]",
+		"The controls (the clean utterances with white noise) get SS AUC at 0 dB SNR 0.600 to 0.950 with flat nodes and 0.990 to 1.000 with summary nodes; at 20 dB SNR 0.450 to 0.500 with flat nodes and 0.700 to 0.800 with summary nodes, where the attack's perturbations have a median SNR of 21.0 dB.",
+		"| ds-noisy-cw | 20             | bilstm_1 | 0.450 [0.350, 0.550]                | 0.800 [0.700, 0.900]                   |",
 	} {
 		if !strings.Contains(string(got), w) {
 			t.Errorf("report lacks %q", w)
 		}
 	}
-	for _, f := range []string{"audio_layers.png", "audio_roc_ds-noisy-cw.png", "audio_roc_ds-clean-ia.png", "audio_example.png"} {
+	for _, f := range []string{"audio_layers_flat.png", "audio_layers_summary.png", "audio_roc_ds-noisy-cw.png", "audio_roc_ds-clean-ia.png", "audio_example.png"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() < 1000 {
 			t.Errorf("figure %s: %v", f, err)
 		}
@@ -119,7 +143,7 @@ func TestAudioParagraphNoTD(t *testing.T) {
 	a.Rows = a.Rows[1:]
 	a.Rows[0].TD.AUC["cer"] = 0.99
 	p := a.AudioParagraph()
-	for _, w := range []string{"does not beat TD (0.990)", "TD not printed", "Some layer beats TD in 0 of 1 rows here, and in 0 of the 0 published rows"} {
+	for _, w := range []string{"does not beat TD (0.990)", "TD not printed", "Some layer beats TD in 0 of 1 rows with flat nodes here, and in 0 of the 0 published rows"} {
 		if !strings.Contains(p, w) {
 			t.Errorf("paragraph lacks %q:\n%s", w, p)
 		}
@@ -130,23 +154,30 @@ func TestAudioParagraphNoTD(t *testing.T) {
 // sample's cells is missing, and a missing scan, an AUC that is NaN, a
 // score short and a published row of another length are each found.
 func TestAudioCheck(t *testing.T) {
-	if cells, problems := audioSample().Audio.Check(); cells != 8 || len(problems) != 0 {
-		t.Fatalf("sample: %d cells, problems %v; want 8 and none", cells, problems)
+	// TD and DU, then a cell per layer and column: 2 + 2×2 + 2×2×2 (the
+	// first row, with its two controls) and 2 + 2×1.
+	if cells, problems := audioSample().Audio.Check(); cells != 18 || len(problems) != 0 {
+		t.Fatalf("sample: %d cells, problems %v; want 18 and none", cells, problems)
 	}
 	for _, tc := range []struct {
 		name  string
 		spoil func(a *report.Audio)
 		want  string
 	}{
-		{"no scan", func(a *report.Audio) { a.Rows[0].Layers[1].Scans = nil }, "ds-noisy-cw: layer bilstm_1 has no scan"},
-		{"NaN", func(a *report.Audio) { a.Rows[1].Layers[0].Scans[0].AUC = math.NaN() }, "ds-clean-ia: layer dense_1, 1-tailed: AUC NaN"},
+		{"no scan", func(a *report.Audio) { a.Rows[0].Layers[1].Scans = a.Rows[0].Layers[1].Scans[:2] }, "ds-noisy-cw: layer bilstm_1 has no summary 2-tailed scan"},
+		{"control", func(a *report.Audio) {
+			a.Rows[0].Controls[1].Layers[0].Scans = a.Rows[0].Controls[1].Layers[0].Scans[1:]
+		}, "ds-noisy-cw: control at 20 dB: layer dense_1 has no flat 1-tailed scan"},
+		{"SNR", func(a *report.Audio) { a.Rows[1].SNR = a.Rows[1].SNR[:1] }, "2 dB_x, 1 SNR"},
+		{"NaN", func(a *report.Audio) { a.Rows[1].Layers[0].Scans[0].AUC = math.NaN() }, "ds-clean-ia: layer dense_1, flat 1-tailed: AUC NaN"},
 		{"scores", func(a *report.Audio) { a.Rows[0].Layers[0].Scans[0].Clean = nil }, "0 clean and 2 adversarial scores"},
 		{"TD", func(a *report.Audio) { a.Rows[0].TD.AUC["cer"] = 1.5 }, "ds-noisy-cw: TD AUC (cer) 1.5"},
 		{"published", func(a *report.Audio) { a.Rows[1].Published.SS = a.Rows[1].Published.SS[:1] }, "2 layers beside a published row of 1"},
 		{"dB_x", func(a *report.Audio) { a.Rows[0].DBx = nil }, "2 (and 0 unmatched) of 3 sources adversarial, 0 dB_x"},
 		{"unmatched", func(a *report.Audio) { a.Rows[1].Unmatched = 3 }, "2 (and 3 unmatched) of 4 sources"},
 		{"drawn", func(a *report.Audio) { a.Rows[0].Drawn = 2 }, "3 of 2 clean"},
-		{"Spearman", func(a *report.Audio) { a.Rows[0].Length.Spearman = nil }, "0 Spearman correlations with the length for 2 layers"},
+		{"Spearman", func(a *report.Audio) { a.Rows[0].Length.Spearman = a.Rows[0].Length.Spearman[:1] }, "Spearman correlations with the length for 1 columns, not 2"},
+		{"Spearman layers", func(a *report.Audio) { a.Rows[1].Length.Spearman[0] = nil }, "column 0: 0 Spearman correlations with the length for 2 layers"},
 	} {
 		a := audioSample().Audio
 		tc.spoil(a)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"subsetscan/data"
 	"subsetscan/data/fsdd"
 	"subsetscan/nn"
 )
@@ -71,9 +72,18 @@ func Decode(m *nn.Model, us []fsdd.Utterance, beam, workers int) ([]string, erro
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(us))
-	for i := range us {
-		row := logits.Row(i)[:b.Frames[i]*Classes]
+	return DecodeLogits(logits, b.Frames, beam), nil
+}
+
+// DecodeLogits returns the transcripts of utterances from their CTC
+// logits (a row of time steps × Classes each, of which the first
+// frames[i] are utterance i's own, as Assemble's Frames), decoded greedily
+// (beam < 2) or by beam search of width beam: what Decode returns, for a
+// caller that has the logits from a forward pass of its own.
+func DecodeLogits(logits *data.Array, frames []int, beam int) []string {
+	out := make([]string, len(frames))
+	for i := range frames {
+		row := logits.Row(i)[:frames[i]*Classes]
 		var labels []int
 		if beam < 2 {
 			labels = nn.GreedyDecode(row, Classes, Blank)
@@ -82,7 +92,7 @@ func Decode(m *nn.Model, us []fsdd.Utterance, beam, workers int) ([]string, erro
 		}
 		out[i] = Transcript(labels)
 	}
-	return out, nil
+	return out
 }
 
 // Scores are a recogniser's error rates on a set of utterances.
