@@ -70,6 +70,14 @@ bench:
 bench-cli: build
 	scripts/bench-cli.sh $(BIN)
 
+# The whole cached run of audio-fsdd as a user runs it, three runs
+# (BenchmarkAudioRun; issue 9: 60 s wall on 2 cores), on the shared FSDD
+# copy (../shared/datasets, or $SUBSETSCAN_DATASETS) and the committed
+# attack sets; compare its CPU time (cpu-s/op) on a busy machine.
+.PHONY: bench-audio
+bench-audio:
+	$(GO) test -run='^$$' -bench=BenchmarkAudioRun -benchtime=1x -count=3 ./cmd/subsetscan/
+
 race:
 	$(GO) test -race ./scan/... ./runner/...
 

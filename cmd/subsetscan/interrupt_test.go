@@ -30,8 +30,9 @@ var built struct {
 	err  error
 }
 
-// buildBinary builds subsetscan once for the tests of this file.
-func buildBinary(t *testing.T) string {
+// buildBinary builds subsetscan once for the tests of this file and the
+// benchmarks of the package.
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")

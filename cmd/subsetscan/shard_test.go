@@ -163,7 +163,7 @@ func TestShardMergeShipped(t *testing.T) {
 }
 
 // copyDir copies the files of src, if it exists, into dst.
-func copyDir(t *testing.T, src, dst string) {
+func copyDir(t testing.TB, src, dst string) {
 	t.Helper()
 	ents, err := os.ReadDir(src)
 	if os.IsNotExist(err) {
