@@ -95,3 +95,58 @@ func TestSummaryStats(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryStatsEdges checks the summary nodes' edge cases: an
+// utterance of one frame (its values are its mean, maximum and minimum,
+// its deviation 0), one that fills the input (no padding), a unit
+// constant over the frames, whose deviation must be exactly 0 at any
+// value and frame count (a constant background unit with a deviation of
+// rounding noise would order utterances by that noise), signed values,
+// time × frequency × channels rows (the units of a step are the
+// frequencies × channels), and no utterance.
+func TestSummaryStatsEdges(t *testing.T) {
+	constant := func(v float32, steps int) []float32 {
+		row := make([]float32, steps)
+		for i := range row {
+			row[i] = v
+		}
+		return row
+	}
+	for _, tc := range []struct {
+		name         string
+		rows         [][]float32
+		frames       []int
+		steps, nodes int
+		want         [][]float64 // means, maxima, minima, deviations
+	}{
+		{"one frame", [][]float32{{-1.5, 2, 7, 7}}, []int{1}, 2, 8, [][]float64{{-1.5, 2, -1.5, 2, -1.5, 2, 0, 0}}},
+		{"no padding", [][]float32{{1, 2, 3, 4}}, []int{2}, 2, 8, [][]float64{{2, 3, 3, 4, 1, 2, 1, 1}}},
+		// 20 over 91 frames: the sum of squares less the squared mean
+		// leaves 2.4e-7 of rounding; 0.1 over 49: 1.9e-9.
+		{"constant 20", [][]float32{constant(20, 179)}, []int{91}, 179, 4, [][]float64{{20, 20, 20, 0}}},
+		{"constant 0.1", [][]float32{constant(0.1, 179)}, []int{49}, 179, 4, [][]float64{{float64(float32(0.1)), float64(float32(0.1)), float64(float32(0.1)), 0}}},
+		// two steps of 2 frequencies × 2 channels, the second step padding
+		{"time × frequency × channels", [][]float32{{1, -2, 3, -4, 9, 9, 9, 9}}, []int{1}, 2, 16,
+			[][]float64{{1, -2, 3, -4, 1, -2, 3, -4, 1, -2, 3, -4, 0, 0, 0, 0}}},
+		{"no utterance", nil, nil, 3, 8, nil},
+	} {
+		a := data.NewArray(len(tc.rows), tc.steps*tc.nodes/4)
+		for i, r := range tc.rows {
+			copy(a.Row(i), r)
+		}
+		got, err := summaryStats(a, tc.frames, tc.steps, 2)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got.Len() != len(tc.want) || got.RowSize() != tc.nodes {
+			t.Fatalf("%s: %d rows of %d nodes, want %d of %d", tc.name, got.Len(), got.RowSize(), len(tc.want), tc.nodes)
+		}
+		for i, w := range tc.want {
+			for k, v := range got.Row(i) {
+				if float64(v) != w[k] {
+					t.Errorf("%s: utterance %d, node %d: %v, want %v", tc.name, i, k, v, w[k])
+				}
+			}
+		}
+	}
+}

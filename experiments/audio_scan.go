@@ -176,9 +176,11 @@ func (d *audioRowData) summaries(evActs map[string]*data.Array, frames []int, wo
 // steps time steps of u values each, row-major), the mean, maximum,
 // minimum and standard deviation of each of its u values over its first
 // frames[i] time steps (its own frames, the padding left out), as a row of
-// 4u: the u means, then the maxima, the minima and the deviations. It is
-// an error when a row is not steps time steps, or an utterance has no
-// frame or more than steps.
+// 4u: the u means, then the maxima, the minima and the deviations
+// (population ones, over the frames[i] values; exactly 0 for a unit
+// constant over them). A NaN value makes its unit's nodes NaN, which the
+// scans reject naming the node. It is an error when a row is not steps
+// time steps, or an utterance has no frame or more than steps.
 func summaryStats(a *data.Array, frames []int, steps, workers int) (*data.Array, error) {
 	n, size := a.Len(), a.RowSize()
 	if steps < 1 || size%steps != 0 {
@@ -200,9 +202,12 @@ func summaryStats(a *data.Array, frames []int, steps, workers int) (*data.Array,
 		clear(sum)
 		copy(dst[u:2*u], row[:u])
 		copy(dst[2*u:3*u], row[:u])
+		// The sums are of the differences from the first frame's value:
+		// a unit constant over the frames has a deviation of exactly 0,
+		// not the rounding left by Σx²/n − mean², and less is cancelled.
 		for t := range frames[i] {
 			for k, v := range row[t*u : (t+1)*u] {
-				x := float64(v)
+				x := float64(v) - float64(row[k])
 				s[k] += x
 				s2[k] += x * x
 				dst[u+k] = max(dst[u+k], v)
@@ -211,9 +216,9 @@ func summaryStats(a *data.Array, frames []int, steps, workers int) (*data.Array,
 		}
 		m := 1 / float64(frames[i])
 		for k := range u {
-			mean := s[k] * m
-			dst[k] = float32(mean)
-			dst[3*u+k] = float32(math.Sqrt(max(0, s2[k]*m-mean*mean)))
+			shift := s[k] * m
+			dst[k] = float32(float64(row[k]) + shift)
+			dst[3*u+k] = float32(math.Sqrt(max(0, s2[k]*m-shift*shift)))
 		}
 	})
 	return out, nil
