@@ -2,10 +2,13 @@ package experiments
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
 	"subsetscan/data"
+	"subsetscan/nn"
+	"subsetscan/nn/asr"
 )
 
 // TestTDScores checks the temporal-dependency scores on constructed
@@ -147,6 +150,48 @@ func TestSummaryStatsEdges(t *testing.T) {
 					t.Errorf("%s: utterance %d, node %d: %v, want %v", tc.name, i, k, v, w[k])
 				}
 			}
+		}
+	}
+}
+
+// TestCheckSummaryLayers checks that summary nodes are refused, naming
+// the layer, in a layer whose first axis is not the mel frames (a
+// convolution strided in time) and taken in the shipped models' layers
+// and wherever only flat nodes are scanned.
+func TestCheckSummaryLayers(t *testing.T) {
+	arch := asr.LVArch
+	arch.Name = "lv_time_strided"
+	arch.Layers = append(slices.Clone(arch.Layers[:3]), nn.LayerSpec{Name: "conv2d_t", Kind: nn.Conv2D, Filters: 4, Kernel: 3, Strides: 2,
+		ColStrides: 2, Padding: "same", Activation: "relu"})
+	strided, err := nn.New(arch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := nn.New(asr.DSArch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lv, err := nn.New(asr.LVArch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary := []string{nodesFlat, nodesSummary}
+	for _, tc := range []struct {
+		name   string
+		m      *nn.Model
+		layers []string
+		nodes  []string
+		want   string // "" for no error
+	}{
+		{"ds-fsdd", ds, asr.ScannedLayers, summary, ""},
+		{"lv-fsdd", lv, asr.LVScannedLayers, summary, ""},
+		{"strided in time", strided, []string{"conv2d_1", "conv2d_t"}, summary,
+			"layer conv2d_t: summary nodes need a layer whose first axis is the model's 179 mel frames, its output is [90 20 4]"},
+		{"strided in time, flat nodes", strided, []string{"conv2d_t"}, []string{nodesFlat}, ""},
+	} {
+		err := checkSummaryLayers(tc.m, &audioRow{Layers: tc.layers, Nodes: tc.nodes})
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
 		}
 	}
 }

@@ -84,6 +84,9 @@ func prepareAudioRow(ctx context.Context, cfg *Config, r *audioRow, ac *audioCor
 	if err != nil {
 		return nil, fmt.Errorf("%s.model: %w", r.Name, err)
 	}
+	if err := checkSummaryLayers(m, r); err != nil {
+		return nil, err
+	}
 	d := &audioRowData{r: r, model: m}
 	samples := arch.Input[0]
 	for _, p := range []struct {

@@ -9,6 +9,7 @@ import (
 	"subsetscan/data"
 	"subsetscan/data/fsdd"
 	"subsetscan/internal/par"
+	"subsetscan/nn"
 	"subsetscan/nn/asr"
 	"subsetscan/report"
 )
@@ -152,6 +153,30 @@ func (d *audioRowData) background(env Env) error {
 	d.bgFrames = bg.Frames
 	d.bgActs, err = d.model.Forward(bg.X, d.r.Layers, env.Workers)
 	return err
+}
+
+// checkSummaryLayers checks, when the row scans summary nodes, that each
+// of its scanned layers of m has the model's mel frames as its first axis:
+// summaryStats keeps an utterance's first Frames steps, which are its own
+// frames only on that axis (a layer strided in time, or without time,
+// would have them summarised wrongly or refused halfway through a run).
+func checkSummaryLayers(m *nn.Model, r *audioRow) error {
+	if !slices.Contains(r.Nodes, nodesSummary) {
+		return nil
+	}
+	mel, err := asr.MelOf(m.Arch)
+	if err != nil {
+		return err
+	}
+	samples := m.Arch.Input[0]
+	frames := asr.Frames(mel, samples, samples)
+	for _, l := range r.Layers {
+		if shape, _ := m.OutputShape(l); len(shape) < 2 || shape[0] != frames {
+			return fmt.Errorf("layer %s: summary nodes need a layer whose first axis is the model's %d mel frames, its output is %v; scan it with nodes [%s]",
+				l, frames, shape, nodesFlat)
+		}
+	}
+	return nil
 }
 
 // summaries returns the summary nodes (summaryStats) of the background
