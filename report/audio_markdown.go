@@ -35,9 +35,7 @@ func (r *Results) writeAudioAnalog(b *bytes.Buffer) error {
 		"small CTC networks trained here on spoken digit strings (2–5 recordings of one speaker from the Free Spoken Digit Dataset, "+
 		"8 kHz, digit words as the vocabulary); CommonVoice's crowd-sourced noise is stood for by white noise at a seeded SNR "+
 		"and LibriSpeech's read speech by the clean strings; dense and recurrent layers are a few hundred units, not thousands; "+
-		"the counts are this run's, listed beside the paper's. **Added here:** a second node design, each unit's statistics "+
-		"over the utterance's own frames, since the paper's flattened time × units fail the scans' own control on padded "+
-		"utterances of different lengths (\"The scans' nodes\" and the control below); the published SS stands beside the flat column.")
+		"the counts are this run's, listed beside the paper's.%s", r.Audio.addedText())
 	var subs, extra []string
 	for _, row := range r.Audio.Rows {
 		if p := row.Published; p != nil && !strings.HasPrefix(p.Row, modelFamily(row.Model)) {
@@ -54,6 +52,32 @@ func (r *Results) writeAudioAnalog(b *bytes.Buffer) error {
 	}
 	fmt.Fprintf(b, "\n")
 	return nil
+}
+
+// addedText is the analog's sentence on the node design added here, ""
+// when the rows scan the paper's flat nodes only.
+func (a *Audio) addedText() string {
+	designs := a.AudioDesigns()
+	if !slices.Contains(designs, NodesSummary) {
+		return ""
+	}
+	if !slices.Contains(designs, NodesFlat) {
+		return " **Added here:** a node design of this project's, each unit's statistics over the utterance's own frames, " +
+			"scanned instead of the paper's flattened time × units (\"The scans' nodes\" below); the published SS, of flat nodes, " +
+			"stands beside it."
+	}
+	see := "\"The scans' nodes\" below"
+	if a.hasControls() {
+		see = "\"The scans' nodes\" and the controls below"
+	}
+	return " **Added here:** a second node design, each unit's statistics over the utterance's own frames, since the " +
+		"paper's flattened time × units, on padded utterances of different lengths, can follow length rather than content (" +
+		see + "); the published SS stands beside the flat column."
+}
+
+// hasControls reports whether some row has a control.
+func (a *Audio) hasControls() bool {
+	return slices.ContainsFunc(a.Rows, func(row AudioRow) bool { return len(row.Controls) > 0 })
 }
 
 // modelFamily returns the paper's model an analog stands for.
@@ -197,19 +221,30 @@ func (r *Results) writeAudioDesigns(b *bytes.Buffer) error {
 	for _, d := range designs {
 		fmt.Fprintf(b, "- **%s**: %s.\n", d, designText[d])
 	}
-	if slices.Contains(designs, NodesSummary) {
-		fmt.Fprintf(b, "\nWhy a second design: the utterances are padded with silence to the model's input, so a flat node (t, u) "+
-			"compares an utterance's frame t with whatever the background utterances have at t, speech, a pause or padding. A "+
-			"frame made unusual, even by loud noise, is seldom extreme among that mixture, and longer utterances hold more "+
-			"late frames unlike the background's whatever their content. The control (below) measures this: the scans of the "+
-			"clean utterances against themselves with white noise, which should be told apart at once. Summary nodes compare "+
-			"each utterance's own frames, whatever its length and timing, with the background's; they are this project's "+
-			"design, not the paper's, and the published SS stands beside the flat column. The design was chosen after others "+
-			"were tried on these rows (the frames common to all utterances; per-frame nodes against all the background's "+
-			"frames; each unit's mean alone; frames against the background frames of their own most probable digit): of "+
-			"those, it told the 0 dB control apart best. Their AUCs against the attacks were seen too, so the summary column "+
-			"is an exploration of this analog, not a test fixed in advance.\n")
+	if !slices.Contains(designs, NodesSummary) {
+		return nil
 	}
+	control := "The controls (below) measure this: the scans of the clean utterances against themselves with white noise, " +
+		"which should be told apart at once."
+	if !r.Audio.hasControls() {
+		control = "A control would measure this, the scans of the clean utterances against themselves with white noise " +
+			"(rows[].control_snr), but no row here has a control."
+	}
+	beside := ""
+	if slices.Contains(designs, NodesFlat) {
+		beside = ", and the published SS stands beside the flat column"
+	}
+	fmt.Fprintf(b, "\nWhy summary nodes: the utterances are padded with silence to the model's input, so a flat node (t, u) "+
+		"compares an utterance's frame t with whatever the background utterances have at t, speech, a pause or padding. A "+
+		"frame made unusual, even by loud noise, is seldom extreme among that mixture, and longer utterances hold more "+
+		"late frames unlike the background's whatever their content. %s Summary nodes compare each utterance's own frames "+
+		"with the background's, whatever their timing and the padding after them; they are not free of length, though: the "+
+		"correlations below measure how far their scores follow it. They are this project's design, not the paper's%s. "+
+		"The design was chosen after others were tried on the rows of the shipped audio-fsdd config (the frames common to "+
+		"all utterances; per-frame nodes against all the background's frames; each unit's mean alone; frames against the "+
+		"background frames of their own most probable digit): of those, it told the 0 dB control apart best. Their AUCs "+
+		"against the attacks were seen too, so the summary column is an exploration of this analog, not a test fixed in "+
+		"advance.\n", control, beside)
 	return nil
 }
 
@@ -294,11 +329,18 @@ func (r *Results) writeAudioTails(b *bytes.Buffer) error {
 	if len(t.Rows) == 0 {
 		return nil
 	}
+	var which []string
+	designs := r.Audio.AudioDesigns()
+	if slices.Contains(designs, NodesFlat) {
+		which = append(which, "the outputs of recurrent layers are signed, so their flat nodes are scanned with both tails")
+	}
+	if slices.Contains(designs, NodesSummary) {
+		which = append(which, "summary nodes (a minimum, a spread) have no direction of their own, so every layer's are")
+	}
 	fmt.Fprintf(b, "\n### Both tails\n\nA one-tailed scan looks for activations higher than the background's only, a "+
-		"two-tailed one for both higher and lower. The outputs of recurrent layers are signed, so their flat nodes are scanned "+
-		"with both tails; summary nodes (a minimum, a spread) have no direction of their own, so every layer's are. An AUC well "+
-		"below 0.5 one-tailed means the adversarial utterances' values are lower than the clean ones', which only the "+
-		"two-tailed scan counts as anomalous.\n\n")
+		"two-tailed one for both higher and lower. %s. An AUC well below 0.5 one-tailed means the adversarial utterances' "+
+		"values are lower than the clean ones', which only the two-tailed scan counts as anomalous.\n\n",
+		capitalise(strings.Join(which, "; ")))
 	return WriteMarkdownTable(b, t)
 }
 
@@ -335,6 +377,14 @@ func (r *Results) writeAudioControl(b *bytes.Buffer) error {
 		"the task must tell apart; near the attacks' own SNR (the attacks' table below) a change as loud as theirs but "+
 		"without their aim, against which their AUCs can be read.\n\n")
 	return WriteMarkdownTable(b, t)
+}
+
+// capitalise returns s with its first letter upper-case.
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func ssCell(s SSTail) string { return fmt.Sprintf("%.3f [%.3f, %.3f]", s.AUC, s.CI[0], s.CI[1]) }
@@ -486,7 +536,13 @@ func (a *Audio) AudioParagraph() string {
 	}
 	var counts []string
 	for _, d := range designs {
-		counts = append(counts, fmt.Sprintf("%d of %d rows with %s nodes", beats[d], len(a.Rows), d))
+		n := 0 // the rows that scan d
+		for _, row := range a.Rows {
+			if _, ok := row.Column(d); ok {
+				n++
+			}
+		}
+		counts = append(counts, fmt.Sprintf("%d of %d rows with %s nodes", beats[d], n, d))
 	}
 	parts = append(parts, fmt.Sprintf("Some layer beats TD in %s here, and in %d of the %d published rows that print TD.",
 		strings.Join(counts, " and "), pubBeats, pubTD))

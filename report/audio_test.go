@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -119,7 +120,7 @@ func TestAudioGolden(t *testing.T) {
 		"and of the 2 layers 1 detect the adversarial utterances (interval above 0.5) and 0 rank them below the clean ones (interval below 0.5)",
 		"; with summary nodes (2-tailed) the best layer, dense_1 (the first, AUC 0.850 [0.750, 0.950]), beats TD (0.600)",
 		"the best layer is the second (0.973; the best here with flat nodes is at that position, with summary nodes not)",
-		"Some layer beats TD in 2 of 2 rows with flat nodes and 1 of 2 rows with summary nodes here, and in 1 of the 1 published rows that print TD.",
+		"Some layer beats TD in 2 of 2 rows with flat nodes and 1 of 1 rows with summary nodes here, and in 1 of the 1 published rows that print TD.",
 		"![audio_example](audio_example.png)",
 		"| ds-noisy-cw | 0              | dense_1  | 0.950 [0.850, 1.000]",
 		"The controls (the clean utterances with white noise) get SS AUC at 0 dB SNR 0.600 to 0.950 with flat nodes and 0.990 to 1.000 with summary nodes; at 20 dB SNR 0.450 to 0.500 with flat nodes and 0.700 to 0.800 with summary nodes, where the attack's perturbations have a median SNR of 21.0 dB.",
@@ -224,5 +225,96 @@ func TestAudioUnpublishedRow(t *testing.T) {
 	}
 	if _, problems := r.Audio.Check(); len(problems) != 0 {
 		t.Errorf("problems %v", problems)
+	}
+}
+
+// onlyDesign returns the audio sample with every row's columns, scans,
+// controls and correlations cut to the node design nodes (the second row,
+// flat only, dropped when nodes is summary).
+func onlyDesign(nodes string) *report.Results {
+	r := audioSample()
+	var rows []report.AudioRow
+	keep := func(ls []report.AudioLayer) {
+		for i := range ls {
+			var s []report.SSTail
+			for _, sc := range ls[i].Scans {
+				if sc.Nodes == nodes {
+					s = append(s, sc)
+				}
+			}
+			ls[i].Scans = s
+		}
+	}
+	for _, row := range r.Audio.Rows {
+		c, ok := row.Column(nodes)
+		if !ok {
+			continue
+		}
+		k := slices.Index(row.Columns, c)
+		row.Columns, row.Length.Spearman = []report.SSColumn{c}, row.Length.Spearman[k:k+1]
+		keep(row.Layers)
+		for _, ctl := range row.Controls {
+			keep(ctl.Layers)
+		}
+		rows = append(rows, row)
+	}
+	r.Audio.Rows = rows
+	return r
+}
+
+// TestAudioOneDesign renders studies whose rows all scan one node design,
+// and one without controls: the report, verify's check and the figures
+// work, and the prose claims nothing of a design, a column or a control
+// the report does not have.
+func TestAudioOneDesign(t *testing.T) {
+	noControls := audioSample()
+	for i := range noControls.Audio.Rows {
+		noControls.Audio.Rows[i].Controls = nil
+	}
+	for _, tc := range []struct {
+		name      string
+		r         *report.Results
+		want, not []string
+		figures   []string
+	}{
+		{"summary only", onlyDesign(report.NodesSummary),
+			[]string{"| SS summary (AUC)", "Some layer beats TD in 1 of 1 rows with summary nodes here", "Why summary nodes", "- **summary**"},
+			[]string{"SS flat", "flat column", "a second node design", "- **flat**", "with flat nodes"},
+			[]string{"audio_layers_summary.png"}},
+		{"flat only", onlyDesign(report.NodesFlat),
+			[]string{"| SS flat (AUC)", "Some layer beats TD in 2 of 2 rows with flat nodes here", "- **flat**"},
+			[]string{"SS summary", "summary nodes", "Added here", "Why summary nodes", "- **summary**"},
+			[]string{"audio_layers_flat.png"}},
+		{"both, no control", noControls,
+			[]string{"Some layer beats TD in 2 of 2 rows with flat nodes and 1 of 1 rows with summary nodes here", "no row here has a control"},
+			[]string{"The controls (below)", "the controls below", "Controls: the scans against plain noise", "The controls (the clean"},
+			[]string{"audio_layers_flat.png", "audio_layers_summary.png"}},
+	} {
+		if _, problems := tc.r.Audio.Check(); len(problems) != 0 {
+			t.Errorf("%s: problems %v", tc.name, problems)
+		}
+		dir := t.TempDir()
+		if err := report.Render(dir, tc.r); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(string(md), w) {
+				t.Errorf("%s: report lacks %q", tc.name, w)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(string(md), w) {
+				t.Errorf("%s: report has %q", tc.name, w)
+			}
+		}
+		for _, f := range tc.figures {
+			if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+				t.Errorf("%s: figure %s: %v", tc.name, f, err)
+			}
+		}
 	}
 }
