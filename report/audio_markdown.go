@@ -467,66 +467,42 @@ func ordinal(i int) string {
 
 // AudioParagraph says, from the numbers, what carries over from the
 // paper, in a paragraph per row and a last one: for each row and node
-// design whether its best layer beats TD and DU, how many layers detect
-// the attack or rank it below the clean utterances (confidence interval
-// above or below 0.5); the paper's row: its best layer, with which node
-// designs the best here is at its position, how many published AUCs are
-// below 0.5 (the paper prints no intervals) and whether it beats TD; the
+// design whether its best layer beats TD and DU (by the AUCs, saying when
+// the baseline's lies inside the layer's interval), how many layers
+// detect the attack or rank it below the clean utterances (confidence
+// interval above or below 0.5); the paper's row (publishedSentence); the
 // controls' ranges beside the attack's SNR.
 func (a *Audio) AudioParagraph() string {
 	var parts []string
-	designs := a.AudioDesigns()
-	beats := map[string]int{}
+	beats, clear, scanned := map[string]int{}, map[string]int{}, map[string]int{}
 	pubBeats, pubTD := 0, 0
 	for _, row := range a.Rows {
 		var s []string
 		for _, c := range row.Columns {
-			text, beat := designSentence(row, c)
+			text, beat, above := designSentence(row, c)
 			if text == "" {
 				continue
 			}
 			s = append(s, text)
+			scanned[c.Nodes]++
 			if beat {
 				beats[c.Nodes]++
+			}
+			if above {
+				clear[c.Nodes]++
 			}
 		}
 		if len(s) == 0 {
 			continue
 		}
 		para := fmt.Sprintf("In %s, %s", row.Name, strings.Join(s, "; "))
-		if p := row.Published; p != nil && len(p.SS) > 0 {
-			pi := slices.Index(p.SS, slices.Max(p.SS))
-			pb := 0
-			for _, v := range p.SS {
-				if v < 0.5 {
-					pb++
-				}
-			}
-			var same, other []string
-			for _, c := range row.Columns {
-				if bestSS(row, c) == pi {
-					same = append(same, c.Nodes)
-				} else {
-					other = append(other, c.Nodes)
-				}
-			}
-			pos := "the best here with " + strings.Join(same, " and ") + " nodes is at that position"
-			switch {
-			case len(same) == 0:
-				pos = "no best here is at that position"
-			case len(other) > 0:
-				pos += ", with " + strings.Join(other, " and ") + " nodes not"
-			}
-			para += fmt.Sprintf(". The paper's row (%s): the best layer is the %s (%.3f; %s), %d of %d below 0.5",
-				p.Row, ordinal(pi), p.SS[pi], pos, pb, len(p.SS))
-			if p.TD != nil {
+		if text, beat, td := publishedSentence(row); text != "" {
+			para += ". " + text
+			if td {
 				pubTD++
-				if p.SS[pi] > *p.TD {
-					pubBeats++
-				}
-				para += fmt.Sprintf(", and it %s TD (%.3f)", verb(p.SS[pi] > *p.TD, "beats", "does not beat"), *p.TD)
-			} else {
-				para += ", TD not printed"
+			}
+			if beat {
+				pubBeats++
 			}
 		}
 		if ctl := controlSentence(row); ctl != "" {
@@ -535,18 +511,57 @@ func (a *Audio) AudioParagraph() string {
 		parts = append(parts, para+".")
 	}
 	var counts []string
-	for _, d := range designs {
-		n := 0 // the rows that scan d
-		for _, row := range a.Rows {
-			if _, ok := row.Column(d); ok {
-				n++
-			}
+	for _, d := range a.AudioDesigns() {
+		n := fmt.Sprintf("%d of %d rows with %s nodes", beats[d], scanned[d], d)
+		if beats[d] > 0 {
+			n += fmt.Sprintf(" (%d of them with TD below the layer's interval)", clear[d])
 		}
-		counts = append(counts, fmt.Sprintf("%d of %d rows with %s nodes", beats[d], n, d))
+		counts = append(counts, n)
 	}
 	parts = append(parts, fmt.Sprintf("Some layer beats TD in %s here, and in %d of the %d published rows that print TD.",
 		strings.Join(counts, " and "), pubBeats, pubTD))
 	return strings.Join(parts, "\n\n")
+}
+
+// publishedSentence says what the paper's row beside row shows: its best
+// layer, with which node designs the best here is at its position, how
+// many published AUCs are below 0.5 (the paper prints no intervals) and
+// whether its best beats TD (beat; td reports whether it prints TD); ""
+// when row has no published row.
+func publishedSentence(row AudioRow) (text string, beat, td bool) {
+	p := row.Published
+	if p == nil || len(p.SS) == 0 {
+		return "", false, false
+	}
+	pi := slices.Index(p.SS, slices.Max(p.SS))
+	pb := 0
+	for _, v := range p.SS {
+		if v < 0.5 {
+			pb++
+		}
+	}
+	var same, other []string
+	for _, c := range row.Columns {
+		if bestSS(row, c) == pi {
+			same = append(same, c.Nodes)
+		} else {
+			other = append(other, c.Nodes)
+		}
+	}
+	pos := "the best here with " + strings.Join(same, " and ") + " nodes is at that position"
+	switch {
+	case len(same) == 0:
+		pos = "no best here is at that position"
+	case len(other) > 0:
+		pos += ", with " + strings.Join(other, " and ") + " nodes not"
+	}
+	text = fmt.Sprintf("The paper's row (%s): the best layer is the %s (%.3f; %s), %d of %d below 0.5",
+		p.Row, ordinal(pi), p.SS[pi], pos, pb, len(p.SS))
+	if p.TD == nil {
+		return text + ", TD not printed", false, false
+	}
+	beat = p.SS[pi] > *p.TD
+	return text + fmt.Sprintf(", and it %s TD (%.3f)", verb(beat, "beats", "does not beat"), *p.TD), beat, true
 }
 
 // controlSentence says how the row's controls fare beside the attack's
@@ -589,28 +604,40 @@ func median(v []float64) float64 {
 }
 
 // designSentence says how the scans of column c of row fare: the best
-// layer against TD and DU, and how many layers detect the attack or rank
-// it below the clean utterances; beat reports whether the best beats TD.
-func designSentence(row AudioRow, c SSColumn) (text string, beat bool) {
+// layer against TD and DU, by the AUCs, saying when the baseline's AUC
+// lies inside the layer's interval, and how many layers detect the attack
+// or rank it below the clean utterances; beat reports whether the best
+// beats TD, above whether TD's AUC lies below its interval.
+func designSentence(row AudioRow, c SSColumn) (text string, beat, above bool) {
 	i := bestSS(row, c)
 	if i < 0 {
-		return "", false
+		return "", false, false
 	}
 	sc := row.Layers[i].Scan(c)
 	ss, td := sc.AUC, row.TD.AUC[row.TD.Used]
-	above, below := 0, 0
+	up, down := 0, 0
 	for _, l := range row.Layers {
 		if s := l.Scan(c); s != nil && s.CI[0] > 0.5 {
-			above++
+			up++
 		} else if s != nil && s.CI[1] < 0.5 {
-			below++
+			down++
 		}
 	}
-	return fmt.Sprintf("with %s nodes (%d-tailed) the best layer, %s (the %s, AUC %.3f [%.3f, %.3f]), %s TD (%.3f) and %s DU "+
-		"(AUC %.3f, accuracy %.1f %%), and of the %d layers %d detect the adversarial utterances (interval above 0.5) and %d "+
+	return fmt.Sprintf("with %s nodes (%d-tailed) the best layer, %s (the %s, AUC %.3f [%.3f, %.3f]), %s TD (%.3f%s) and %s DU "+
+		"(AUC %.3f%s, accuracy %.1f %%), and of the %d layers %d detect the adversarial utterances (interval above 0.5) and %d "+
 		"rank them below the clean ones (interval below 0.5)",
 		c.Nodes, c.Tail, row.Layers[i].Layer, ordinal(i), ss, sc.CI[0], sc.CI[1], verb(ss > td, "beats", "does not beat"), td,
-		verb(ss > row.DU.AUC, "beats", "does not beat"), row.DU.AUC, row.DU.Accuracy, len(row.Layers), above, below), ss > td
+		inside(sc.CI, td), verb(ss > row.DU.AUC, "beats", "does not beat"), row.DU.AUC, inside(sc.CI, row.DU.AUC),
+		row.DU.Accuracy, len(row.Layers), up, down), ss > td, sc.CI[0] > td
+}
+
+// inside returns ", inside the layer's interval" when v lies in ci, else
+// "": a baseline's AUC there is not told apart from the layer's.
+func inside(ci [2]float64, v float64) string {
+	if ci[0] <= v && v <= ci[1] {
+		return ", inside the layer's interval"
+	}
+	return ""
 }
 
 func verb(ok bool, yes, no string) string {

@@ -120,7 +120,8 @@ func TestAudioGolden(t *testing.T) {
 		"and of the 2 layers 1 detect the adversarial utterances (interval above 0.5) and 0 rank them below the clean ones (interval below 0.5)",
 		"; with summary nodes (2-tailed) the best layer, dense_1 (the first, AUC 0.850 [0.750, 0.950]), beats TD (0.600)",
 		"the best layer is the second (0.973; the best here with flat nodes is at that position, with summary nodes not)",
-		"Some layer beats TD in 2 of 2 rows with flat nodes and 1 of 1 rows with summary nodes here, and in 1 of the 1 published rows that print TD.",
+		"Some layer beats TD in 2 of 2 rows with flat nodes (1 of them with TD below the layer's interval) and 1 of 1 rows with summary nodes (1 of them with TD below the layer's interval) here, and in 1 of the 1 published rows that print TD.",
+		"dense_2 (the second, AUC 0.550 [0.450, 0.650]), beats TD (0.500, inside the layer's interval) and beats DU (AUC 0.500, inside the layer's interval, accuracy 50.0 %)",
 		"![audio_example](audio_example.png)",
 		"| ds-noisy-cw | 0              | dense_1  | 0.950 [0.850, 1.000]",
 		"The controls (the clean utterances with white noise) get SS AUC at 0 dB SNR 0.600 to 0.950 with flat nodes and 0.990 to 1.000 with summary nodes; at 20 dB SNR 0.450 to 0.500 with flat nodes and 0.700 to 0.800 with summary nodes, where the attack's perturbations have a median SNR of 21.0 dB.",
@@ -278,15 +279,15 @@ func TestAudioOneDesign(t *testing.T) {
 		figures   []string
 	}{
 		{"summary only", onlyDesign(report.NodesSummary),
-			[]string{"| SS summary (AUC)", "Some layer beats TD in 1 of 1 rows with summary nodes here", "Why summary nodes", "- **summary**"},
+			[]string{"| SS summary (AUC)", "Some layer beats TD in 1 of 1 rows with summary nodes (1 of them with TD below the layer's interval) here", "Why summary nodes", "- **summary**"},
 			[]string{"SS flat", "flat column", "a second node design", "- **flat**", "with flat nodes"},
 			[]string{"audio_layers_summary.png"}},
 		{"flat only", onlyDesign(report.NodesFlat),
-			[]string{"| SS flat (AUC)", "Some layer beats TD in 2 of 2 rows with flat nodes here", "- **flat**"},
+			[]string{"| SS flat (AUC)", "Some layer beats TD in 2 of 2 rows with flat nodes (1 of them with TD below the layer's interval) here", "- **flat**"},
 			[]string{"SS summary", "summary nodes", "Added here", "Why summary nodes", "- **summary**"},
 			[]string{"audio_layers_flat.png"}},
 		{"both, no control", noControls,
-			[]string{"Some layer beats TD in 2 of 2 rows with flat nodes and 1 of 1 rows with summary nodes here", "no row here has a control"},
+			[]string{"Some layer beats TD in 2 of 2 rows with flat nodes (1 of them with TD below the layer's interval) and 1 of 1 rows with summary nodes (1 of them with TD below the layer's interval) here", "no row here has a control"},
 			[]string{"The controls (below)", "the controls below", "Controls: the scans against plain noise", "The controls (the clean"},
 			[]string{"audio_layers_flat.png", "audio_layers_summary.png"}},
 	} {
