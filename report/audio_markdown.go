@@ -373,9 +373,10 @@ func (r *Results) writeAudioControl(b *bytes.Buffer) error {
 	}
 	fmt.Fprintf(b, "\n### Controls: the scans against plain noise\n\nThe same scans (same background, layers, node designs "+
 		"and tails as the table) of the clean utterances against themselves with white noise added at each SNR given, the "+
-		"same noise at every SNR but for its level: at 0 dB a change far louder than the attacks', which any design fit for "+
-		"the task must tell apart; near the attacks' own SNR (the attacks' table below) a change as loud as theirs but "+
-		"without their aim, against which their AUCs can be read.\n\n")
+		"same noise at every SNR but for its level. The lower the SNR, the louder the noise: at 0 dB it is as loud as the "+
+		"utterance, far louder than the attacks' perturbations (their SNR is in the attacks' table below), a change any "+
+		"design fit for the task must tell apart; near the attacks' own SNR it is a change as loud as theirs but without "+
+		"their aim, against which their AUCs can be read.\n\n")
 	return WriteMarkdownTable(b, t)
 }
 
@@ -427,7 +428,8 @@ func (r *Results) writeAudioAttacks(b *bytes.Buffer) error {
 		"16-bit adversarial waveform greedily transcribed as its target; only successes are scanned. "+
 		"dB_x(δ) = 20·log10 max|δ| − 20·log10 max|x| (lower is quieter), the attacks' measure; SNR = 10·log10(Σx²/Σδ²), the "+
 		"perturbation's power against the utterance's (higher is quieter), the controls' measure: a perturbation spread over "+
-		"the pauses has far more power than its peak suggests.\n\n")
+		"the pauses has far more power than its peak suggests. The medians and ranges are of the successes compared (Ad), "+
+		"those with a clean utterance of their length.\n\n")
 	t := Table{Header: []string{"row", "attack", "successful", "dB_x median", "dB_x range", "SNR median (dB)", "SNR range (dB)"}}
 	for _, row := range r.Audio.Rows {
 		line := []string{row.Name, row.Attack, fmt.Sprintf("%d of %d", row.Adversarial+row.Unmatched, row.Sources)}
@@ -578,7 +580,7 @@ func controlSentence(row AudioRow) string {
 				}
 			}
 			if len(aucs) > 0 {
-				ranges = append(ranges, fmt.Sprintf("%.3f to %.3f with %s nodes", slices.Min(aucs), slices.Max(aucs), col.Nodes))
+				ranges = append(ranges, fmt.Sprintf("%s with %s nodes", span(slices.Min(aucs), slices.Max(aucs)), col.Nodes))
 			}
 		}
 		parts = append(parts, fmt.Sprintf("at %g dB SNR %s", c.SNR, strings.Join(ranges, " and ")))
@@ -591,6 +593,16 @@ func controlSentence(row AudioRow) string {
 		s += fmt.Sprintf(", where the attack's perturbations have a median SNR of %.1f dB", median(row.SNR))
 	}
 	return s
+}
+
+// span formats the range [lo, hi] at 3 decimals, one number when they
+// print alike.
+func span(lo, hi float64) string {
+	a, b := fmt.Sprintf("%.3f", lo), fmt.Sprintf("%.3f", hi)
+	if a == b {
+		return a
+	}
+	return a + " to " + b
 }
 
 // median returns the median of v (not empty).

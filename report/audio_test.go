@@ -126,6 +126,7 @@ func TestAudioGolden(t *testing.T) {
 		"| ds-noisy-cw | 0              | dense_1  | 0.950 [0.850, 1.000]",
 		"The controls (the clean utterances with white noise) get SS AUC at 0 dB SNR 0.600 to 0.950 with flat nodes and 0.990 to 1.000 with summary nodes; at 20 dB SNR 0.450 to 0.500 with flat nodes and 0.700 to 0.800 with summary nodes, where the attack's perturbations have a median SNR of 21.0 dB.",
 		"| ds-noisy-cw | 20             | bilstm_1 | 0.450 [0.350, 0.550]                | 0.800 [0.700, 0.900]                   |",
+		"The medians and ranges are of the successes compared (Ad)",
 	} {
 		if !strings.Contains(string(got), w) {
 			t.Errorf("report lacks %q", w)
