@@ -181,6 +181,30 @@ func TestAudioCheck(t *testing.T) {
 		{"drawn", func(a *report.Audio) { a.Rows[0].Drawn = 2 }, "3 of 2 clean"},
 		{"Spearman", func(a *report.Audio) { a.Rows[0].Length.Spearman = a.Rows[0].Length.Spearman[:1] }, "Spearman correlations with the length for 1 columns, not 2"},
 		{"Spearman layers", func(a *report.Audio) { a.Rows[1].Length.Spearman[0] = nil }, "column 0: 0 Spearman correlations with the length for 2 layers"},
+		{"no layer", func(a *report.Audio) {
+			a.Rows[1].Layers, a.Rows[1].Published, a.Rows[1].Length.Spearman[0] = nil, nil, nil
+		}, "ds-clean-ia: no scanned layer"},
+		{"no column", func(a *report.Audio) { a.Rows[1].Columns, a.Rows[1].Length.Spearman = nil, nil }, "ds-clean-ia: no SS column"},
+		{"unknown design", func(a *report.Audio) {
+			a.Rows[1].Columns = []report.SSColumn{{Nodes: "frames", Tail: 1}}
+			for i := range a.Rows[1].Layers {
+				a.Rows[1].Layers[i].Scans[0].Nodes = "frames"
+			}
+		}, `ds-clean-ia: column 0: unknown node design "frames"`},
+		{"tail", func(a *report.Audio) {
+			a.Rows[1].Columns = []report.SSColumn{{Nodes: report.NodesFlat, Tail: 3}} // not the first row's slice
+			for i := range a.Rows[1].Layers {
+				a.Rows[1].Layers[i].Scans[0].Tail = 3
+			}
+		}, "ds-clean-ia: column 0: flat nodes 3-tailed"},
+		{"design twice", func(a *report.Audio) {
+			a.Rows[1].Columns = []report.SSColumn{{Nodes: report.NodesFlat, Tail: 1}, {Nodes: report.NodesFlat, Tail: 2}}
+			a.Rows[1].Length.Spearman = append(a.Rows[1].Length.Spearman, []float64{0, 0})
+			for i := range a.Rows[1].Layers {
+				a.Rows[1].Layers[i].Scans = append(a.Rows[1].Layers[i].Scans, a.Rows[1].Layers[i].Scans[0])
+				a.Rows[1].Layers[i].Scans[1].Tail = 2
+			}
+		}, "ds-clean-ia: column 1: flat nodes twice"},
 	} {
 		a := audioSample().Audio
 		tc.spoil(a)
