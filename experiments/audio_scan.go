@@ -41,19 +41,7 @@ import (
 // are computed once (background).
 func (d *audioRowData) scans(ctx context.Context, cfg *Config, env Env) (main []report.AudioLayer, controls []report.AudioControl, err error) {
 	r := d.r
-	eval := append(d.clean[:len(d.clean):len(d.clean)], d.adv...)
-	im := &Images{Sets: []string{"adversarial"}, Timings: map[string]float64{},
-		Samples: map[string]int{"background": len(d.bg), "clean": len(d.clean), "adversarial": len(d.adv)}}
-	for _, snr := range r.ControlSNR {
-		noisy, err := d.controlSet(cfg.Seed, snr)
-		if err != nil {
-			return nil, nil, fmt.Errorf("control at %g dB: %w", snr, err)
-		}
-		eval = append(eval, noisy...)
-		name := controlName(snr)
-		im.Sets, im.Samples[name] = append(im.Sets, name), len(noisy)
-	}
-	ev, err := asr.Assemble(d.model.Arch, eval)
+	im, ev, err := d.evaluationSet(cfg.Seed)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -73,7 +61,6 @@ func (d *audioRowData) scans(ctx context.Context, cfg *Config, env Env) (main []
 	// The same pass gives the transcripts TD and DU compare with.
 	hyps := asr.DecodeLogits(evActs[logits], ev.Frames, 0)
 	d.hyps = [2][]string{hyps[:len(d.clean)], hyps[len(d.clean) : len(d.clean)+len(d.adv)]}
-	im.Eval = ev.X
 	main = make([]report.AudioLayer, len(r.Layers))
 	for i, l := range r.Layers {
 		main[i].Layer = l
@@ -93,36 +80,73 @@ func (d *audioRowData) scans(ctx context.Context, cfg *Config, env Env) (main []
 				return nil, nil, err
 			}
 		}
-		for k, tail := range []int{col.Tail, 3 - col.Tail} {
-			acts.Layers = nil
-			for _, l := range r.Layers {
-				if k == 0 || col.Nodes == nodesSummary || recurrent(d.model.Arch, l) {
-					acts.Layers = append(acts.Layers, l)
-				}
+		if err := d.scanColumn(ctx, cfg, env, im, acts, col, main, controls); err != nil {
+			return nil, nil, fmt.Errorf("%s nodes: %w", col.Nodes, err)
+		}
+	}
+	return main, controls, nil
+}
+
+// evaluationSet returns the scans' sets, clean, adversarial and a control
+// per control SNR (controlSet), and their utterances, in that order,
+// padded into the model's input.
+func (d *audioRowData) evaluationSet(seed uint64) (*Images, *asr.Batch, error) {
+	eval := append(d.clean[:len(d.clean):len(d.clean)], d.adv...)
+	im := &Images{Sets: []string{"adversarial"}, Timings: map[string]float64{},
+		Samples: map[string]int{"background": len(d.bg), "clean": len(d.clean), "adversarial": len(d.adv)}}
+	for _, snr := range d.r.ControlSNR {
+		noisy, err := d.controlSet(seed, snr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("control at %g dB: %w", snr, err)
+		}
+		eval = append(eval, noisy...)
+		name := controlName(snr)
+		im.Sets, im.Samples[name] = append(im.Sets, name), len(noisy)
+	}
+	ev, err := asr.Assemble(d.model.Arch, eval)
+	if err != nil {
+		return nil, nil, err
+	}
+	im.Eval = ev.X
+	return im, ev, nil
+}
+
+// scanColumn scans acts (the nodes of column col) with col's tail and then
+// with the other, in the layers that have it (flat: the recurrent ones;
+// summary: all), adding each scan to its layer of main and, for col's
+// tail, the controls' AUCs to their layers of controls.
+func (d *audioRowData) scanColumn(ctx context.Context, cfg *Config, env Env, im *Images, acts *Activations, col report.SSColumn,
+	main []report.AudioLayer, controls []report.AudioControl) error {
+	r := d.r
+	for k, tail := range []int{col.Tail, 3 - col.Tail} {
+		acts.Layers = nil
+		for _, l := range r.Layers {
+			if k == 0 || col.Nodes == nodesSummary || recurrent(d.model.Arch, l) {
+				acts.Layers = append(acts.Layers, l)
 			}
-			if len(acts.Layers) == 0 {
-				continue
-			}
-			c := *cfg
-			c.Scan.Tail, c.Published = tail, nil
-			layers, err := ScanIndividual(ctx, &c, im, acts, env, nil)
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s nodes: %w", col.Nodes, err)
-			}
-			for _, l := range layers {
-				i := slices.Index(r.Layers, l.Layer)
-				main[i].Scans = append(main[i].Scans, report.SSTail{Nodes: col.Nodes, Tail: tail, AUC: l.AUC["adversarial"], CI: l.CI["adversarial"],
-					Clean: l.Scores["clean"], Adversarial: l.Scores["adversarial"]})
-				for c := range controls {
-					if k == 0 {
-						name := controlName(controls[c].SNR)
-						controls[c].Layers[i].Scans = append(controls[c].Layers[i].Scans, report.SSTail{Nodes: col.Nodes, Tail: tail, AUC: l.AUC[name], CI: l.CI[name]})
-					}
+		}
+		if len(acts.Layers) == 0 {
+			continue
+		}
+		c := *cfg
+		c.Scan.Tail, c.Published = tail, nil
+		layers, err := ScanIndividual(ctx, &c, im, acts, env, nil)
+		if err != nil {
+			return err
+		}
+		for _, l := range layers {
+			i := slices.Index(r.Layers, l.Layer)
+			main[i].Scans = append(main[i].Scans, report.SSTail{Nodes: col.Nodes, Tail: tail, AUC: l.AUC["adversarial"], CI: l.CI["adversarial"],
+				Clean: l.Scores["clean"], Adversarial: l.Scores["adversarial"]})
+			for c := range controls {
+				if k == 0 {
+					name := controlName(controls[c].SNR)
+					controls[c].Layers[i].Scans = append(controls[c].Layers[i].Scans, report.SSTail{Nodes: col.Nodes, Tail: tail, AUC: l.AUC[name], CI: l.CI[name]})
 				}
 			}
 		}
 	}
-	return main, controls, nil
+	return nil
 }
 
 // controlName names the control set at snr dB among the scans' sets.
