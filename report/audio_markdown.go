@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 )
@@ -590,9 +591,40 @@ func controlSentence(row AudioRow) string {
 	}
 	s := "The controls (the clean utterances with white noise) get SS AUC " + strings.Join(parts, "; ")
 	if len(row.SNR) > 0 {
-		s += fmt.Sprintf(", where the attack's perturbations have a median SNR of %.1f dB", median(row.SNR))
+		s += fmt.Sprintf(", where the attack's perturbations have a median SNR of %.1f dB", median(row.SNR)) + nearestControl(row)
 	}
 	return s
+}
+
+// nearestControl says, for the control whose SNR is the nearest the
+// attack's median (the first on ties), how each column's best layer for
+// the attack tells that noise apart beside the attack: a detector of any
+// change as loud as the attack's would score both alike.
+func nearestControl(row AudioRow) string {
+	if len(row.Controls) == 0 {
+		return ""
+	}
+	m, k := median(row.SNR), 0
+	for i, c := range row.Controls {
+		if math.Abs(c.SNR-m) < math.Abs(row.Controls[k].SNR-m) {
+			k = i
+		}
+	}
+	ctl := row.Controls[k]
+	var cols []string
+	for _, c := range row.Columns {
+		i := bestSS(row, c)
+		if i < 0 || i >= len(ctl.Layers) {
+			continue
+		}
+		if noise := ctl.Layers[i].Scan(c); noise != nil {
+			cols = append(cols, fmt.Sprintf("%.3f with %s nodes (%s; the attack %.3f)", noise.AUC, c.Nodes, row.Layers[i].Layer, row.Layers[i].Scan(c).AUC))
+		}
+	}
+	if len(cols) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; at %g dB, the control nearest that, the best layers for the attack score the noise at AUC %s", ctl.SNR, strings.Join(cols, " and "))
 }
 
 // span formats the range [lo, hi] at 3 decimals, one number when they

@@ -124,7 +124,7 @@ func TestAudioGolden(t *testing.T) {
 		"dense_2 (the second, AUC 0.550 [0.450, 0.650]), beats TD (0.500, inside the layer's interval) and beats DU (AUC 0.500, inside the layer's interval, accuracy 50.0 %)",
 		"![audio_example](audio_example.png)",
 		"| ds-noisy-cw | 0              | dense_1  | 0.950 [0.850, 1.000]",
-		"The controls (the clean utterances with white noise) get SS AUC at 0 dB SNR 0.600 to 0.950 with flat nodes and 0.990 to 1.000 with summary nodes; at 20 dB SNR 0.450 to 0.500 with flat nodes and 0.700 to 0.800 with summary nodes, where the attack's perturbations have a median SNR of 21.0 dB.",
+		"The controls (the clean utterances with white noise) get SS AUC at 0 dB SNR 0.600 to 0.950 with flat nodes and 0.990 to 1.000 with summary nodes; at 20 dB SNR 0.450 to 0.500 with flat nodes and 0.700 to 0.800 with summary nodes, where the attack's perturbations have a median SNR of 21.0 dB; at 20 dB, the control nearest that, the best layers for the attack score the noise at AUC 0.450 with flat nodes (bilstm_1; the attack 0.900) and 0.700 with summary nodes (dense_1; the attack 0.850).",
 		"| ds-noisy-cw | 20             | bilstm_1 | 0.450 [0.350, 0.550]                | 0.800 [0.700, 0.900]                   |",
 		"The medians and ranges are of the successes compared (Ad)",
 	} {
@@ -341,6 +341,32 @@ func TestAudioOneDesign(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 				t.Errorf("%s: figure %s: %v", tc.name, f, err)
 			}
+		}
+	}
+}
+
+// TestAudioNearestControl checks which control the paragraph sets beside
+// the attack: the one nearest the perturbations' median SNR, the first on
+// ties, none without controls.
+func TestAudioNearestControl(t *testing.T) {
+	for _, tc := range []struct {
+		snr      []float64
+		controls bool
+		want     string
+	}{
+		{[]float64{18, 24}, true, "; at 20 dB, the control nearest that, the best layers for the attack score the noise at AUC 0.450 with flat nodes (bilstm_1; the attack 0.900) and 0.700 with summary nodes (dense_1; the attack 0.850)."},
+		{[]float64{1, 3}, true, "; at 0 dB, the control nearest that, the best layers for the attack score the noise at AUC 0.600 with flat nodes (bilstm_1; the attack 0.900) and 0.990 with summary nodes (dense_1; the attack 0.850)."},
+		{[]float64{10}, true, "; at 0 dB, the control nearest that"},
+		{[]float64{18, 24}, false, ""},
+	} {
+		a := audioSample().Audio
+		a.Rows[0].SNR = tc.snr
+		if !tc.controls {
+			a.Rows[0].Controls = nil
+		}
+		p := a.AudioParagraph()
+		if tc.want == "" && strings.Contains(p, "the control nearest") || !strings.Contains(p, tc.want) {
+			t.Errorf("SNR %v, controls %v: paragraph lacks %q:\n%s", tc.snr, tc.controls, tc.want, p)
 		}
 	}
 }
