@@ -74,6 +74,10 @@ func TestAudioConfigErrors(t *testing.T) {
 		{"no nodes", "control_snr: [0, 20]", "control_snr: [0, 20]\n      nodes: []", "audio.rows[0].nodes: is empty"},
 		{"summary tail", "control_snr: [0, 20]", "control_snr: [0, 20]\n      summary_tail: 0.5", "audio.rows[0].summary_tail"},
 		{"summary tail value", "control_snr: [0, 20]", "control_snr: [0, 20]\n      summary_tail: 3", "audio.rows[0].summary_tail: must be 1 or 2, got 3"},
+		{"summary tail without summary", "control_snr: [0, 20]", "control_snr: [0, 20]\n      nodes: [flat]\n      summary_tail: 1",
+			"audio.rows[0].summary_tail: is the tail of the summary scans, and nodes [flat] has none"},
+		{"tail without flat", "control_snr: [0, 20]", "control_snr: [0, 20]\n      nodes: [summary]\n      tail: 2",
+			"audio.rows[0].tail: is the tail of the flat scans, and nodes [summary] has none"},
 	})
 }
 
