@@ -67,11 +67,13 @@ type AudioRow struct {
 // order) and each scanned layer the Spearman correlation between the
 // subset scores of the clean and adversarial utterances and their length
 // in samples: the flat scans see the padded input, so that longer
-// utterances can score higher whatever their content.
+// utterances can score higher whatever their content. A correlation is nil
+// (null in results.json, "–" in the report) where it is undefined: the
+// scores or the lengths are all equal (a dead layer, say).
 type AudioLength struct {
-	Digits   [3]float64  `json:"digits"`
-	Seconds  [3]float64  `json:"seconds"`
-	Spearman [][]float64 `json:"spearman"`
+	Digits   [3]float64   `json:"digits"`
+	Seconds  [3]float64   `json:"seconds"`
+	Spearman [][]*float64 `json:"spearman"`
 }
 
 // The node designs of the audio scans (SSColumn.Nodes).

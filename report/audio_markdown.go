@@ -282,7 +282,10 @@ func (r *Results) writeAudioLength(b *bytes.Buffer) error {
 			if c := slices.IndexFunc(row.Columns, func(c SSColumn) bool { return c.Nodes == d }); c >= 0 && c < len(l.Spearman) {
 				rho := make([]string, len(l.Spearman[c]))
 				for i, v := range l.Spearman[c] {
-					rho[i] = fmt.Sprintf("%.2f", v)
+					rho[i] = "–" // undefined: constant scores or lengths
+					if v != nil {
+						rho[i] = fmt.Sprintf("%.2f", *v)
+					}
 				}
 				cell = strings.Join(rho, ", ")
 			}

@@ -50,7 +50,7 @@ func audioSample() *report.Results {
 			Rows: []report.AudioRow{
 				{Name: "ds-noisy-cw", Model: "ds-fsdd", Weights: "0123456789abcdef", Condition: "noisy, SNR 10–30 dB", Attack: "CW, 150 steps from -10 dB_x",
 					Background: 6, Clean: 3, Drawn: 4, Sources: 3, Adversarial: 2, DBx: []float64{-30, -20}, SNR: []float64{18, 24}, WER: 0.05, CER: 0.04, Columns: cols,
-					Length: report.AudioLength{Digits: [3]float64{3.5, 3, 3}, Seconds: [3]float64{1.6, 1.4, 1.45}, Spearman: [][]float64{{0.1, -0.25}, {0.05, 0.15}}},
+					Length: report.AudioLength{Digits: [3]float64{3.5, 3, 3}, Seconds: [3]float64{1.6, 1.4, 1.45}, Spearman: [][]*float64{{ptr(0.1), ptr(-0.25)}, {ptr(0.05), ptr(0.15)}}},
 					Layers: []report.AudioLayer{
 						{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(flat, 1, 0.4), scan(summary, 2, 0.85), scan(summary, 1, 0.2)}},
 						{Layer: "bilstm_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(flat, 1, 0.9), scan(flat, 2, 0.8), scan(summary, 2, 0.7), scan(summary, 1, 0.65)}},
@@ -71,7 +71,7 @@ func audioSample() *report.Results {
 						TD: ptr(0.936), DU: ptr(91.5), SS: []float64{0.283, 0.973}}},
 				{Name: "ds-clean-ia", Model: "ds-fsdd", Weights: "0123456789abcdef", Condition: "clean", Attack: "IA, stage 1 150 steps from -10 dB_x, stage 2 100 steps",
 					Background: 6, Clean: 3, Drawn: 3, Sources: 4, Adversarial: 2, Unmatched: 1, DBx: []float64{-25, -35}, SNR: []float64{21, 30.5}, WER: 0, CER: 0, Columns: cols[:1],
-					Length: report.AudioLength{Digits: [3]float64{3.5, 2.5, 2.5}, Seconds: [3]float64{1.6, 1.2, 1.25}, Spearman: [][]float64{{0.9, 0.7}}},
+					Length: report.AudioLength{Digits: [3]float64{3.5, 2.5, 2.5}, Seconds: [3]float64{1.6, 1.2, 1.25}, Spearman: [][]*float64{{ptr(0.9), ptr(0.7)}}},
 					Layers: []report.AudioLayer{
 						{Layer: "dense_1", Dims: []int{179, 128}, Scans: []report.SSTail{scan(flat, 1, 0.3)}},
 						{Layer: "dense_2", Dims: []int{179, 128}, Scans: []report.SSTail{scan(flat, 1, 0.55)}},
@@ -199,7 +199,7 @@ func TestAudioCheck(t *testing.T) {
 		}, "ds-clean-ia: column 0: flat nodes 3-tailed"},
 		{"design twice", func(a *report.Audio) {
 			a.Rows[1].Columns = []report.SSColumn{{Nodes: report.NodesFlat, Tail: 1}, {Nodes: report.NodesFlat, Tail: 2}}
-			a.Rows[1].Length.Spearman = append(a.Rows[1].Length.Spearman, []float64{0, 0})
+			a.Rows[1].Length.Spearman = append(a.Rows[1].Length.Spearman, []*float64{ptr(0), ptr(0)})
 			for i := range a.Rows[1].Layers {
 				a.Rows[1].Layers[i].Scans = append(a.Rows[1].Layers[i].Scans, a.Rows[1].Layers[i].Scans[0])
 				a.Rows[1].Layers[i].Scans[1].Tail = 2
@@ -368,5 +368,33 @@ func TestAudioNearestControl(t *testing.T) {
 		if tc.want == "" && strings.Contains(p, "the control nearest") || !strings.Contains(p, tc.want) {
 			t.Errorf("SNR %v, controls %v: paragraph lacks %q:\n%s", tc.snr, tc.controls, tc.want, p)
 		}
+	}
+}
+
+// TestAudioUndefinedRho checks that a length correlation left undefined
+// (constant scores) is saved as null, loaded back and printed as "–".
+func TestAudioUndefinedRho(t *testing.T) {
+	r := audioSample()
+	r.Audio.Rows[0].Length.Spearman[0][1] = nil
+	dir := t.TempDir()
+	if err := report.Save(dir, r); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := report.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rho := loaded.Audio.Rows[0].Length.Spearman; rho[0][1] != nil || rho[0][0] == nil || *rho[0][0] != 0.1 {
+		t.Errorf("loaded correlations %v", rho)
+	}
+	if err := report.Render(dir, loaded); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "| 0.10, –  ") {
+		t.Errorf("report lacks the undefined correlation as –:\n%s", md)
 	}
 }
