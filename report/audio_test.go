@@ -86,6 +86,19 @@ func audioSample() *report.Results {
 	}
 }
 
+// renderAudio renders r into dir and returns its report.md.
+func renderAudio(t *testing.T, dir string, r *report.Results) string {
+	t.Helper()
+	if err := report.Render(dir, r); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(md)
+}
+
 // TestAudioGolden renders the audio sample and compares its report.md
 // with testdata/audio.md.golden; it checks the figures, the key lines and
 // that the report is re-rendered from results.json alike.
@@ -99,13 +112,7 @@ func TestAudioGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := report.Render(dir, loaded); err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile(filepath.Join(dir, "report.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := []byte(renderAudio(t, dir, loaded))
 	compareGolden(t, got, "audio.md.golden")
 	for _, w := range []string{
 		"## An analog, not a reproduction",
@@ -236,17 +243,11 @@ func TestAudioUnpublishedRow(t *testing.T) {
 	if err := report.Save(dir, r); err != nil {
 		t.Fatal(err)
 	}
-	if err := report.Render(dir, r); err != nil {
-		t.Fatal(err)
-	}
-	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(md), "Without a published counterpart (the table's published columns say so): ds-clean-ia.") {
+	md := renderAudio(t, dir, r)
+	if !strings.Contains(md, "Without a published counterpart (the table's published columns say so): ds-clean-ia.") {
 		t.Error("the analog does not name the row without a published counterpart")
 	}
-	if strings.Contains(string(md), "Substitutions:") {
+	if strings.Contains(md, "Substitutions:") {
 		t.Error("the analog lists substitutions though every published row has its model family")
 	}
 	if _, problems := r.Audio.Check(); len(problems) != 0 {
@@ -320,20 +321,14 @@ func TestAudioOneDesign(t *testing.T) {
 			t.Errorf("%s: problems %v", tc.name, problems)
 		}
 		dir := t.TempDir()
-		if err := report.Render(dir, tc.r); err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		md, err := os.ReadFile(filepath.Join(dir, "report.md"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		md := renderAudio(t, dir, tc.r)
 		for _, w := range tc.want {
-			if !strings.Contains(string(md), w) {
+			if !strings.Contains(md, w) {
 				t.Errorf("%s: report lacks %q", tc.name, w)
 			}
 		}
 		for _, w := range tc.not {
-			if strings.Contains(string(md), w) {
+			if strings.Contains(md, w) {
 				t.Errorf("%s: report has %q", tc.name, w)
 			}
 		}
@@ -387,14 +382,7 @@ func TestAudioUndefinedRho(t *testing.T) {
 	if rho := loaded.Audio.Rows[0].Length.Spearman; rho[0][1] != nil || rho[0][0] == nil || *rho[0][0] != 0.1 {
 		t.Errorf("loaded correlations %v", rho)
 	}
-	if err := report.Render(dir, loaded); err != nil {
-		t.Fatal(err)
-	}
-	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(md), "| 0.10, –  ") {
+	if md := renderAudio(t, dir, loaded); !strings.Contains(md, "| 0.10, –  ") {
 		t.Errorf("report lacks the undefined correlation as –:\n%s", md)
 	}
 }
