@@ -86,7 +86,7 @@ func DecodeLogits(logits *data.Array, frames []int, beam int) []string {
 	out := make([]string, len(frames))
 	for i := range frames {
 		row := logits.Row(i)
-		row = row[:frames[i]*Classes:len(row)] // not into the next row
+		row = row[: frames[i]*Classes : len(row)] // not into the next row
 		var labels []int
 		if beam < 2 {
 			labels = nn.GreedyDecode(row, Classes, Blank)
