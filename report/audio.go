@@ -21,8 +21,8 @@ type AudioRow struct {
 	// file.
 	Model   string `json:"model"`
 	Weights string `json:"weights"`
-	// Condition is "clean" or "noisy, SNR 10–30 dB"; Attack "cw, 300
-	// steps" and the like.
+	// Condition is "clean" or "noisy, SNR 10–30 dB"; Attack "CW, 100
+	// steps from -10 dB_x" and the like.
 	Condition string `json:"condition"`
 	Attack    string `json:"attack"`
 	// Background, Clean and Sources are the numbers of utterances; the
