@@ -166,7 +166,9 @@ var designText = map[string]string{
 	NodesFlat: "each time step × unit of the layer's output over the whole padded input, the paper's nodes " +
 		"(as many as the dims' product)",
 	NodesSummary: "each unit's mean, maximum, minimum and standard deviation over the utterance's own frames, " +
-		"the padding left out (4 × the units of a time step: 512 nodes for 128 units, 5120 for 40 × 32), added here",
+		"the padding left out of the statistics (4 × the units of a time step: 512 nodes for 128 units, 5120 for 40 × 32), " +
+		"added here; a layer's outputs at those frames may still depend on the padding after them (a backward recurrence " +
+		"reads it first, a convolution's window reaches into it)",
 }
 
 // noPublished fills the published columns of a row that stands beside
