@@ -193,13 +193,7 @@ func (r *audioRow) check(cfg *Config, key string) error {
 	if err := r.checkLayers(arch, key); err != nil {
 		return err
 	}
-	if r.Tail == 0 {
-		r.Tail = cfg.Scan.Tail
-	}
-	if r.SummaryTail == 0 {
-		r.SummaryTail = 2
-	}
-	if err := r.checkNodes(key); err != nil {
+	if err := r.checkNodes(cfg, key); err != nil {
 		return err
 	}
 	if r.ControlSNR != nil && len(r.ControlSNR) == 0 {
@@ -222,10 +216,6 @@ func (r *audioRow) check(cfg *Config, key string) error {
 	}
 	mel, _ := asr.MelOf(arch)
 	switch {
-	case r.Tail != 1 && r.Tail != 2:
-		return keyErr(key+".tail", "must be 1 or 2, got %d", r.Tail)
-	case r.SummaryTail != 1 && r.SummaryTail != 2:
-		return keyErr(key+".summary_tail", "must be 1 or 2, got %d", r.SummaryTail)
 	case !(r.TDK > 0 && r.TDK < 1):
 		return keyErr(key+".td_k", "must lie in (0, 1), got %v", r.TDK)
 	case r.DURate < 1000 || r.DURate >= mel.Rate:
@@ -367,8 +357,9 @@ const (
 )
 
 // checkNodes checks the node designs of the row whose key is key and
-// fills the default.
-func (r *audioRow) checkNodes(key string) error {
+// their tails, and fills the defaults. A tail given for a design the row
+// does not scan is an error, not silently unused.
+func (r *audioRow) checkNodes(cfg *Config, key string) error {
 	if r.Nodes == nil {
 		r.Nodes = []string{nodesFlat, nodesSummary}
 	}
@@ -382,6 +373,20 @@ func (r *audioRow) checkNodes(key string) error {
 			return keyErr(k, "unknown node design %q: known are %s (the paper's time × units) and %s (each unit's statistics over the utterance's frames)", n, nodesFlat, nodesSummary)
 		case slices.Contains(r.Nodes[:i], n):
 			return keyErr(k, "%s is listed twice", n)
+		}
+	}
+	for _, t := range []struct {
+		key, nodes string
+		tail       *int
+		def        int
+	}{{"tail", nodesFlat, &r.Tail, cfg.Scan.Tail}, {"summary_tail", nodesSummary, &r.SummaryTail, 2}} {
+		switch {
+		case *t.tail != 0 && !slices.Contains(r.Nodes, t.nodes):
+			return keyErr(key+"."+t.key, "is the tail of the %s scans, and nodes %v has none", t.nodes, r.Nodes)
+		case *t.tail == 0:
+			*t.tail = t.def
+		case *t.tail != 1 && *t.tail != 2:
+			return keyErr(key+"."+t.key, "must be 1 or 2, got %d", *t.tail)
 		}
 	}
 	return nil

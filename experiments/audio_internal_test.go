@@ -2,10 +2,13 @@ package experiments
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
 	"subsetscan/data"
+	"subsetscan/nn"
+	"subsetscan/nn/asr"
 )
 
 // TestTDScores checks the temporal-dependency scores on constructed
@@ -92,6 +95,124 @@ func TestSummaryStats(t *testing.T) {
 	} {
 		if _, err := summaryStats(a, tc.frames, tc.steps, 1); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("frames %v, steps %d: error %v, want %q", tc.frames, tc.steps, err, tc.want)
+		}
+	}
+}
+
+// TestSummaryStatsEdges checks the summary nodes' edge cases: an
+// utterance of one frame (its values are its mean, maximum and minimum,
+// its deviation 0), one that fills the input (no padding), a unit
+// constant over the frames, whose deviation must be exactly 0 at any
+// value and frame count (a constant background unit with a deviation of
+// rounding noise would order utterances by that noise), signed values,
+// time × frequency × channels rows (the units of a step are the
+// frequencies × channels), and no utterance.
+func TestSummaryStatsEdges(t *testing.T) {
+	constant := func(v float32, steps int) []float32 {
+		row := make([]float32, steps)
+		for i := range row {
+			row[i] = v
+		}
+		return row
+	}
+	for _, tc := range []struct {
+		name         string
+		rows         [][]float32
+		frames       []int
+		steps, nodes int
+		want         [][]float64 // means, maxima, minima, deviations
+	}{
+		{"one frame", [][]float32{{-1.5, 2, 7, 7}}, []int{1}, 2, 8, [][]float64{{-1.5, 2, -1.5, 2, -1.5, 2, 0, 0}}},
+		{"no padding", [][]float32{{1, 2, 3, 4}}, []int{2}, 2, 8, [][]float64{{2, 3, 3, 4, 1, 2, 1, 1}}},
+		// 20 over 91 frames: the sum of squares less the squared mean
+		// leaves 2.4e-7 of rounding; 0.1 over 49: 1.9e-9.
+		{"constant 20", [][]float32{constant(20, 179)}, []int{91}, 179, 4, [][]float64{{20, 20, 20, 0}}},
+		{"constant 0.1", [][]float32{constant(0.1, 179)}, []int{49}, 179, 4, [][]float64{{float64(float32(0.1)), float64(float32(0.1)), float64(float32(0.1)), 0}}},
+		// two steps of 2 frequencies × 2 channels, the second step padding
+		{"time × frequency × channels", [][]float32{{1, -2, 3, -4, 9, 9, 9, 9}}, []int{1}, 2, 16,
+			[][]float64{{1, -2, 3, -4, 1, -2, 3, -4, 1, -2, 3, -4, 0, 0, 0, 0}}},
+		{"no utterance", nil, nil, 3, 8, nil},
+	} {
+		a := data.NewArray(len(tc.rows), tc.steps*tc.nodes/4)
+		for i, r := range tc.rows {
+			copy(a.Row(i), r)
+		}
+		got, err := summaryStats(a, tc.frames, tc.steps, 2)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got.Len() != len(tc.want) || got.RowSize() != tc.nodes {
+			t.Fatalf("%s: %d rows of %d nodes, want %d of %d", tc.name, got.Len(), got.RowSize(), len(tc.want), tc.nodes)
+		}
+		for i, w := range tc.want {
+			for k, v := range got.Row(i) {
+				if float64(v) != w[k] {
+					t.Errorf("%s: utterance %d, node %d: %v, want %v", tc.name, i, k, v, w[k])
+				}
+			}
+		}
+	}
+}
+
+// TestCheckSummaryLayers checks that summary nodes are refused, naming
+// the layer, in a layer whose first axis is not the mel frames (a
+// convolution strided in time) and taken in every layer of the shipped
+// models but the front end, and wherever only flat nodes are scanned.
+func TestCheckSummaryLayers(t *testing.T) {
+	arch := asr.LVArch
+	arch.Name = "lv_time_strided"
+	arch.Layers = append(slices.Clone(arch.Layers[:3]), nn.LayerSpec{Name: "conv2d_t", Kind: nn.Conv2D, Filters: 4, Kernel: 3, Strides: 2,
+		ColStrides: 2, Padding: "same", Activation: "relu"})
+	strided, err := nn.New(arch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := nn.New(asr.DSArch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lv, err := nn.New(asr.LVArch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary := []string{nodesFlat, nodesSummary}
+	all := func(m *nn.Model) []string { return m.LayerNames()[1:] } // every layer but the front end
+	for _, tc := range []struct {
+		name   string
+		m      *nn.Model
+		layers []string
+		nodes  []string
+		want   string // "" for no error
+	}{
+		{"ds-fsdd", ds, all(ds), summary, ""},
+		{"lv-fsdd", lv, all(lv), summary, ""},
+		{"strided in time", strided, []string{"conv2d_1", "conv2d_t"}, summary,
+			"layer conv2d_t: summary nodes need a layer whose first axis is the model's 179 mel frames, its output is [90 20 4]"},
+		{"strided in time, flat nodes", strided, []string{"conv2d_t"}, []string{nodesFlat}, ""},
+	} {
+		err := checkSummaryLayers(tc.m, &audioRow{Layers: tc.layers, Nodes: tc.nodes})
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestPerturbationSNR checks the perturbations' SNR on cases worked by
+// hand, and that no perturbation or a silent source has none.
+func TestPerturbationSNR(t *testing.T) {
+	for _, tc := range []struct {
+		x, adv []float32
+		want   float64
+		ok     bool
+	}{
+		{[]float32{1, -1}, []float32{1.5, -1.5}, 10 * math.Log10(2/0.5), true}, // Σx² 2, Σδ² 0.5: 6.02 dB
+		{[]float32{0.5, 0, -0.5}, []float32{0.5, 0.05, -0.5}, 10 * math.Log10(0.5/float64(float32(0.05))/float64(float32(0.05))), true},
+		{[]float32{1, -1}, []float32{1, -1}, 0, false},
+		{[]float32{0, 0}, []float32{0.1, 0}, 0, false},
+	} {
+		got, ok := perturbationSNR(tc.x, tc.adv)
+		if ok != tc.ok || ok && math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("perturbationSNR(%v, %v) = %v, %v; want %v, %v", tc.x, tc.adv, got, ok, tc.want, tc.ok)
 		}
 	}
 }

@@ -12,7 +12,8 @@ import (
 // adversarial utterances and, for each of the table's columns and each
 // scanned layer, the Spearman correlation between the column's subset
 // scores of the clean and adversarial utterances (clean first, as the
-// scans return them) and their lengths in samples.
+// scans return them) and their lengths in samples, nil where it is
+// undefined (spearman: constant scores or lengths).
 func (d *audioRowData) lengths(cols []report.SSColumn, layers []report.AudioLayer) report.AudioLength {
 	var out report.AudioLength
 	for k, us := range [][]fsdd.Utterance{d.bg, d.clean, d.adv} {
@@ -25,11 +26,12 @@ func (d *audioRowData) lengths(cols []report.SSColumn, layers []report.AudioLaye
 		}
 	}
 	for _, c := range cols {
-		rho := make([]float64, len(layers))
+		rho := make([]*float64, len(layers)) // nil where undefined: JSON has no NaN
 		for i, l := range layers {
-			rho[i] = math.NaN()
 			if s := l.Scan(c); s != nil {
-				rho[i] = spearman(append(slices.Clip(s.Clean), s.Adversarial...), n)
+				if v := spearman(append(slices.Clip(s.Clean), s.Adversarial...), n); !math.IsNaN(v) {
+					rho[i] = &v
+				}
 			}
 		}
 		out.Spearman = append(out.Spearman, rho)

@@ -7,6 +7,7 @@ import (
 
 	"subsetscan/data/fsdd"
 	"subsetscan/nn/asr"
+	"subsetscan/report"
 )
 
 // TestSpearman checks the rank correlation on cases worked by hand.
@@ -123,4 +124,27 @@ func TestAudioLengthMatched(t *testing.T) {
 func meanDigits(us []fsdd.Utterance) float64 {
 	d, _ := meanLength(us)
 	return d
+}
+
+// TestLengthsUndefined checks the length correlations of a row: one per
+// column and layer, nil where the scores are constant (JSON has no NaN).
+func TestLengthsUndefined(t *testing.T) {
+	us := func(n ...int) []fsdd.Utterance {
+		out := make([]fsdd.Utterance, len(n))
+		for i, k := range n {
+			out[i].Samples, out[i].Digits = make([]float32, k), make([]int, 2)
+		}
+		return out
+	}
+	d := &audioRowData{bg: us(100, 200), clean: us(100, 300), adv: us(150, 250)}
+	col := report.SSColumn{Nodes: nodesFlat, Tail: 1}
+	layers := []report.AudioLayer{
+		{Layer: "a", Scans: []report.SSTail{{Nodes: nodesFlat, Tail: 1, Clean: []float64{1, 3}, Adversarial: []float64{2, 2.5}}}},
+		{Layer: "b", Scans: []report.SSTail{{Nodes: nodesFlat, Tail: 1, Clean: []float64{0, 0}, Adversarial: []float64{0, 0}}}},
+	}
+	got := d.lengths([]report.SSColumn{col}, layers).Spearman
+	// lengths 100 300 150 250 and scores 1 3 2 2.5: the same ranks.
+	if len(got) != 1 || len(got[0]) != 2 || got[0][0] == nil || math.Abs(*got[0][0]-1) > 1e-12 || got[0][1] != nil {
+		t.Errorf("correlations %v: want 1 and nil", got)
+	}
 }

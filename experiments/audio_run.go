@@ -84,6 +84,9 @@ func prepareAudioRow(ctx context.Context, cfg *Config, r *audioRow, ac *audioCor
 	if err != nil {
 		return nil, fmt.Errorf("%s.model: %w", r.Name, err)
 	}
+	if err := checkSummaryLayers(m, r); err != nil {
+		return nil, err
+	}
 	d := &audioRowData{r: r, model: m}
 	samples := arch.Input[0]
 	for _, p := range []struct {
@@ -158,7 +161,7 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 	for k, i := range d.advSource {
 		snr, ok := perturbationSNR(d.sources[i].Samples, d.adv[k].Samples)
 		if !ok {
-			return row, fmt.Errorf("attack set: the success on source %d equals its source (no perturbation)", i)
+			return row, fmt.Errorf("attack set: the success on source %d has no finite SNR: it equals its source, or the source is silent", i)
 		}
 		row.DBx, row.SNR = append(row.DBx, d.items[i].DBx), append(row.SNR, snr)
 	}

@@ -74,6 +74,10 @@ func TestAudioConfigErrors(t *testing.T) {
 		{"no nodes", "control_snr: [0, 20]", "control_snr: [0, 20]\n      nodes: []", "audio.rows[0].nodes: is empty"},
 		{"summary tail", "control_snr: [0, 20]", "control_snr: [0, 20]\n      summary_tail: 0.5", "audio.rows[0].summary_tail"},
 		{"summary tail value", "control_snr: [0, 20]", "control_snr: [0, 20]\n      summary_tail: 3", "audio.rows[0].summary_tail: must be 1 or 2, got 3"},
+		{"summary tail without summary", "control_snr: [0, 20]", "control_snr: [0, 20]\n      nodes: [flat]\n      summary_tail: 1",
+			"audio.rows[0].summary_tail: is the tail of the summary scans, and nodes [flat] has none"},
+		{"tail without flat", "control_snr: [0, 20]", "control_snr: [0, 20]\n      nodes: [summary]\n      tail: 2",
+			"audio.rows[0].tail: is the tail of the flat scans, and nodes [summary] has none"},
 	})
 }
 
@@ -163,6 +167,55 @@ func TestAudioKind(t *testing.T) {
 	}
 	if _, err := report.Load(dir); err != nil {
 		t.Error(err)
+	}
+	audioDesignRuns(t, opt)
+}
+
+// audioDesignRuns runs the tiny audio config with one node design per
+// row, on the attack set of TestAudioKind (opt's directory): summary
+// nodes only without a control, and flat nodes 2-tailed with one
+// control. Each gives its column's scans (the other tail too: summary in
+// every layer, flat in the recurrent one), its controls, one length
+// correlation per layer, no problem for verify, and a report.
+func audioDesignRuns(t *testing.T, opt runner.Options) {
+	path := filepath.Join("testdata", "audio-tiny.yaml")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, edit string
+		column     report.SSColumn
+		scans      []int // per layer: dense_1, bilstm_1
+		controls   int
+	}{
+		{"summary only, no control", "nodes: [summary]", report.SSColumn{Nodes: report.NodesSummary, Tail: 2}, []int{2, 2}, 0},
+		{"flat 2-tailed", "control_snr: [20]\n      nodes: [flat]\n      tail: 2", report.SSColumn{Nodes: report.NodesFlat, Tail: 2}, []int{1, 2}, 1},
+	} {
+		cfg, err := experiments.ParseConfig([]byte(strings.Replace(string(raw), "control_snr: [0, 20]", tc.edit, 1)),
+			path, audioVars(t, true))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		dir, res, err := runner.Run(t.Context(), cfg, opt)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		row := res.Audio.Rows[0]
+		if !slices.Equal(row.Columns, []report.SSColumn{tc.column}) || len(row.Controls) != tc.controls || len(row.Length.Spearman) != 1 {
+			t.Errorf("%s: columns %v, %d controls, %d columns of correlations", tc.name, row.Columns, len(row.Controls), len(row.Length.Spearman))
+		}
+		for i, l := range row.Layers {
+			if len(l.Scans) != tc.scans[i] || l.Scan(tc.column) == nil {
+				t.Errorf("%s: layer %s has scans %+v, want %d with a %v", tc.name, l.Layer, l.Scans, tc.scans[i], tc.column)
+			}
+		}
+		if _, problems := res.Audio.Check(); len(problems) > 0 {
+			t.Errorf("%s: check: %v", tc.name, problems)
+		}
+		if _, err := report.Load(dir); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
 	}
 }
 

@@ -293,10 +293,12 @@ func ScanIndividual(ctx context.Context, cfg *Config, im *Images, acts *Activati
 }
 
 // individualScans returns the individual scans of the rows of e against
-// the background b. One-tailed unconditional p-values take the counts
-// path (scan.UpperCounts, scan.IndividualCounts: the same results bit
-// for bit, without the sorted background or the float64 ranges, an
-// eighth of the memory to write and read back); the others the ranges.
+// the background b. One-tailed unconditional p-values against a
+// background of at most scan.MaxCountSamples take the counts path
+// (scan.UpperCounts, scan.IndividualCounts: the same results bit for bit,
+// without the sorted background or the float64 ranges, an eighth of the
+// memory to write and read back); the others (two-tailed, conditional,
+// larger backgrounds) the ranges, in buf.
 func (im *Images) individualScans(b, e *data.Array, tail scan.Tail, score scan.Scorer, alphaMax float64, workers int,
 	buf *pvalueBuffers) ([]scan.Result, error) {
 	if tail == scan.Upper && im.bgLabels == nil && b.Len() <= scan.MaxCountSamples {

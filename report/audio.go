@@ -1,6 +1,9 @@
 package report
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Audio holds the results of the audio study (kind audio): one row group
 // per model, data condition and attack, in the published table's shape.
@@ -18,8 +21,8 @@ type AudioRow struct {
 	// file.
 	Model   string `json:"model"`
 	Weights string `json:"weights"`
-	// Condition is "clean" or "noisy, SNR 10–30 dB"; Attack "cw, 300
-	// steps" and the like.
+	// Condition is "clean" or "noisy, SNR 10–30 dB"; Attack "CW, 100
+	// steps from -10 dB_x" and the like.
 	Condition string `json:"condition"`
 	Attack    string `json:"attack"`
 	// Background, Clean and Sources are the numbers of utterances; the
@@ -64,11 +67,13 @@ type AudioRow struct {
 // order) and each scanned layer the Spearman correlation between the
 // subset scores of the clean and adversarial utterances and their length
 // in samples: the flat scans see the padded input, so that longer
-// utterances can score higher whatever their content.
+// utterances can score higher whatever their content. A correlation is nil
+// (null in results.json, "–" in the report) where it is undefined: the
+// scores or the lengths are all equal (a dead layer, say).
 type AudioLength struct {
-	Digits   [3]float64  `json:"digits"`
-	Seconds  [3]float64  `json:"seconds"`
-	Spearman [][]float64 `json:"spearman"`
+	Digits   [3]float64   `json:"digits"`
+	Seconds  [3]float64   `json:"seconds"`
+	Spearman [][]*float64 `json:"spearman"`
 }
 
 // The node designs of the audio scans (SSColumn.Nodes).
@@ -187,10 +192,11 @@ type AudioExample struct {
 
 // Check checks what an audio study's results can be checked for without
 // the paper's models: that every cell of the table exists (each row has
-// its TD AUC, DU accuracy and AUC, and an SS AUC with its interval for
-// every layer and column, all finite and in range, and as many layers as
-// its published row; each of its controls a scan of every column in
-// every layer), and that the sample counts agree with each
+// a layer, columns of known node designs and tails, its TD AUC, DU
+// accuracy and AUC, and an SS AUC with its interval for every layer and
+// column, all finite and in range, and as many layers as its published
+// row; each of its controls a scan of every column in every layer), and
+// that the sample counts agree with each
 // other (the scores of each scan, the dB_x of the successes, the balanced
 // DU set, the clean utterances drawn and the successes, one length
 // correlation per column and layer).
@@ -205,9 +211,10 @@ func (a *Audio) Check() (cells int, problems []string) {
 			bad(r.Name, "counts: %d background, %d of %d clean, %d (and %d unmatched) of %d sources adversarial, %d dB_x, %d SNR",
 				r.Background, r.Clean, r.Drawn, r.Adversarial, r.Unmatched, r.Sources, len(r.DBx), len(r.SNR))
 		}
-		if len(r.Columns) == 0 {
-			bad(r.Name, "no SS column")
+		if len(r.Layers) == 0 {
+			bad(r.Name, "no scanned layer")
 		}
+		r.checkColumns(bad)
 		if len(r.Length.Spearman) != len(r.Columns) {
 			bad(r.Name, "Spearman correlations with the length for %d columns, not %d", len(r.Length.Spearman), len(r.Columns))
 		}
@@ -237,6 +244,24 @@ func (a *Audio) Check() (cells int, problems []string) {
 		}
 	}
 	return cells, problems
+}
+
+// checkColumns checks that r has SS columns, each of a known node design
+// (NodesFlat, NodesSummary) and a tail of 1 or 2, no design twice.
+func (r *AudioRow) checkColumns(bad func(row, format string, args ...any)) {
+	if len(r.Columns) == 0 {
+		bad(r.Name, "no SS column")
+	}
+	for i, c := range r.Columns {
+		switch {
+		case c.Nodes != NodesFlat && c.Nodes != NodesSummary:
+			bad(r.Name, "column %d: unknown node design %q", i, c.Nodes)
+		case c.Tail != 1 && c.Tail != 2:
+			bad(r.Name, "column %d: %s nodes %d-tailed", i, c.Nodes, c.Tail)
+		case slices.ContainsFunc(r.Columns[:i], func(o SSColumn) bool { return o.Nodes == c.Nodes }):
+			bad(r.Name, "column %d: %s nodes twice", i, c.Nodes)
+		}
+	}
 }
 
 // checkScans checks that each of layers has a scan of every column of r,

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 )
@@ -35,9 +36,7 @@ func (r *Results) writeAudioAnalog(b *bytes.Buffer) error {
 		"small CTC networks trained here on spoken digit strings (2–5 recordings of one speaker from the Free Spoken Digit Dataset, "+
 		"8 kHz, digit words as the vocabulary); CommonVoice's crowd-sourced noise is stood for by white noise at a seeded SNR "+
 		"and LibriSpeech's read speech by the clean strings; dense and recurrent layers are a few hundred units, not thousands; "+
-		"the counts are this run's, listed beside the paper's. **Added here:** a second node design, each unit's statistics "+
-		"over the utterance's own frames, since the paper's flattened time × units fail the scans' own control on padded "+
-		"utterances of different lengths (\"The scans' nodes\" and the control below); the published SS stands beside the flat column.")
+		"the counts are this run's, listed beside the paper's.%s", r.Audio.addedText())
 	var subs, extra []string
 	for _, row := range r.Audio.Rows {
 		if p := row.Published; p != nil && !strings.HasPrefix(p.Row, modelFamily(row.Model)) {
@@ -54,6 +53,32 @@ func (r *Results) writeAudioAnalog(b *bytes.Buffer) error {
 	}
 	fmt.Fprintf(b, "\n")
 	return nil
+}
+
+// addedText is the analog's sentence on the node design added here, ""
+// when the rows scan the paper's flat nodes only.
+func (a *Audio) addedText() string {
+	designs := a.AudioDesigns()
+	if !slices.Contains(designs, NodesSummary) {
+		return ""
+	}
+	if !slices.Contains(designs, NodesFlat) {
+		return " **Added here:** a node design of this project's, each unit's statistics over the utterance's own frames, " +
+			"scanned instead of the paper's flattened time × units (\"The scans' nodes\" below); the published SS, of flat nodes, " +
+			"stands beside it."
+	}
+	see := "\"The scans' nodes\" below"
+	if a.hasControls() {
+		see = "\"The scans' nodes\" and the controls below"
+	}
+	return " **Added here:** a second node design, each unit's statistics over the utterance's own frames, since the " +
+		"paper's flattened time × units, on padded utterances of different lengths, can follow length rather than content (" +
+		see + "); the published SS stands beside the flat column."
+}
+
+// hasControls reports whether some row has a control.
+func (a *Audio) hasControls() bool {
+	return slices.ContainsFunc(a.Rows, func(row AudioRow) bool { return len(row.Controls) > 0 })
 }
 
 // modelFamily returns the paper's model an analog stands for.
@@ -141,7 +166,9 @@ var designText = map[string]string{
 	NodesFlat: "each time step × unit of the layer's output over the whole padded input, the paper's nodes " +
 		"(as many as the dims' product)",
 	NodesSummary: "each unit's mean, maximum, minimum and standard deviation over the utterance's own frames, " +
-		"the padding left out (4 × the units of a time step: 512 nodes for 128 units, 5120 for 40 × 32), added here",
+		"the padding left out of the statistics (4 × the units of a time step: 512 nodes for 128 units, 5120 for 40 × 32), " +
+		"added here; a layer's outputs at those frames may still depend on the padding after them (a backward recurrence " +
+		"reads it first, a convolution's window reaches into it)",
 }
 
 // noPublished fills the published columns of a row that stands beside
@@ -197,19 +224,30 @@ func (r *Results) writeAudioDesigns(b *bytes.Buffer) error {
 	for _, d := range designs {
 		fmt.Fprintf(b, "- **%s**: %s.\n", d, designText[d])
 	}
-	if slices.Contains(designs, NodesSummary) {
-		fmt.Fprintf(b, "\nWhy a second design: the utterances are padded with silence to the model's input, so a flat node (t, u) "+
-			"compares an utterance's frame t with whatever the background utterances have at t, speech, a pause or padding. A "+
-			"frame made unusual, even by loud noise, is seldom extreme among that mixture, and longer utterances hold more "+
-			"late frames unlike the background's whatever their content. The control (below) measures this: the scans of the "+
-			"clean utterances against themselves with white noise, which should be told apart at once. Summary nodes compare "+
-			"each utterance's own frames, whatever its length and timing, with the background's; they are this project's "+
-			"design, not the paper's, and the published SS stands beside the flat column. The design was chosen after others "+
-			"were tried on these rows (the frames common to all utterances; per-frame nodes against all the background's "+
-			"frames; each unit's mean alone; frames against the background frames of their own most probable digit): of "+
-			"those, it told the 0 dB control apart best. Their AUCs against the attacks were seen too, so the summary column "+
-			"is an exploration of this analog, not a test fixed in advance.\n")
+	if !slices.Contains(designs, NodesSummary) {
+		return nil
 	}
+	control := "The controls (below) measure this: the scans of the clean utterances against themselves with white noise, " +
+		"which should be told apart at once."
+	if !r.Audio.hasControls() {
+		control = "A control would measure this, the scans of the clean utterances against themselves with white noise " +
+			"(rows[].control_snr), but no row here has a control."
+	}
+	beside := ""
+	if slices.Contains(designs, NodesFlat) {
+		beside = ", and the published SS stands beside the flat column"
+	}
+	fmt.Fprintf(b, "\nWhy summary nodes: the utterances are padded with silence to the model's input, so a flat node (t, u) "+
+		"compares an utterance's frame t with whatever the background utterances have at t, speech, a pause or padding. A "+
+		"frame made unusual, even by loud noise, is seldom extreme among that mixture, and longer utterances hold more "+
+		"late frames unlike the background's whatever their content. %s Summary nodes compare each utterance's own frames "+
+		"with the background's, whatever their timing and the padding after them; they are not free of length, though: the "+
+		"correlations below measure how far their scores follow it. They are this project's design, not the paper's%s. "+
+		"The design was chosen after others were tried on the rows of the shipped audio-fsdd config (the frames common to "+
+		"all utterances; per-frame nodes against all the background's frames; each unit's mean alone; frames against the "+
+		"background frames of their own most probable digit): of those, it told the 0 dB control apart best. Their AUCs "+
+		"against the attacks were seen too, so the summary column is an exploration of this analog, not a test fixed in "+
+		"advance.\n", control, beside)
 	return nil
 }
 
@@ -246,7 +284,10 @@ func (r *Results) writeAudioLength(b *bytes.Buffer) error {
 			if c := slices.IndexFunc(row.Columns, func(c SSColumn) bool { return c.Nodes == d }); c >= 0 && c < len(l.Spearman) {
 				rho := make([]string, len(l.Spearman[c]))
 				for i, v := range l.Spearman[c] {
-					rho[i] = fmt.Sprintf("%.2f", v)
+					rho[i] = "–" // undefined: constant scores or lengths
+					if v != nil {
+						rho[i] = fmt.Sprintf("%.2f", *v)
+					}
 				}
 				cell = strings.Join(rho, ", ")
 			}
@@ -294,11 +335,18 @@ func (r *Results) writeAudioTails(b *bytes.Buffer) error {
 	if len(t.Rows) == 0 {
 		return nil
 	}
+	var which []string
+	designs := r.Audio.AudioDesigns()
+	if slices.Contains(designs, NodesFlat) {
+		which = append(which, "the outputs of recurrent layers are signed, so their flat nodes are scanned with both tails")
+	}
+	if slices.Contains(designs, NodesSummary) {
+		which = append(which, "summary nodes (a minimum, a spread) have no direction of their own, so every layer's are")
+	}
 	fmt.Fprintf(b, "\n### Both tails\n\nA one-tailed scan looks for activations higher than the background's only, a "+
-		"two-tailed one for both higher and lower. The outputs of recurrent layers are signed, so their flat nodes are scanned "+
-		"with both tails; summary nodes (a minimum, a spread) have no direction of their own, so every layer's are. An AUC well "+
-		"below 0.5 one-tailed means the adversarial utterances' values are lower than the clean ones', which only the "+
-		"two-tailed scan counts as anomalous.\n\n")
+		"two-tailed one for both higher and lower. %s. An AUC well below 0.5 one-tailed means the adversarial utterances' "+
+		"values are lower than the clean ones', which only the two-tailed scan counts as anomalous.\n\n",
+		capitalise(strings.Join(which, "; ")))
 	return WriteMarkdownTable(b, t)
 }
 
@@ -331,10 +379,19 @@ func (r *Results) writeAudioControl(b *bytes.Buffer) error {
 	}
 	fmt.Fprintf(b, "\n### Controls: the scans against plain noise\n\nThe same scans (same background, layers, node designs "+
 		"and tails as the table) of the clean utterances against themselves with white noise added at each SNR given, the "+
-		"same noise at every SNR but for its level: at 0 dB a change far louder than the attacks', which any design fit for "+
-		"the task must tell apart; near the attacks' own SNR (the attacks' table below) a change as loud as theirs but "+
-		"without their aim, against which their AUCs can be read.\n\n")
+		"same noise at every SNR but for its level. The lower the SNR, the louder the noise: at 0 dB it is as loud as the "+
+		"utterance, far louder than the attacks' perturbations (their SNR is in the attacks' table below), a change any "+
+		"design fit for the task must tell apart; near the attacks' own SNR it is a change as loud as theirs but without "+
+		"their aim, against which their AUCs can be read.\n\n")
 	return WriteMarkdownTable(b, t)
+}
+
+// capitalise returns s with its first letter upper-case.
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func ssCell(s SSTail) string { return fmt.Sprintf("%.3f [%.3f, %.3f]", s.AUC, s.CI[0], s.CI[1]) }
@@ -377,7 +434,8 @@ func (r *Results) writeAudioAttacks(b *bytes.Buffer) error {
 		"16-bit adversarial waveform greedily transcribed as its target; only successes are scanned. "+
 		"dB_x(δ) = 20·log10 max|δ| − 20·log10 max|x| (lower is quieter), the attacks' measure; SNR = 10·log10(Σx²/Σδ²), the "+
 		"perturbation's power against the utterance's (higher is quieter), the controls' measure: a perturbation spread over "+
-		"the pauses has far more power than its peak suggests.\n\n")
+		"the pauses has far more power than its peak suggests. The medians and ranges are of the successes compared (Ad), "+
+		"those with a clean utterance of their length.\n\n")
 	t := Table{Header: []string{"row", "attack", "successful", "dB_x median", "dB_x range", "SNR median (dB)", "SNR range (dB)"}}
 	for _, row := range r.Audio.Rows {
 		line := []string{row.Name, row.Attack, fmt.Sprintf("%d of %d", row.Adversarial+row.Unmatched, row.Sources)}
@@ -417,66 +475,42 @@ func ordinal(i int) string {
 
 // AudioParagraph says, from the numbers, what carries over from the
 // paper, in a paragraph per row and a last one: for each row and node
-// design whether its best layer beats TD and DU, how many layers detect
-// the attack or rank it below the clean utterances (confidence interval
-// above or below 0.5); the paper's row: its best layer, with which node
-// designs the best here is at its position, how many published AUCs are
-// below 0.5 (the paper prints no intervals) and whether it beats TD; the
+// design whether its best layer beats TD and DU (by the AUCs, saying when
+// the baseline's lies inside the layer's interval), how many layers
+// detect the attack or rank it below the clean utterances (confidence
+// interval above or below 0.5); the paper's row (publishedSentence); the
 // controls' ranges beside the attack's SNR.
 func (a *Audio) AudioParagraph() string {
 	var parts []string
-	designs := a.AudioDesigns()
-	beats := map[string]int{}
+	beats, clear, scanned := map[string]int{}, map[string]int{}, map[string]int{}
 	pubBeats, pubTD := 0, 0
 	for _, row := range a.Rows {
 		var s []string
 		for _, c := range row.Columns {
-			text, beat := designSentence(row, c)
+			text, beat, above := designSentence(row, c)
 			if text == "" {
 				continue
 			}
 			s = append(s, text)
+			scanned[c.Nodes]++
 			if beat {
 				beats[c.Nodes]++
+			}
+			if above {
+				clear[c.Nodes]++
 			}
 		}
 		if len(s) == 0 {
 			continue
 		}
 		para := fmt.Sprintf("In %s, %s", row.Name, strings.Join(s, "; "))
-		if p := row.Published; p != nil && len(p.SS) > 0 {
-			pi := slices.Index(p.SS, slices.Max(p.SS))
-			pb := 0
-			for _, v := range p.SS {
-				if v < 0.5 {
-					pb++
-				}
-			}
-			var same, other []string
-			for _, c := range row.Columns {
-				if bestSS(row, c) == pi {
-					same = append(same, c.Nodes)
-				} else {
-					other = append(other, c.Nodes)
-				}
-			}
-			pos := "the best here with " + strings.Join(same, " and ") + " nodes is at that position"
-			switch {
-			case len(same) == 0:
-				pos = "no best here is at that position"
-			case len(other) > 0:
-				pos += ", with " + strings.Join(other, " and ") + " nodes not"
-			}
-			para += fmt.Sprintf(". The paper's row (%s): the best layer is the %s (%.3f; %s), %d of %d below 0.5",
-				p.Row, ordinal(pi), p.SS[pi], pos, pb, len(p.SS))
-			if p.TD != nil {
+		if text, beat, td := publishedSentence(row); text != "" {
+			para += ". " + text
+			if td {
 				pubTD++
-				if p.SS[pi] > *p.TD {
-					pubBeats++
-				}
-				para += fmt.Sprintf(", and it %s TD (%.3f)", verb(p.SS[pi] > *p.TD, "beats", "does not beat"), *p.TD)
-			} else {
-				para += ", TD not printed"
+			}
+			if beat {
+				pubBeats++
 			}
 		}
 		if ctl := controlSentence(row); ctl != "" {
@@ -485,12 +519,57 @@ func (a *Audio) AudioParagraph() string {
 		parts = append(parts, para+".")
 	}
 	var counts []string
-	for _, d := range designs {
-		counts = append(counts, fmt.Sprintf("%d of %d rows with %s nodes", beats[d], len(a.Rows), d))
+	for _, d := range a.AudioDesigns() {
+		n := fmt.Sprintf("%d of %d rows with %s nodes", beats[d], scanned[d], d)
+		if beats[d] > 0 {
+			n += fmt.Sprintf(" (%d of them with TD below the layer's interval)", clear[d])
+		}
+		counts = append(counts, n)
 	}
 	parts = append(parts, fmt.Sprintf("Some layer beats TD in %s here, and in %d of the %d published rows that print TD.",
 		strings.Join(counts, " and "), pubBeats, pubTD))
 	return strings.Join(parts, "\n\n")
+}
+
+// publishedSentence says what the paper's row beside row shows: its best
+// layer, with which node designs the best here is at its position, how
+// many published AUCs are below 0.5 (the paper prints no intervals) and
+// whether its best beats TD (beat; td reports whether it prints TD); ""
+// when row has no published row.
+func publishedSentence(row AudioRow) (text string, beat, td bool) {
+	p := row.Published
+	if p == nil || len(p.SS) == 0 {
+		return "", false, false
+	}
+	pi := slices.Index(p.SS, slices.Max(p.SS))
+	pb := 0
+	for _, v := range p.SS {
+		if v < 0.5 {
+			pb++
+		}
+	}
+	var same, other []string
+	for _, c := range row.Columns {
+		if bestSS(row, c) == pi {
+			same = append(same, c.Nodes)
+		} else {
+			other = append(other, c.Nodes)
+		}
+	}
+	pos := "the best here with " + strings.Join(same, " and ") + " nodes is at that position"
+	switch {
+	case len(same) == 0:
+		pos = "no best here is at that position"
+	case len(other) > 0:
+		pos += ", with " + strings.Join(other, " and ") + " nodes not"
+	}
+	text = fmt.Sprintf("The paper's row (%s): the best layer is the %s (%.3f; %s), %d of %d below 0.5",
+		p.Row, ordinal(pi), p.SS[pi], pos, pb, len(p.SS))
+	if p.TD == nil {
+		return text + ", TD not printed", false, false
+	}
+	beat = p.SS[pi] > *p.TD
+	return text + fmt.Sprintf(", and it %s TD (%.3f)", verb(beat, "beats", "does not beat"), *p.TD), beat, true
 }
 
 // controlSentence says how the row's controls fare beside the attack's
@@ -507,7 +586,7 @@ func controlSentence(row AudioRow) string {
 				}
 			}
 			if len(aucs) > 0 {
-				ranges = append(ranges, fmt.Sprintf("%.3f to %.3f with %s nodes", slices.Min(aucs), slices.Max(aucs), col.Nodes))
+				ranges = append(ranges, fmt.Sprintf("%s with %s nodes", span(slices.Min(aucs), slices.Max(aucs)), col.Nodes))
 			}
 		}
 		parts = append(parts, fmt.Sprintf("at %g dB SNR %s", c.SNR, strings.Join(ranges, " and ")))
@@ -517,9 +596,50 @@ func controlSentence(row AudioRow) string {
 	}
 	s := "The controls (the clean utterances with white noise) get SS AUC " + strings.Join(parts, "; ")
 	if len(row.SNR) > 0 {
-		s += fmt.Sprintf(", where the attack's perturbations have a median SNR of %.1f dB", median(row.SNR))
+		s += fmt.Sprintf(", where the attack's perturbations have a median SNR of %.1f dB", median(row.SNR)) + nearestControl(row)
 	}
 	return s
+}
+
+// nearestControl says, for the control whose SNR is the nearest the
+// attack's median (the first on ties), how each column's best layer for
+// the attack tells that noise apart beside the attack: a detector of any
+// change as loud as the attack's would score both alike.
+func nearestControl(row AudioRow) string {
+	if len(row.Controls) == 0 {
+		return ""
+	}
+	m, k := median(row.SNR), 0
+	for i, c := range row.Controls {
+		if math.Abs(c.SNR-m) < math.Abs(row.Controls[k].SNR-m) {
+			k = i
+		}
+	}
+	ctl := row.Controls[k]
+	var cols []string
+	for _, c := range row.Columns {
+		i := bestSS(row, c)
+		if i < 0 || i >= len(ctl.Layers) {
+			continue
+		}
+		if noise := ctl.Layers[i].Scan(c); noise != nil {
+			cols = append(cols, fmt.Sprintf("%.3f with %s nodes (%s; the attack %.3f)", noise.AUC, c.Nodes, row.Layers[i].Layer, row.Layers[i].Scan(c).AUC))
+		}
+	}
+	if len(cols) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; at %g dB, the control nearest that, the best layers for the attack score the noise at AUC %s", ctl.SNR, strings.Join(cols, " and "))
+}
+
+// span formats the range [lo, hi] at 3 decimals, one number when they
+// print alike.
+func span(lo, hi float64) string {
+	a, b := fmt.Sprintf("%.3f", lo), fmt.Sprintf("%.3f", hi)
+	if a == b {
+		return a
+	}
+	return a + " to " + b
 }
 
 // median returns the median of v (not empty).
@@ -533,28 +653,40 @@ func median(v []float64) float64 {
 }
 
 // designSentence says how the scans of column c of row fare: the best
-// layer against TD and DU, and how many layers detect the attack or rank
-// it below the clean utterances; beat reports whether the best beats TD.
-func designSentence(row AudioRow, c SSColumn) (text string, beat bool) {
+// layer against TD and DU, by the AUCs, saying when the baseline's AUC
+// lies inside the layer's interval, and how many layers detect the attack
+// or rank it below the clean utterances; beat reports whether the best
+// beats TD, above whether TD's AUC lies below its interval.
+func designSentence(row AudioRow, c SSColumn) (text string, beat, above bool) {
 	i := bestSS(row, c)
 	if i < 0 {
-		return "", false
+		return "", false, false
 	}
 	sc := row.Layers[i].Scan(c)
 	ss, td := sc.AUC, row.TD.AUC[row.TD.Used]
-	above, below := 0, 0
+	up, down := 0, 0
 	for _, l := range row.Layers {
 		if s := l.Scan(c); s != nil && s.CI[0] > 0.5 {
-			above++
+			up++
 		} else if s != nil && s.CI[1] < 0.5 {
-			below++
+			down++
 		}
 	}
-	return fmt.Sprintf("with %s nodes (%d-tailed) the best layer, %s (the %s, AUC %.3f [%.3f, %.3f]), %s TD (%.3f) and %s DU "+
-		"(AUC %.3f, accuracy %.1f %%), and of the %d layers %d detect the adversarial utterances (interval above 0.5) and %d "+
+	return fmt.Sprintf("with %s nodes (%d-tailed) the best layer, %s (the %s, AUC %.3f [%.3f, %.3f]), %s TD (%.3f%s) and %s DU "+
+		"(AUC %.3f%s, accuracy %.1f %%), and of the %d layers %d detect the adversarial utterances (interval above 0.5) and %d "+
 		"rank them below the clean ones (interval below 0.5)",
 		c.Nodes, c.Tail, row.Layers[i].Layer, ordinal(i), ss, sc.CI[0], sc.CI[1], verb(ss > td, "beats", "does not beat"), td,
-		verb(ss > row.DU.AUC, "beats", "does not beat"), row.DU.AUC, row.DU.Accuracy, len(row.Layers), above, below), ss > td
+		inside(sc.CI, td), verb(ss > row.DU.AUC, "beats", "does not beat"), row.DU.AUC, inside(sc.CI, row.DU.AUC),
+		row.DU.Accuracy, len(row.Layers), up, down), ss > td, sc.CI[0] > td
+}
+
+// inside returns ", inside the layer's interval" when v lies in ci, else
+// "": a baseline's AUC there is not told apart from the layer's.
+func inside(ci [2]float64, v float64) string {
+	if ci[0] <= v && v <= ci[1] {
+		return ", inside the layer's interval"
+	}
+	return ""
 }
 
 func verb(ok bool, yes, no string) string {

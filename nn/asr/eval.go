@@ -79,11 +79,14 @@ func Decode(m *nn.Model, us []fsdd.Utterance, beam, workers int) ([]string, erro
 // logits (a row of time steps × Classes each, of which the first
 // frames[i] are utterance i's own, as Assemble's Frames), decoded greedily
 // (beam < 2) or by beam search of width beam: what Decode returns, for a
-// caller that has the logits from a forward pass of its own.
+// caller that has the logits from a forward pass of its own. It panics
+// if frames has more utterances than logits has rows, or frames[i] more
+// frames than a row holds.
 func DecodeLogits(logits *data.Array, frames []int, beam int) []string {
 	out := make([]string, len(frames))
 	for i := range frames {
-		row := logits.Row(i)[:frames[i]*Classes]
+		row := logits.Row(i)
+		row = row[: frames[i]*Classes : len(row)] // not into the next row
 		var labels []int
 		if beam < 2 {
 			labels = nn.GreedyDecode(row, Classes, Blank)
