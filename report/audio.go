@@ -234,7 +234,10 @@ func (a *Audio) Check() (cells int, problems []string) {
 			bad(r.Name, "DU accuracy %v %%, AUC %v, balanced set of %d", r.DU.Accuracy, r.DU.AUC, r.DU.Balanced)
 		}
 		cells += r.checkScans(r.Layers, true, bad)
-		for _, c := range r.Controls {
+		for k, c := range r.Controls {
+			if slices.ContainsFunc(r.Controls[:k], func(o AudioControl) bool { return o.SNR == c.SNR }) {
+				bad(r.Name, "control at %g dB twice", c.SNR)
+			}
 			if len(c.Layers) != len(r.Layers) {
 				bad(r.Name, "control at %g dB of %d layers for %d", c.SNR, len(c.Layers), len(r.Layers))
 			}

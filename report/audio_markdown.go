@@ -245,9 +245,9 @@ func (r *Results) writeAudioDesigns(b *bytes.Buffer) error {
 		"correlations below measure how far their scores follow it. They are this project's design, not the paper's%s. "+
 		"The design was chosen after others were tried on the rows of the shipped audio-fsdd config (the frames common to "+
 		"all utterances; per-frame nodes against all the background's frames; each unit's mean alone; frames against the "+
-		"background frames of their own most probable digit): of those, it told the 0 dB control apart best. Their AUCs "+
-		"against the attacks were seen too, so the summary column is an exploration of this analog, not a test fixed in "+
-		"advance.\n", control, beside)
+		"background frames of their own most probable digit), with telling the 0 dB control apart in every layer as the "+
+		"criterion; those trials are not part of this run, and their AUCs against the attacks were seen too, so the "+
+		"summary column is an exploration of this analog, not a test fixed in advance.\n", control, beside)
 	return nil
 }
 
@@ -344,8 +344,9 @@ func (r *Results) writeAudioTails(b *bytes.Buffer) error {
 		which = append(which, "summary nodes (a minimum, a spread) have no direction of their own, so every layer's are")
 	}
 	fmt.Fprintf(b, "\n### Both tails\n\nA one-tailed scan looks for activations higher than the background's only, a "+
-		"two-tailed one for both higher and lower. %s. An AUC well below 0.5 one-tailed means the adversarial utterances' "+
-		"values are lower than the clean ones', which only the two-tailed scan counts as anomalous.\n\n",
+		"two-tailed one for both higher and lower. %s. A one-tailed AUC well below 0.5 means the adversarial utterances' "+
+		"scores are lower than the clean ones': their values sit less often in the upper tail of the background's, as when "+
+		"they are lower than the clean ones', which only the two-tailed scan counts as anomalous.\n\n",
 		capitalise(strings.Join(which, "; ")))
 	return WriteMarkdownTable(b, t)
 }
@@ -417,7 +418,7 @@ func (r *Results) writeAudioBaselines(b *bytes.Buffer) error {
 // writeAudioModels writes each row's model and its error rates on the
 // row's clean utterances.
 func (r *Results) writeAudioModels(b *bytes.Buffer) error {
-	fmt.Fprintf(b, "\n## The recognisers on clean strings\n\nWord and character error rates (greedy decoding) of each row's "+
+	fmt.Fprintf(b, "\n## The recognisers on the rows' clean utterances\n\nWord and character error rates (greedy decoding) of each row's "+
 		"model on the row's clean utterances, in the row's condition.\n\n")
 	t := Table{Header: []string{"row", "model", "weights (SHA-256)", "condition", "utterances", "WER %", "CER %"}}
 	for _, row := range r.Audio.Rows {
@@ -603,8 +604,9 @@ func controlSentence(row AudioRow) string {
 
 // nearestControl says, for the control whose SNR is the nearest the
 // attack's median (the first on ties), how each column's best layer for
-// the attack tells that noise apart beside the attack: a detector of any
-// change as loud as the attack's would score both alike.
+// the attack tells that noise apart beside the attack, and whether the
+// attack is told apart better (asWellAs): a detector of any change as loud
+// as the attack's, blind to its aim, would score both alike.
 func nearestControl(row AudioRow) string {
 	if len(row.Controls) == 0 {
 		return ""
@@ -623,13 +625,28 @@ func nearestControl(row AudioRow) string {
 			continue
 		}
 		if noise := ctl.Layers[i].Scan(c); noise != nil {
-			cols = append(cols, fmt.Sprintf("%.3f with %s nodes (%s; the attack %.3f)", noise.AUC, c.Nodes, row.Layers[i].Layer, row.Layers[i].Scan(c).AUC))
+			att := row.Layers[i].Scan(c)
+			cols = append(cols, fmt.Sprintf("%.3f with %s nodes (%s; the attack %.3f, %s)", noise.AUC, c.Nodes, row.Layers[i].Layer, att.AUC,
+				asWellAs(att, noise.AUC)))
 		}
 	}
 	if len(cols) == 0 {
 		return ""
 	}
 	return fmt.Sprintf("; at %g dB, the control nearest that, the best layers for the attack score the noise at AUC %s", ctl.SNR, strings.Join(cols, " and "))
+}
+
+// asWellAs says how the attack's scan att compares with the noise's AUC:
+// told apart better or less well than the noise when the noise's AUC lies
+// outside att's interval, about as well otherwise.
+func asWellAs(att *SSTail, noise float64) string {
+	switch {
+	case noise < att.CI[0]:
+		return "better than the noise"
+	case noise > att.CI[1]:
+		return "less well than the noise"
+	}
+	return "about as well as the noise"
 }
 
 // span formats the range [lo, hi] at 3 decimals, one number when they

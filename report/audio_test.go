@@ -131,7 +131,7 @@ func TestAudioGolden(t *testing.T) {
 		"dense_2 (the second, AUC 0.550 [0.450, 0.650]), beats TD (0.500, inside the layer's interval) and beats DU (AUC 0.500, inside the layer's interval, accuracy 50.0 %)",
 		"![audio_example](audio_example.png)",
 		"| ds-noisy-cw | 0              | dense_1  | 0.950 [0.850, 1.000]",
-		"The controls (the clean utterances with white noise) get SS AUC at 0 dB SNR 0.600 to 0.950 with flat nodes and 0.990 to 1.000 with summary nodes; at 20 dB SNR 0.450 to 0.500 with flat nodes and 0.700 to 0.800 with summary nodes, where the attack's perturbations have a median SNR of 21.0 dB; at 20 dB, the control nearest that, the best layers for the attack score the noise at AUC 0.450 with flat nodes (bilstm_1; the attack 0.900) and 0.700 with summary nodes (dense_1; the attack 0.850).",
+		"The controls (the clean utterances with white noise) get SS AUC at 0 dB SNR 0.600 to 0.950 with flat nodes and 0.990 to 1.000 with summary nodes; at 20 dB SNR 0.450 to 0.500 with flat nodes and 0.700 to 0.800 with summary nodes, where the attack's perturbations have a median SNR of 21.0 dB; at 20 dB, the control nearest that, the best layers for the attack score the noise at AUC 0.450 with flat nodes (bilstm_1; the attack 0.900, better than the noise) and 0.700 with summary nodes (dense_1; the attack 0.850, better than the noise).",
 		"| ds-noisy-cw | 20             | bilstm_1 | 0.450 [0.350, 0.550]                | 0.800 [0.700, 0.900]                   |",
 		"The medians and ranges are of the successes compared (Ad)",
 	} {
@@ -179,6 +179,7 @@ func TestAudioCheck(t *testing.T) {
 			a.Rows[0].Controls[1].Layers[0].Scans = a.Rows[0].Controls[1].Layers[0].Scans[1:]
 		}, "ds-noisy-cw: control at 20 dB: layer dense_1 has no flat 1-tailed scan"},
 		{"SNR", func(a *report.Audio) { a.Rows[1].SNR = a.Rows[1].SNR[:1] }, "2 dB_x, 1 SNR"},
+		{"control twice", func(a *report.Audio) { a.Rows[0].Controls[1].SNR = 0 }, "ds-noisy-cw: control at 0 dB twice"},
 		{"NaN", func(a *report.Audio) { a.Rows[1].Layers[0].Scans[0].AUC = math.NaN() }, "ds-clean-ia: layer dense_1, flat 1-tailed: AUC NaN"},
 		{"scores", func(a *report.Audio) { a.Rows[0].Layers[0].Scans[0].Clean = nil }, "0 clean and 2 adversarial scores"},
 		{"TD", func(a *report.Audio) { a.Rows[0].TD.AUC["cer"] = 1.5 }, "ds-noisy-cw: TD AUC (cer) 1.5"},
@@ -349,8 +350,8 @@ func TestAudioNearestControl(t *testing.T) {
 		controls bool
 		want     string
 	}{
-		{[]float64{18, 24}, true, "; at 20 dB, the control nearest that, the best layers for the attack score the noise at AUC 0.450 with flat nodes (bilstm_1; the attack 0.900) and 0.700 with summary nodes (dense_1; the attack 0.850)."},
-		{[]float64{1, 3}, true, "; at 0 dB, the control nearest that, the best layers for the attack score the noise at AUC 0.600 with flat nodes (bilstm_1; the attack 0.900) and 0.990 with summary nodes (dense_1; the attack 0.850)."},
+		{[]float64{18, 24}, true, "; at 20 dB, the control nearest that, the best layers for the attack score the noise at AUC 0.450 with flat nodes (bilstm_1; the attack 0.900, better than the noise) and 0.700 with summary nodes (dense_1; the attack 0.850, better than the noise)."},
+		{[]float64{1, 3}, true, "; at 0 dB, the control nearest that, the best layers for the attack score the noise at AUC 0.600 with flat nodes (bilstm_1; the attack 0.900, better than the noise) and 0.990 with summary nodes (dense_1; the attack 0.850, less well than the noise)."},
 		{[]float64{10}, true, "; at 0 dB, the control nearest that"},
 		{[]float64{18, 24}, false, ""},
 	} {
