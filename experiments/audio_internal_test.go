@@ -196,23 +196,3 @@ func TestCheckSummaryLayers(t *testing.T) {
 		}
 	}
 }
-
-// TestPerturbationSNR checks the perturbations' SNR on cases worked by
-// hand, and that no perturbation or a silent source has none.
-func TestPerturbationSNR(t *testing.T) {
-	for _, tc := range []struct {
-		x, adv []float32
-		want   float64
-		ok     bool
-	}{
-		{[]float32{1, -1}, []float32{1.5, -1.5}, 10 * math.Log10(2/0.5), true}, // Σx² 2, Σδ² 0.5: 6.02 dB
-		{[]float32{0.5, 0, -0.5}, []float32{0.5, 0.05, -0.5}, 10 * math.Log10(0.5/float64(float32(0.05))/float64(float32(0.05))), true},
-		{[]float32{1, -1}, []float32{1, -1}, 0, false},
-		{[]float32{0, 0}, []float32{0.1, 0}, 0, false},
-	} {
-		got, ok := perturbationSNR(tc.x, tc.adv)
-		if ok != tc.ok || ok && math.Abs(got-tc.want) > 1e-9 {
-			t.Errorf("perturbationSNR(%v, %v) = %v, %v; want %v, %v", tc.x, tc.adv, got, ok, tc.want, tc.ok)
-		}
-	}
-}

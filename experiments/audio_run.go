@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math"
 	"os"
 	"time"
 
@@ -159,9 +158,9 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 		Background: len(d.bg), Clean: len(d.clean), Sources: len(d.sources), Adversarial: len(d.adv), Columns: r.columns(),
 		Drawn: len(d.drawn), Unmatched: d.unmatched}
 	for k, i := range d.advSource {
-		snr, ok := perturbationSNR(d.sources[i].Samples, d.adv[k].Samples)
-		if !ok {
-			return row, fmt.Errorf("attack set: the success on source %d has no finite SNR: it equals its source, or the source is silent", i)
+		snr, err := fsdd.SNR(d.sources[i].Samples, d.adv[k].Samples)
+		if err != nil {
+			return row, fmt.Errorf("attack set: the success on source %d: %w", i, err)
 		}
 		row.DBx, row.SNR = append(row.DBx, d.items[i].DBx), append(row.SNR, snr)
 	}
@@ -214,15 +213,4 @@ func (a audioAttack) describe() string {
 		s = fmt.Sprintf("IA, stage 1 %d steps from %g dB_x, stage 2 %d steps", a.Steps, a.StartDB, a.Stage2Steps)
 	}
 	return s
-}
-
-// perturbationSNR returns 10·log10(Σx²/Σδ²) in dB for the perturbation
-// δ = adv − x, and false when δ or x is 0 (no finite ratio).
-func perturbationSNR(x, adv []float32) (float64, bool) {
-	var px, pd float64
-	for i, v := range x {
-		e := float64(adv[i]) - float64(v)
-		px, pd = px+float64(v)*float64(v), pd+e*e
-	}
-	return 10 * math.Log10(px/pd), px > 0 && pd > 0
 }

@@ -218,6 +218,26 @@ func AddNoise(us []Utterance, minSNR, maxSNR float64, rng *rand.Rand) ([]Utteran
 	return out, nil
 }
 
+// SNR returns the signal-to-noise ratio in dB of changed taken as clean
+// plus noise, 10·log10(Σclean² / Σ(changed − clean)²): the SNR AddNoise
+// draws, measured, and the power of an attack's perturbation against its
+// source. It returns an error when the lengths differ or either power is
+// 0 (no finite ratio: a silent clean or no change at all).
+func SNR(clean, changed []float32) (float64, error) {
+	if len(clean) != len(changed) {
+		return 0, fmt.Errorf("fsdd: SNR of %d samples against %d", len(changed), len(clean))
+	}
+	var ps, pn float64
+	for i, v := range clean {
+		e := float64(changed[i]) - float64(v)
+		ps, pn = ps+float64(v)*float64(v), pn+e*e
+	}
+	if !(ps > 0 && pn > 0) {
+		return 0, fmt.Errorf("fsdd: SNR: signal power %g, noise power %g: no finite ratio", ps, pn)
+	}
+	return 10 * math.Log10(ps/pn), nil
+}
+
 // meanPower returns the mean of the squares of x in float64, 0 for an empty
 // x.
 func meanPower[T float32 | float64](x []T) float64 {
