@@ -131,8 +131,8 @@ func (ac *audioCorpus) stringsOfCounts(pool string, counts []int, samples int, s
 	return out, nil
 }
 
-// matchClean returns, for each adversarial utterance in order, the clean
-// utterance not yet taken whose number of digits is that of the
+// matchClean returns, for each adversarial utterance in order, the index
+// of the clean utterance not yet taken whose number of digits is that of the
 // adversarial one's source (srcDigits) and whose length in samples is the
 // nearest to the source's (srcSamples; the first such on a tie), and the
 // indices (into the adversarial utterances) of those that found one: the
@@ -141,7 +141,7 @@ func (ac *audioCorpus) stringsOfCounts(pool string, counts []int, samples int, s
 // utterances and the sources drawn from one sequence of counts
 // (utterances, matched) and no more sources than clean utterances, every
 // adversarial utterance finds one.
-func matchClean(clean []fsdd.Utterance, srcDigits, srcSamples []int) (matched []fsdd.Utterance, kept []int) {
+func matchClean(clean []fsdd.Utterance, srcDigits, srcSamples []int) (matched, kept []int) {
 	taken := make([]bool, len(clean))
 	for j, k := range srcDigits {
 		best := -1
@@ -152,7 +152,7 @@ func matchClean(clean []fsdd.Utterance, srcDigits, srcSamples []int) (matched []
 		}
 		if best >= 0 {
 			taken[best] = true
-			matched, kept = append(matched, clean[best]), append(kept, j)
+			matched, kept = append(matched, best), append(kept, j)
 		}
 	}
 	return matched, kept

@@ -54,8 +54,8 @@ func TestMatchClean(t *testing.T) {
 	} {
 		m, kept := matchClean(clean, tc.src, tc.n)
 		var got string
-		for _, u := range m {
-			got += u.Transcript
+		for _, i := range m {
+			got += clean[i].Transcript
 		}
 		if got != tc.wantClean || !slices.Equal(kept, tc.wantKept) {
 			t.Errorf("%s: clean %q, kept %v; want %q, %v", tc.name, got, kept, tc.wantClean, tc.wantKept)
@@ -109,8 +109,8 @@ func TestAudioLengthMatched(t *testing.T) {
 			t.Errorf("%s: %d of %d matched", cond.Name, len(kept), len(succeeded))
 		}
 		var got, want []int
-		for j, u := range m {
-			got, want = append(got, len(u.Digits)), append(want, succeeded[kept[j]])
+		for j, i := range m {
+			got, want = append(got, len(clean[i].Digits)), append(want, succeeded[kept[j]])
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: matched clean digit counts %v, adversarial %v", cond.Name, got, want)

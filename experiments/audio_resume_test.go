@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"subsetscan/attack"
@@ -158,4 +159,45 @@ func checkNoStaleSets(t *testing.T, dir string, rows []audioRow) {
 func sharedFSDD(t *testing.T) string {
 	t.Helper()
 	return refdata.FSDD(t)
+}
+
+// TestCleanErrorRates checks that the error rates from the scans'
+// transcripts of the matched clean utterances plus a pass over the others
+// are asr.Evaluate's over all the drawn ones, and that missing transcripts
+// are an error.
+func TestCleanErrorRates(t *testing.T) {
+	ac, err := loadAudioCorpus(t.Context(), sharedFSDD(t), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := nn.Load(asr.DSArch, filepath.Join(refdata.Root(), "configs", "models", "ds-fsdd.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drawn, err := ac.utterances(asr.PoolClean, 12, asr.DSSamples, audioCondition{Name: "noisy", SNR: &[2]float64{0, 10}}, 1, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := asr.Evaluate(m, drawn, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.WER == 0 {
+		t.Fatal("no errors at 0-10 dB SNR: the test would not see transcripts mixed up")
+	}
+	d := &audioRowData{model: m, drawn: drawn, cleanDrawn: []int{7, 2, 9, 0}}
+	for _, i := range d.cleanDrawn {
+		d.clean = append(d.clean, drawn[i])
+	}
+	if d.hyps[0], err = asr.Decode(m, d.clean, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	wer, cer, err := d.cleanErrorRates(2)
+	if err != nil || wer != want.WER || cer != want.CER {
+		t.Errorf("error rates %v, %v (%v); asr.Evaluate's %v, %v", wer, cer, err, want.WER, want.CER)
+	}
+	d.hyps[0] = d.hyps[0][:3]
+	if _, _, err := d.cleanErrorRates(2); err == nil || !strings.Contains(err.Error(), "3 transcripts of the 4 clean utterances") {
+		t.Errorf("missing transcripts: error %v", err)
+	}
 }

@@ -23,13 +23,15 @@ type audioRowData struct {
 	bg, clean, sources, adv []fsdd.Utterance
 	// drawn are the clean utterances drawn; clean is the subset matched to
 	// the adversarial ones by digit count (matchClean), which the table's
-	// comparisons use; unmatched counts the successes left without one.
-	drawn     []fsdd.Utterance
-	unmatched int
-	targets   [][]int
-	items     []attack.AudioExample
-	advSource []int       // the source of each adversarial utterance
-	hyps      [2][]string // the clean and adversarial transcripts (transcripts)
+	// comparisons use, cleanDrawn their indices in drawn; unmatched counts
+	// the successes left without one.
+	drawn      []fsdd.Utterance
+	cleanDrawn []int
+	unmatched  int
+	targets    [][]int
+	items      []attack.AudioExample
+	advSource  []int       // the source of each adversarial utterance
+	hyps       [2][]string // the clean and adversarial transcripts (transcripts)
 	// bgActs are the background's activations in the scanned layers, kept
 	// from the scans for the control's (the same background); nil after.
 	bgActs map[string]*data.Array
@@ -129,8 +131,11 @@ func (d *audioRowData) keepSuccesses() error {
 		adv, src, digits = append(adv, u), append(src, i), append(digits, len(d.sources[i].Digits))
 		samples = append(samples, len(u.Samples))
 	}
-	clean, kept := matchClean(d.drawn, digits, samples)
-	d.clean, d.unmatched = clean, len(adv)-len(kept)
+	matched, kept := matchClean(d.drawn, digits, samples)
+	d.clean, d.cleanDrawn, d.unmatched = nil, matched, len(adv)-len(kept)
+	for _, i := range matched {
+		d.clean = append(d.clean, d.drawn[i])
+	}
 	d.adv, d.advSource = nil, nil
 	for _, j := range kept {
 		d.adv, d.advSource = append(d.adv, adv[j]), append(d.advSource, src[j])
@@ -164,12 +169,10 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 		}
 		row.DBx, row.SNR = append(row.DBx, d.items[i].DBx), append(row.SNR, snr)
 	}
-	sc, err := asr.Evaluate(d.model, d.drawn, 0, env.Workers)
-	if err != nil {
+	if row.Layers, row.Controls, err = d.scans(ctx, cfg, env); err != nil {
 		return row, err
 	}
-	row.WER, row.CER = sc.WER, sc.CER
-	if row.Layers, row.Controls, err = d.scans(ctx, cfg, env); err != nil {
+	if row.WER, row.CER, err = d.cleanErrorRates(env.Workers); err != nil {
 		return row, err
 	}
 	row.Length = d.lengths(row.Columns, row.Layers)
@@ -185,6 +188,40 @@ func (d *audioRowData) run(ctx context.Context, cfg *Config, env Env) (report.Au
 	}
 	env.logf("row %s: TD AUC %.3f (%s), DU accuracy %.1f %%", r.Name, row.TD.AUC[row.TD.Used], row.TD.Used, row.DU.Accuracy)
 	return row, nil
+}
+
+// cleanErrorRates returns the model's error rates (greedy decoding) on
+// all the clean utterances drawn, as asr.Evaluate would: the matched ones'
+// transcripts come from the scans' pass (d.hyps), only the others are
+// transcribed here.
+func (d *audioRowData) cleanErrorRates(workers int) (wer, cer float64, err error) {
+	if len(d.hyps[0]) != len(d.cleanDrawn) {
+		return 0, 0, fmt.Errorf("error rates: %d transcripts of the %d clean utterances compared (the scans give them)", len(d.hyps[0]), len(d.cleanDrawn))
+	}
+	hyps, refs := make([]string, len(d.drawn)), make([]string, len(d.drawn))
+	done := make([]bool, len(d.drawn))
+	for k, i := range d.cleanDrawn {
+		hyps[i], done[i] = d.hyps[0][k], true
+	}
+	var rest []fsdd.Utterance
+	var restIdx []int
+	for i, u := range d.drawn {
+		refs[i] = u.Transcript
+		if !done[i] {
+			rest, restIdx = append(rest, u), append(restIdx, i)
+		}
+	}
+	if len(rest) > 0 {
+		got, err := asr.Decode(d.model, rest, 0, workers)
+		if err != nil {
+			return 0, 0, err
+		}
+		for k, i := range restIdx {
+			hyps[i] = got[k]
+		}
+	}
+	wer, cer = asr.ErrorRates(refs, hyps)
+	return wer, cer, nil
 }
 
 // fileSHA256 returns the hex SHA-256 of a file's bytes.
