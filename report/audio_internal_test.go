@@ -19,3 +19,24 @@ func TestSpan(t *testing.T) {
 		}
 	}
 }
+
+// TestAsWellAs checks the three verdicts of an attack's AUC beside white
+// noise's: the noise's AUC below, inside and above the attack's interval,
+// the interval's ends counting as inside.
+func TestAsWellAs(t *testing.T) {
+	att := &SSTail{AUC: 0.6, CI: [2]float64{0.52, 0.68}}
+	for _, tc := range []struct {
+		noise float64
+		want  string
+	}{
+		{0.4, "better than the noise"},
+		{0.52, "about as well as the noise"},
+		{0.65, "about as well as the noise"},
+		{0.68, "about as well as the noise"},
+		{0.9, "less well than the noise"},
+	} {
+		if got := asWellAs(att, tc.noise); got != tc.want {
+			t.Errorf("noise %v: %q, want %q", tc.noise, got, tc.want)
+		}
+	}
+}
