@@ -117,8 +117,12 @@ func (p *proc) wait(t *testing.T) (int, string) {
 		for range p.lines {
 		}
 	}()
-	err := p.cmd.Wait()
+	// Read stderr to its end before Wait, which closes the pipe once the
+	// process has exited and may lose what the reader has not taken yet
+	// (os/exec: "it is incorrect to call Wait before all reads from the
+	// pipe have completed"): an error message went missing that way.
 	<-p.done
+	err := p.cmd.Wait()
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
 		t.Fatal(err)
